@@ -1,0 +1,123 @@
+"""RumApp: built once from its config, complete when the constructor returns; a WSGI app."""
+
+import logging
+import os
+
+import webob
+
+from . import controller
+from .config import REPOSITORY, VIEW, Config, load_config
+from .contracts import ModelInfo
+from .errors import ConfigError, MethodNotAllowed, RumError
+from .formats import json_response
+from .plugins import load_plugin
+from .rendering import Renderer
+from .request import RumRequest
+from .resources import Registry, build_resource, plural, snake
+from .router import Router
+from .static import StaticFiles
+from .urls import Urls
+
+log = logging.getLogger(__name__)
+STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+
+
+def _build_registry(infos: list[ModelInfo], config: Config) -> Registry:
+    """Resources from the models, with relations pointing at resource names."""
+    options = {}
+    for info in infos:
+        opts = config.resources.get(info.name, {})
+        options[info.name] = (opts, f"resources.{info.name}")
+    names = {info.name: options[info.name][0].get("name") or plural(snake(info.name))
+             for info in infos}
+    resources = []
+    for info in infos:
+        fields = tuple(f.but(related=names.get(f.related)) if f.is_relation else f
+                       for f in info.fields)
+        opts, key = options[info.name]
+        resources.append(build_resource(ModelInfo(info.model, info.name, fields), opts, key,
+                                        config.options["page_size"]))
+    unknown = set(config.resources) - {info.name for info in infos}
+    if unknown:
+        raise ConfigError(f"resources.{sorted(unknown)[0]}",
+                          f"no such model is served; models: {sorted(names)}")
+    return Registry(resources)
+
+
+class RumApp:
+    """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server."""
+
+    def __init__(self, config, *, full_stack: bool = True, debug: bool | None = None):
+        self.config = load_config(config, debug=debug)
+        self.full_stack = full_stack
+        self.debug = self.config.debug
+        self.options = self.config.options
+        repo_options = dict(self.config.repository)
+        factory = load_plugin("rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"),
+                              f"{REPOSITORY}.use")
+        self.repositories = factory(repo_options, here=self.config.here)
+        infos = self.repositories.models()
+        self.registry = _build_registry(infos, self.config)
+        self.repositories.bind({r.model: r.name for r in self.registry})
+        view_options = dict(self.config.view)
+        views = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
+                            f"{VIEW}.use")
+        self.views = views(view_options, registry=self.registry, debug=self.debug)
+        templates = [os.path.join(self.config.here, p) for p in self.options["templates"]]
+        self.renderer = Renderer(templates, auto_reload=self.debug)
+        self.router = Router()
+        self.static = StaticFiles({"rum": STATIC, **self.views.static_dirs()})
+        log.info("Rum serving %d resources: %s", len(self.registry),
+                 ", ".join(r.name for r in self.registry))
+
+    def __call__(self, environ, start_response):
+        request = RumRequest(environ)
+        response = self.respond(request)
+        return response(environ, start_response)
+
+    def respond(self, request: RumRequest) -> webob.Response:
+        """The pipeline: route, pick the resource, run the action in one unit of work."""
+        match = None
+        try:
+            match = self.router.match(request.checked_path(), request.effective_method)
+            if match.action == "static":
+                return self.static.response(request, match.path)
+            call = controller.Call(self, request, match, Urls(request.script_name))
+            if match.action != "home":
+                call.resource = self.registry.get(match.resource)
+            with self.repositories.unit_of_work(request.environ) as uow, self.views.scope():
+                call.uow = uow
+                return controller.ACTIONS[match.action](call)
+        except RumError as exc:
+            return self.error_response(request, exc, match)
+        except Exception:
+            if not self.full_stack:
+                raise
+            log.exception("unexpected error on %s %s", request.method, request.path_qs)
+            return self.error_response(request, RumError("An unexpected error happened; it "
+                                                         "has been logged."), match)
+
+    def error_response(self, request, exc: RumError, match) -> webob.Response:
+        """The one place domain errors become HTTP responses."""
+        wants_json = (match is not None and match.format == "json") or (
+            match is None and request.environ.get("PATH_INFO", "").endswith(".json"))
+        if wants_json:
+            body = {"error": exc.title, "message": exc.message, "status": exc.status}
+            if getattr(exc, "errors", None):
+                body["errors"] = exc.errors
+            response = json_response(body, status=exc.status)
+        else:
+            response = webob.Response(status=exc.status, content_type="text/html",
+                                      charset="utf-8")
+            try:
+                response.text = self.renderer.render("error.html", {
+                    "error": exc, "urls": Urls(request.script_name),
+                    "app_title": self.options["title"], "flash": None,
+                    "resources": list(self.registry), "resource": None})
+            except Exception:
+                log.exception("error page failed to render")
+                response.content_type = "text/plain"
+                response.text = f"{exc.status} {exc.title}\n{exc.message}\n"
+        if isinstance(exc, MethodNotAllowed):
+            response.allow = exc.allowed
+        return response

@@ -1,0 +1,132 @@
+"""Configuration: a dict, or a `.cfg` file of INI sections with Python-literal values.
+
+The file form is the one of the original Rum documentation::
+
+    [DEFAULT]
+    debug = True
+
+    [rum.repositoryfactory]
+    use = 'sqlalchemy'
+    models = ['model:Person', 'model:Movie']
+    sqlalchemy.url = 'sqlite:///movie.db'
+
+    [rum.viewfactory]
+    use = 'toscawidgets'
+
+Optional sections: `[rum]` for app options and `[resource:Movie]` for one model's options.
+"""
+
+import ast
+import configparser
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConfigError
+
+REPOSITORY = "rum.repositoryfactory"
+VIEW = "rum.viewfactory"
+APP = "rum"
+RESOURCE_PREFIX = "resource:"
+TOP_KEYS = frozenset({"debug", "here", REPOSITORY, VIEW, APP, "resources", "full_stack"})
+APP_OPTIONS = {
+    "title": "Rum admin",
+    "page_size": 20,
+    "max_limit": 500,
+    "templates": [],
+    "relation_choices_limit": 1000,
+}
+
+
+@dataclass
+class Config:
+    here: str
+    debug: bool = False
+    repository: dict = field(default_factory=dict)
+    view: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    resources: dict = field(default_factory=dict)
+
+
+def as_bool(value: Any, key: str) -> bool:
+    """Accept real booleans and the strings PasteDeploy hands over ('True', 'false', '1')."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "on", "1"}:
+        return True
+    if text in {"false", "no", "off", "0", ""}:
+        return False
+    raise ConfigError(key, f"expected true or false, got {value!r}")
+
+
+def _literal(text: str, key: str, here: str) -> Any:
+    text = text.replace("%(here)s", here)
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise ConfigError(key, f"value {text!r} is not a Python literal; "
+                          "quote strings, e.g. 'sqlite:///movie.db'") from None
+
+
+def read_cfg(path: str) -> dict:
+    """Parse a `.cfg` file into the dict form."""
+    if not os.path.isfile(path):
+        raise ConfigError("config", f"file {path!r} does not exist")
+    here = os.path.dirname(os.path.abspath(path))
+    parser = configparser.ConfigParser(interpolation=None, default_section="DEFAULT")
+    parser.optionxform = str  # keys such as 'sqlalchemy.url' keep their case
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error as exc:
+        raise ConfigError("config", f"{path}: {exc}") from None
+    out: dict[str, Any] = {"here": here}
+    defaults = parser.defaults()
+    for key, text in defaults.items():
+        out[key] = _literal(text, f"DEFAULT.{key}", here)
+    for section in parser.sections():
+        values = {k: _literal(v, f"{section}.{k}", here)
+                  for k, v in parser.items(section) if k not in defaults}
+        if section.startswith(RESOURCE_PREFIX):
+            out.setdefault("resources", {})[section[len(RESOURCE_PREFIX):]] = values
+        else:
+            out[section] = values
+    return out
+
+
+def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
+    """A Config from a dict, a `.cfg` path or a Config; raises ConfigError naming the key."""
+    if isinstance(source, Config):
+        return source
+    if isinstance(source, str | os.PathLike):
+        raw = read_cfg(os.fspath(source))
+    elif isinstance(source, dict):
+        raw = dict(source)
+    else:
+        raise ConfigError("config", f"expected a dict or a .cfg path, got {type(source).__name__}")
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = set(raw) - TOP_KEYS
+    if unknown:
+        raise ConfigError(sorted(unknown)[0], f"unknown top-level key; known keys: {sorted(TOP_KEYS)}")
+    for section in (REPOSITORY, VIEW, APP, "resources"):
+        if not isinstance(raw.get(section, {}), dict):
+            raise ConfigError(section, "must be a section (a dict of options)")
+    options = dict(APP_OPTIONS)
+    app = raw.get(APP, {})
+    bad = set(app) - set(APP_OPTIONS)
+    if bad:
+        raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
+    options.update(app)
+    for key in ("page_size", "max_limit", "relation_choices_limit"):
+        if not isinstance(options[key], int) or options[key] < 1:
+            raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
+    return Config(
+        here=raw.get("here") or os.getcwd(),
+        debug=as_bool(raw.get("debug", False), "debug"),
+        repository=dict(raw.get(REPOSITORY, {})),
+        view=dict(raw.get(VIEW, {})),
+        options=options,
+        resources=dict(raw.get("resources", {})),
+    )

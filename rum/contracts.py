@@ -1,0 +1,97 @@
+"""The protocols where `rum` meets its backends. Backends import these; `rum` never imports them."""
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .fields import Field
+from .query import Page, Query
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A pointer to a row of another resource, with the text people see for it."""
+
+    resource: str
+    id: str
+    label: str
+
+
+@dataclass
+class Record:
+    """A row as the views see it: its id, its label and its values by field name.
+
+    Relations are `Ref` (to_one) or lists of `Ref` (to_many); other values are plain Python.
+    """
+
+    id: str
+    label: str
+    values: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a repository factory tells `rum` about one model it serves."""
+
+    model: Any
+    name: str  # the model's own name, e.g. "Movie"
+    fields: tuple[Field, ...]
+
+
+class Repository(Protocol):
+    """Data access for one resource, bound to one unit of work. Raises domain errors only."""
+
+    def get(self, ident: str) -> Any: ...
+    def select(self, query: Query) -> Page: ...
+    def create(self, values: Mapping[str, Any]) -> Any: ...
+    def update(self, row: Any, values: Mapping[str, Any]) -> Any: ...
+    def delete(self, row: Any) -> None: ...
+    def record(self, row: Any, fields: tuple[Field, ...]) -> Record: ...
+    def choices(self, limit: int) -> list[Ref]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: commit when the `with` block ends cleanly, roll back otherwise."""
+
+    def repository(self, resource: str) -> Repository: ...
+    def doom(self) -> None:
+        """Roll back at the end even though no exception escaped."""
+
+
+class RepositoryFactory(Protocol):
+    """Built once per RumApp from the `rum.repositoryfactory` config section."""
+
+    def models(self) -> list[ModelInfo]: ...
+    def bind(self, names: Mapping[Any, str]) -> None:
+        """Learn the resource name of each model (for relations), once, at start-up."""
+    def unit_of_work(self, environ: Mapping[str, Any]) -> AbstractContextManager[UnitOfWork]: ...
+
+
+class FormView(Protocol):
+    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Converted values, or raise `rum.errors.Invalid` with messages by field."""
+    def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
+               choices: Mapping[str, list[Ref]]) -> str: ...
+
+
+class GridView(Protocol):
+    def render(self, records: list[Record], page: Page, links: Any) -> str: ...
+
+
+class ViewFactory(Protocol):
+    """Built once per RumApp from the `rum.viewfactory` config section."""
+
+    def form(self, resource: Any, action: str) -> FormView: ...
+    def grid(self, resource: Any) -> GridView: ...
+    def scope(self) -> AbstractContextManager[None]:
+        """Wraps every call into the view library for one request (isolates its state)."""
+
+    def static_dirs(self) -> dict[str, str]: ...
+
+
+def iter_fields(fields: tuple[Field, ...], names) -> Iterator[Field]:
+    by_name = {f.name: f for f in fields}
+    for name in names:
+        yield by_name[name]

@@ -1,0 +1,65 @@
+"""Domain errors. Each carries its HTTP status; `rum.app` maps them to responses in one place."""
+
+
+class RumError(Exception):
+    """Base of every error Rum turns into an HTTP answer."""
+
+    status = 500
+    title = "Server error"
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or self.title)
+        self.message = message or self.title
+
+
+class BadRequest(RumError):
+    status = 400
+    title = "Bad request"
+
+
+class Forbidden(RumError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(RumError):
+    status = 404
+    title = "Not found"
+
+
+class MethodNotAllowed(RumError):
+    status = 405
+    title = "Method not allowed"
+
+    def __init__(self, allowed: tuple[str, ...], message: str = ""):
+        super().__init__(message or f"Allowed methods: {', '.join(allowed)}")
+        self.allowed = allowed
+
+
+class Conflict(RumError):
+    status = 409
+    title = "Conflict"
+
+
+class TooLarge(RumError):
+    status = 413
+    title = "Request body too large"
+
+
+class Invalid(RumError):
+    """Input that fails validation: `errors` maps a field name (or '' for the form) to a message."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, errors: dict[str, str], message: str = ""):
+        super().__init__(message or "; ".join(f"{k or 'form'}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ConfigError(Exception):
+    """A configuration mistake, raised at start-up; the message names the key and the fix."""
+
+    def __init__(self, key: str, problem: str):
+        super().__init__(f"config key {key!r}: {problem}")
+        self.key = key

@@ -1,0 +1,49 @@
+"""The neutral description of a resource's fields, shared by repositories and views."""
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+KINDS = frozenset({
+    "string", "text", "integer", "decimal", "float", "boolean", "date", "datetime", "time",
+    "enum", "binary", "json", "uuid", "to_one", "to_many",
+})
+RELATION_KINDS = frozenset({"to_one", "to_many"})
+
+
+def humanize(name: str) -> str:
+    """`rented_at` -> `Rented at`."""
+    return name.replace("_", " ").strip().capitalize()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a resource as the admin sees it."""
+
+    name: str
+    kind: str
+    label: str = ""
+    required: bool = False
+    read_only: bool = False
+    searchable: bool = False
+    sortable: bool = True
+    default: Any = None
+    choices: tuple = ()
+    max_length: int | None = None
+    related: str | None = None  # name of the related resource, for relations
+    primary_key: bool = False
+    help: str = ""
+    options: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown field kind {self.kind!r} for {self.name!r}")
+        if not self.label:
+            object.__setattr__(self, "label", humanize(self.name))
+
+    @property
+    def is_relation(self) -> bool:
+        return self.kind in RELATION_KINDS
+
+    def but(self, **changes) -> "Field":
+        """A copy with some attributes changed (config overrides)."""
+        return replace(self, **changes)

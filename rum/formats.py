@@ -1,0 +1,47 @@
+"""Rows and errors as JSON."""
+
+import base64
+import datetime
+import decimal
+import json
+import uuid
+from typing import Any
+
+import webob
+
+from .contracts import Record, Ref
+from .urls import Urls
+
+
+def json_value(value: Any, urls: Urls) -> Any:
+    """A field value in JSON terms: ISO dates, decimals as strings, refs as objects."""
+    if isinstance(value, Ref):
+        return {"id": value.id, "label": value.label, "url": urls.show(value.resource, value.id)}
+    if isinstance(value, list | tuple):
+        return [json_value(v, urls) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if hasattr(value, "value") and hasattr(value, "name") and type(value).__module__ != "builtins":
+        return value.value  # enum members
+    return value
+
+
+def record_json(record: Record, resource: str, urls: Urls) -> dict:
+    out = {k: json_value(v, urls) for k, v in record.values.items()}
+    out["_id"] = record.id
+    out["_label"] = record.label
+    out["_url"] = urls.show(resource, record.id)
+    return out
+
+
+def json_response(data: Any, status: int = 200) -> webob.Response:
+    # Escape '<', '>' and '&' so a JSON body is inert even if a browser sniffs it as HTML.
+    body = (json.dumps(data, ensure_ascii=False, default=str)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    response = webob.Response(body=body.encode("utf-8"), status=status,
+                              content_type="application/json", charset="utf-8")
+    return response

@@ -1,0 +1,137 @@
+"""The neutral list query: search, filters, sort and paging, round-tripping through a query string.
+
+Query-string form (every link is a bookmark)::
+
+    ?q=harbor&sort=-year,title&f.genre.eq=3&f.year.ge=1990&page=2&limit=20
+"""
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from .errors import BadRequest
+from .fields import Field
+
+OPS = ("eq", "ne", "lt", "le", "gt", "ge", "contains", "startswith", "in", "is_null")
+FILTER_PREFIX = "f."
+MAX_PAGE = 10**9
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Sort:
+    field: str
+    descending: bool = False
+
+    def __str__(self) -> str:
+        return ("-" if self.descending else "") + self.field
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a list page asks the repository for."""
+
+    search: str = ""
+    filters: tuple[Filter, ...] = ()
+    sort: tuple[Sort, ...] = ()
+    page: int = 1
+    limit: int = 20
+    cursor: str = ""  # keyset position: opaque to everything but the repository
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def but(self, **changes) -> "Query":
+        return replace(self, **changes)
+
+    def to_params(self, default_limit: int | None = None) -> list[tuple[str, str]]:
+        """The query-string pairs for this query (defaults left out)."""
+        out: list[tuple[str, str]] = []
+        if self.search:
+            out.append(("q", self.search))
+        out.extend((f"{FILTER_PREFIX}{f.field}.{f.op}", f.value) for f in self.filters)
+        if self.sort:
+            out.append(("sort", ",".join(str(s) for s in self.sort)))
+        if self.cursor:
+            out.append(("after", self.cursor))
+        elif self.page != 1:
+            out.append(("page", str(self.page)))
+        if default_limit is not None and self.limit != default_limit:
+            out.append(("limit", str(self.limit)))
+        return out
+
+    def to_query_string(self, default_limit: int | None = None) -> str:
+        return urlencode(self.to_params(default_limit))
+
+    def toggled_sort(self, name: str) -> "Query":
+        """The query sorted by `name`, flipping direction when it already leads the sort."""
+        descending = bool(self.sort) and self.sort[0].field == name and not self.sort[0].descending
+        return self.but(sort=(Sort(name, descending),), page=1, cursor="")
+
+
+@dataclass
+class Page:
+    """One page of results. `count` is None when unknown; `count_exact` False means "at least"."""
+
+    rows: list
+    query: Query
+    count: int | None = None
+    count_exact: bool = True
+    has_next: bool = False
+    next_cursor: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int | None:
+        if self.count is None or not self.count_exact:
+            return None
+        return max(1, -(-self.count // self.query.limit))
+
+
+def _positive_int(params, key: str, default: int) -> int:
+    raw = params.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(f"parameter {key!r} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise BadRequest(f"parameter {key!r} must be 1 or more, not {value}")
+    return value
+
+
+def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
+                max_limit: int = 500) -> Query:
+    """Build a Query from request parameters, checking names and operators against `fields`.
+
+    Raises BadRequest naming the offending parameter.
+    """
+    filters = []
+    for key, value in params.items():
+        if not key.startswith(FILTER_PREFIX):
+            continue
+        name, _, op = key[len(FILTER_PREFIX):].rpartition(".")
+        if name not in fields:
+            raise BadRequest(f"cannot filter on unknown field {name!r}")
+        if op not in OPS:
+            raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
+        filters.append(Filter(name, op, value))
+    sort = []
+    for part in filter(None, (params.get("sort") or "").split(",")):
+        name = part.lstrip("-")
+        if name not in fields or not fields[name].sortable:
+            raise BadRequest(f"cannot sort on {name!r}")
+        sort.append(Sort(name, part.startswith("-")))
+    page = _positive_int(params, "page", 1)
+    if page > MAX_PAGE:
+        raise BadRequest(f"parameter 'page' is too large ({page})")
+    limit = min(_positive_int(params, "limit", default_limit), max_limit)
+    return Query(search=(params.get("q") or "").strip(), filters=tuple(filters),
+                 sort=tuple(sort), page=page, limit=limit, cursor=params.get("after") or "")

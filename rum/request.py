@@ -1,0 +1,35 @@
+"""The request object: WebOb's, plus the method override HTML forms need."""
+
+import webob
+
+from .errors import BadRequest
+
+OVERRIDABLE = frozenset({"PUT", "DELETE", "PATCH"})
+
+
+class RumRequest(webob.Request):
+    """A WebOb request; per-request state of Rum lives here, never in globals."""
+
+    @property
+    def effective_method(self) -> str:
+        """POST with `_method=PUT|DELETE|PATCH` (HTML forms) counts as that method."""
+        method = self.method.upper()
+        if method == "POST" and "_method" in self.GET:
+            override = self.GET["_method"].upper()
+        elif method == "POST" and self.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            override = self.POST.get("_method", "").upper()
+        else:
+            return method
+        if not override:
+            return method
+        if override not in OVERRIDABLE:
+            raise BadRequest(f"_method must be one of {sorted(OVERRIDABLE)}, not {override!r}")
+        return override
+
+    def checked_path(self) -> str:
+        """PATH_INFO as text; undecodable bytes are the client's mistake (400), not ours."""
+        try:
+            return self.path_info
+        except UnicodeDecodeError:
+            raise BadRequest("the request path is not valid UTF-8") from None

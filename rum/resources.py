@@ -1,0 +1,123 @@
+"""The resource registry: one entry per served model, with its URL name and options."""
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .contracts import ModelInfo
+from .errors import ConfigError, NotFound
+from .fields import Field
+
+LIST_SKIP_KINDS = frozenset({"to_many", "text", "binary", "json"})
+RESOURCE_OPTIONS = frozenset({"name", "label", "plural", "list_fields", "form_fields",
+                              "search_fields", "page_size", "fields"})
+
+
+def plural(word: str) -> str:
+    """English plural good enough for table names: movie -> movies, category -> categories."""
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A model as served at `/<name>`."""
+
+    name: str
+    model: Any
+    label: str
+    plural_label: str
+    fields: tuple[Field, ...]
+    list_fields: tuple[Field, ...]
+    form_fields: tuple[Field, ...]
+    page_size: int = 20
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise NotFound(f"{self.label} has no field {name!r}")
+
+    @property
+    def fields_by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+
+def _pick(fields: tuple[Field, ...], names, key: str) -> tuple[Field, ...]:
+    by_name = {f.name: f for f in fields}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise ConfigError(key, f"unknown field(s) {missing}; known: {sorted(by_name)}")
+    return tuple(by_name[n] for n in names)
+
+
+def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
+                   default_page_size: int) -> Resource:
+    """One Resource from what the repository knows and what the config says."""
+    unknown = set(options) - RESOURCE_OPTIONS
+    if unknown:
+        raise ConfigError(key, f"unknown option(s) {sorted(unknown)}; use {sorted(RESOURCE_OPTIONS)}")
+    fields = info.fields
+    overrides = options.get("fields") or {}
+    if overrides:
+        by_name = {f.name: f for f in fields}
+        for fname, change in overrides.items():
+            if fname not in by_name:
+                raise ConfigError(f"{key}.fields", f"unknown field {fname!r}")
+            by_name[fname] = by_name[fname].but(**change)
+        fields = tuple(by_name.values())
+    search = options.get("search_fields")
+    if search is not None:
+        _pick(fields, search, f"{key}.search_fields")
+        fields = tuple(f.but(searchable=f.name in search) for f in fields)
+    if "list_fields" in options:
+        list_fields = _pick(fields, options["list_fields"], f"{key}.list_fields")
+    else:
+        list_fields = tuple(f for f in fields if f.kind not in LIST_SKIP_KINDS)[:8]
+    if "form_fields" in options:
+        form_fields = _pick(fields, options["form_fields"], f"{key}.form_fields")
+    else:
+        form_fields = tuple(f for f in fields if not f.read_only)
+    label = options.get("label") or re.sub(r"_", " ", snake(info.name)).capitalize()
+    return Resource(
+        name=options.get("name") or plural(snake(info.name)),
+        model=info.model, label=label,
+        plural_label=options.get("plural") or plural(label),
+        fields=fields, list_fields=list_fields, form_fields=form_fields,
+        page_size=int(options.get("page_size") or default_page_size),
+    )
+
+
+class Registry:
+    """Resources by URL name, in configuration order."""
+
+    def __init__(self, resources: list[Resource]):
+        self._by_name: dict[str, Resource] = {}
+        for r in resources:
+            if r.name in self._by_name:
+                raise ConfigError("resources", f"two models are both served as {r.name!r}; "
+                                  "give one a different 'name'")
+            self._by_name[r.name] = r
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._by_name
+
+    def get(self, name: str) -> Resource:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise NotFound(f"no resource named {name!r}") from None

@@ -1,0 +1,64 @@
+"""URL -> (action, resource, id, format), with Routes. Methods pick the action on shared paths."""
+
+from dataclasses import dataclass
+
+from routes import Mapper
+
+from .errors import MethodNotAllowed, NotFound
+
+FORMATS = ("html", "json", "csv")
+# path kind -> {HTTP method: action}
+METHODS = {
+    "home": {"GET": "home"},
+    "static": {"GET": "static"},
+    "collection": {"GET": "index", "POST": "create"},
+    "new": {"GET": "new"},
+    "member": {"GET": "show", "PUT": "update", "PATCH": "update", "DELETE": "delete"},
+    "edit": {"GET": "edit"},
+    "confirm_delete": {"GET": "confirm_delete"},
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    action: str
+    resource: str = ""
+    id: str = ""
+    format: str = "html"
+    path: str = ""
+
+
+def build_mapper() -> Mapper:
+    m = Mapper(explicit=True)
+    m.minimization = False
+    fmt = {"format": "|".join(FORMATS)}
+    m.connect("home", "/", kind="home")
+    m.connect("home_fmt", "/index.{format}", kind="home", requirements=fmt)
+    m.connect("static", "/_static/{path:.+}", kind="static")
+    m.connect("new", "/{resource}/new", kind="new")
+    m.connect("edit", "/{resource}/{id}/edit", kind="edit")
+    m.connect("confirm_delete", "/{resource}/{id}/confirm_delete", kind="confirm_delete")
+    m.connect("collection_fmt", "/{resource}.{format}", kind="collection", requirements=fmt)
+    m.connect("collection", "/{resource}", kind="collection")
+    m.connect("member_fmt", "/{resource}/{id}.{format}", kind="member", requirements=fmt)
+    m.connect("member", "/{resource}/{id}", kind="member")
+    return m
+
+
+class Router:
+    """Matches a path and method to a Match; raises NotFound or MethodNotAllowed."""
+
+    def __init__(self):
+        self.mapper = build_mapper()
+
+    def match(self, path: str, method: str) -> Match:
+        found = self.mapper.match(path or "/")
+        if not found:
+            raise NotFound(f"no page at {path!r}")
+        actions = METHODS[found["kind"]]
+        allowed = actions if method != "HEAD" else {"HEAD": actions.get("GET")}
+        action = allowed.get(method)
+        if not action:
+            raise MethodNotAllowed(tuple(actions))
+        return Match(action=action, resource=found.get("resource", ""), id=found.get("id", ""),
+                     format=found.get("format") or "html", path=found.get("path", ""))

@@ -1,0 +1,36 @@
+"""URLs for every page, built from the request's SCRIPT_NAME so Rum works at any mount point."""
+
+from urllib.parse import quote, urlencode
+
+
+class Urls:
+    """Builds absolute paths under one mount point."""
+
+    def __init__(self, script_name: str):
+        self.root = script_name.rstrip("/")
+
+    def home(self) -> str:
+        return self.root + "/"
+
+    def static(self, path: str) -> str:
+        return f"{self.root}/_static/{path}"
+
+    def index(self, resource: str, fmt: str = "", query: str = "") -> str:
+        url = f"{self.root}/{quote(resource)}" + (f".{fmt}" if fmt else "")
+        return url + (f"?{query}" if query else "")
+
+    def new(self, resource: str) -> str:
+        return f"{self.root}/{quote(resource)}/new"
+
+    def show(self, resource: str, ident: str, fmt: str = "") -> str:
+        return f"{self.root}/{quote(resource)}/{quote(ident, safe='')}" + (f".{fmt}" if fmt else "")
+
+    def edit(self, resource: str, ident: str) -> str:
+        return self.show(resource, ident) + "/edit"
+
+    def confirm_delete(self, resource: str, ident: str) -> str:
+        return self.show(resource, ident) + "/confirm_delete"
+
+    def with_params(self, url: str, params) -> str:
+        query = urlencode(params)
+        return f"{url}?{query}" if query else url

@@ -1,0 +1,65 @@
+"""What the factory knows about each served model: mapper, fields, resource name, label rule."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapper
+
+from rum.fields import Field
+
+from .introspect import label_attribute, model_fields
+
+
+@dataclass
+class ModelEntry:
+    model: Any
+    name: str
+    mapper: Mapper
+    fields: tuple[Field, ...]
+    label_attr: str | None
+    has_str: bool
+    resource: str = ""
+
+
+class Catalog:
+    """Model entries by class and by resource name, filled once at start-up."""
+
+    def __init__(self, models: list):
+        self.entries: list[ModelEntry] = []
+        for model in models:
+            mapper = sa.inspect(model)
+            has_str = any("__str__" in vars(k) for k in model.__mro__ if k is not object
+                          and k.__module__ != "sqlalchemy.orm.decl_api")
+            self.entries.append(ModelEntry(model=model, name=model.__name__, mapper=mapper,
+                                           fields=model_fields(model),
+                                           label_attr=label_attribute(model), has_str=has_str))
+        self._by_model = {e.model: e for e in self.entries}
+        self._by_resource: dict[str, ModelEntry] = {}
+
+    def bind(self, names) -> None:
+        for entry in self.entries:
+            entry.resource = names.get(entry.model, "")
+            self._by_resource[entry.resource] = entry
+
+    def info_for(self, cls) -> ModelEntry | None:
+        entry = self._by_model.get(cls)
+        if entry is None:
+            for base in cls.__mro__[1:]:
+                if base in self._by_model:
+                    return self._by_model[base]
+        return entry
+
+    def info_by_resource(self, name: str) -> ModelEntry | None:
+        return self._by_resource.get(name)
+
+    def label(self, row) -> str:
+        entry = self.info_for(type(row))
+        if entry is None or entry.has_str:
+            return str(row)
+        if entry.label_attr:
+            value = getattr(row, entry.label_attr)
+            if value not in (None, ""):
+                return str(value)
+        key = entry.mapper.primary_key_from_instance(row)
+        return f"{entry.name} {','.join(str(k) for k in key)}"

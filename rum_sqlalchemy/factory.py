@@ -1,0 +1,113 @@
+"""The repository factory: models (or a database URL), an engine, a unit of work per request."""
+
+import logging
+import os
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import sessionmaker
+
+from rum.config import as_bool
+from rum.contracts import ModelInfo
+from rum.errors import ConfigError, NotFound
+from rum.plugins import import_object
+
+from .catalog import Catalog
+from .repository import SQLAlchemyRepository
+
+log = logging.getLogger(__name__)
+SECTION = "rum.repositoryfactory"
+OPTIONS = frozenset({"models", "sqlalchemy.url", "session.transactional", "sqlalchemy.echo",
+                     "engine"})
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url_text, here: str) -> sa.Engine:
+    key = f"{SECTION}.sqlalchemy.url"
+    if not url_text:
+        raise ConfigError(key, "is required, e.g. 'sqlite:///movie.db'")
+    try:
+        url = sa.engine.make_url(url_text)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+                and not url.database.startswith("file:") and not os.path.isabs(url.database):
+            # Relative SQLite paths are relative to the config file, not the server's cwd.
+            url = url.set(database=os.path.join(here, url.database))
+        engine = sa.create_engine(url)
+    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
+        raise ConfigError(key, f"cannot use {url_text!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class UnitOfWork:
+    """One session and one transaction for one request."""
+
+    def __init__(self, factory, session):
+        self.factory = factory
+        self.session = session
+        self.doomed = False
+
+    def repository(self, resource: str) -> SQLAlchemyRepository:
+        info = self.factory.catalog.info_by_resource(resource)
+        if info is None:
+            raise NotFound(f"no resource named {resource!r}")
+        return SQLAlchemyRepository(self.session, info, self.factory.catalog,
+                                    self.factory.transactional)
+
+    def doom(self) -> None:
+        self.doomed = True
+
+
+class SQLAlchemyRepositoryFactory:
+    """`use = 'sqlalchemy'`: serves the configured mapped classes from one database."""
+
+    def __init__(self, options: dict, here: str = ""):
+        unknown = set(options) - OPTIONS
+        if unknown:
+            raise ConfigError(f"{SECTION}.{sorted(unknown)[0]}",
+                              f"unknown option; known: {sorted(OPTIONS)}")
+        paths = options.get("models")
+        if not paths or not isinstance(paths, list | tuple):
+            raise ConfigError(f"{SECTION}.models",
+                              "list the mapped classes, e.g. ['model:Movie', 'model:Genre']")
+        models = []
+        for i, path in enumerate(paths):
+            model = import_object(path, f"{SECTION}.models[{i}]", here)
+            if sa.inspect(model, raiseerr=False) is None:
+                raise ConfigError(f"{SECTION}.models[{i}]", f"{path!r} is not a mapped class")
+            models.append(model)
+        self.engine = options.get("engine") or make_engine(options.get("sqlalchemy.url"), here)
+        self.engine.echo = as_bool(options.get("sqlalchemy.echo", False), f"{SECTION}.sqlalchemy.echo")
+        self.transactional = as_bool(options.get("session.transactional", True),
+                                     f"{SECTION}.session.transactional")
+        self.catalog = Catalog(models)
+        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
+
+    def models(self) -> list[ModelInfo]:
+        return [ModelInfo(e.model, e.name, e.fields) for e in self.catalog.entries]
+
+    def bind(self, names) -> None:
+        self.catalog.bind(names)
+
+    @contextmanager
+    def unit_of_work(self, environ):
+        session = self.sessions()
+        uow = UnitOfWork(self, session)
+        try:
+            yield uow
+            if uow.doomed:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

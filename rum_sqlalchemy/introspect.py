@@ -1,0 +1,122 @@
+"""Mapped classes -> rum fields, by reading SQLAlchemy's mapper."""
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapper
+from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
+
+from rum.fields import Field
+
+LABEL_COLUMNS = ("name", "title", "label", "username", "email", "code")
+
+# Checked in order: subclasses before their bases (Text is a String, Float a Numeric).
+TYPE_KINDS = (
+    (sa.Enum, "enum"), (sa.Boolean, "boolean"), (sa.Integer, "integer"), (sa.Float, "float"),
+    (sa.Numeric, "decimal"), (sa.DateTime, "datetime"), (sa.Date, "date"), (sa.Time, "time"),
+    (sa.Text, "text"), (sa.String, "string"), (sa.LargeBinary, "binary"), (sa.JSON, "json"),
+    (sa.Uuid, "uuid"),
+)
+
+
+def column_kind(column_type) -> str:
+    for sa_type, kind in TYPE_KINDS:
+        if isinstance(column_type, sa_type):
+            return kind
+    return "string"
+
+
+def enum_choices(column_type) -> tuple:
+    if getattr(column_type, "enum_class", None) is not None:
+        return tuple((m.value if not isinstance(m.value, enum.Enum) else m.name, m.name)
+                     for m in column_type.enum_class)
+    return tuple((v, v) for v in getattr(column_type, "enums", ()))
+
+
+def is_generated(column: sa.Column, mapper: Mapper) -> bool:
+    """Values the database or the ORM makes: autoincrement keys, inherited keys, versions."""
+    if column is mapper.version_id_col or column.computed is not None:
+        return True
+    if mapper.polymorphic_on is not None and column is mapper.polymorphic_on:
+        return True  # the discriminator follows the class, never the user
+    if not column.primary_key:
+        return False
+    if column.foreign_keys and mapper.inherits is not None:
+        return True  # a joined-table subclass's key is its parent row's
+    single_int = len(mapper.primary_key) == 1 and isinstance(column.type, sa.Integer)
+    return single_int and column.autoincrement in (True, "auto") and not column.foreign_keys
+
+
+def _column_field(name: str, column: sa.Column, mapper: Mapper) -> Field:
+    kind = column_kind(column.type)
+    generated = is_generated(column, mapper)
+    has_default = column.default is not None or column.server_default is not None
+    default = getattr(column.default, "arg", None) if column.default is not None else None
+    return Field(
+        name=name, kind=kind,
+        required=not column.nullable and not generated and not has_default and kind != "boolean",
+        read_only=generated,
+        searchable=kind in ("string", "text") and not column.primary_key,
+        sortable=kind not in ("binary", "json"),
+        default=None if callable(default) else default,
+        choices=enum_choices(column.type) if kind == "enum" else (),
+        max_length=getattr(column.type, "length", None) if kind == "string" else None,
+        primary_key=column.primary_key,
+    )
+
+
+def _relation_field(rel, fk_required: bool) -> Field:
+    to_one = rel.direction is MANYTOONE or not rel.uselist
+    return Field(
+        name=rel.key, kind="to_one" if to_one else "to_many",
+        required=to_one and fk_required,
+        # One-to-many sides are edited from the child's form, where the key lives.
+        read_only=rel.direction is ONETOMANY or rel.viewonly,
+        searchable=False, sortable=False,
+        related=rel.mapper.class_.__name__,
+    )
+
+
+def model_fields(model) -> tuple[Field, ...]:
+    """Fields in table order; a foreign-key column is replaced by its many-to-one relation."""
+    mapper: Mapper = sa.inspect(model)
+    by_fk_column = {}
+    for rel in mapper.relationships:
+        if rel.direction is MANYTOONE:
+            for local, _remote in rel.local_remote_pairs:
+                by_fk_column.setdefault(local, rel)
+    fields: list[Field] = []
+    placed = set()
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if not isinstance(column, sa.Column):
+            fields.append(Field(name=prop.key, kind=column_kind(column.type), read_only=True,
+                                sortable=False))
+            continue
+        rel = by_fk_column.get(column)
+        if rel is not None and not column.primary_key:
+            if rel.key not in placed:
+                placed.add(rel.key)
+                required = all(not c.nullable for c, _ in rel.local_remote_pairs)
+                fields.append(_relation_field(rel, required))
+            continue
+        fields.append(_column_field(prop.key, column, mapper))
+    for rel in mapper.relationships:
+        if rel.key not in placed and rel.direction in (MANYTOONE, ONETOMANY, MANYTOMANY):
+            placed.add(rel.key)
+            fields.append(_relation_field(rel, False))
+    pk_first = sorted(fields, key=lambda f: not f.primary_key)
+    return tuple(pk_first)
+
+
+def label_attribute(model) -> str | None:
+    """The column that names a row when the class has no __str__ of its own."""
+    mapper = sa.inspect(model)
+    keys = [p.key for p in mapper.column_attrs]
+    for name in LABEL_COLUMNS:
+        if name in keys:
+            return name
+    for prop in mapper.column_attrs:
+        if column_kind(prop.columns[0].type) == "string" and not prop.columns[0].primary_key:
+            return prop.key
+    return None

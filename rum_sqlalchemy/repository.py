@@ -1,0 +1,162 @@
+"""A repository: one resource's reads and writes inside one SQLAlchemy session."""
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, joinedload, with_parent
+
+from rum.contracts import Record, Ref
+from rum.errors import Conflict, Invalid, NotFound
+from rum.fields import Field
+from rum.query import Page, Query
+
+from .identity import decode_key, encode_key
+from .querying import apply_query
+
+log = logging.getLogger(__name__)
+TO_MANY_SHOWN = 50
+
+
+class SQLAlchemyRepository:
+    """Reads and writes rows of one mapped class; raises rum domain errors only."""
+
+    def __init__(self, session: Session, model_info, catalog, transactional: bool = True):
+        self.session = session
+        self.info = model_info  # .model, .mapper, .fields, .resource, .label_attr
+        self.catalog = catalog
+        self.transactional = transactional
+
+    # -- reading -------------------------------------------------------------------
+    def get(self, ident: str) -> Any:
+        key = decode_key(ident, self.info.mapper)
+        row = self.session.get(self.info.model, key)
+        if row is None:
+            raise NotFound(f"no {self.info.name} with id {ident!r}")
+        return row
+
+    def select(self, query: Query) -> Page:
+        stmt = sa.select(self.info.model)
+        filtered = apply_query(stmt, self.info, query, self._related_key)
+        count = self.session.scalar(sa.select(sa.func.count()).select_from(
+            filtered.order_by(None).subquery()))
+        eager = [joinedload(getattr(self.info.model, f.name)) for f in self.info.fields
+                 if f.kind == "to_one" and f.related]
+        rows = list(self.session.scalars(
+            filtered.options(*eager).offset(query.offset).limit(query.limit + 1)).unique())
+        return Page(rows=rows[:query.limit], query=query, count=count, count_exact=True,
+                    has_next=len(rows) > query.limit)
+
+    def identify(self, row) -> str:
+        return encode_key(self.info.mapper.primary_key_from_instance(row))
+
+    def label(self, row) -> str:
+        return self.catalog.label(row)
+
+    def ref(self, row) -> Ref:
+        info = self.catalog.info_for(type(row))
+        return Ref(resource=info.resource if info else "", id=info_identify(info, row),
+                   label=self.catalog.label(row))
+
+    def record(self, row, fields: tuple[Field, ...]) -> Record:
+        values = {}
+        for f in fields:
+            if f.kind == "to_one":
+                target = getattr(row, f.name)
+                values[f.name] = None if target is None else self.ref(target)
+            elif f.kind == "to_many":
+                values[f.name] = self._to_many(row, f)
+            else:
+                values[f.name] = getattr(row, f.name)
+        version = ""
+        if self.info.mapper.version_id_col is not None:
+            version = str(self.info.mapper._get_committed_attr_by_column(
+                row, self.info.mapper.version_id_col))
+        return Record(id=self.identify(row), label=self.label(row), values=values,
+                      version=version)
+
+    def _to_many(self, row, field: Field) -> list[Ref]:
+        rel = self.info.mapper.relationships[field.name]
+        state = sa.inspect(row)
+        if field.name not in state.unloaded:
+            return [self.ref(r) for r in getattr(row, field.name)]
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel)).limit(TO_MANY_SHOWN)
+        return [self.ref(r) for r in self.session.scalars(stmt)]
+
+    def choices(self, limit: int) -> list[Ref]:
+        stmt = sa.select(self.info.model).order_by(*self.info.mapper.primary_key).limit(limit)
+        return [self.ref(r) for r in self.session.scalars(stmt)]
+
+    # -- writing -------------------------------------------------------------------
+    def create(self, values: Mapping[str, Any]) -> Any:
+        row = self.info.model()
+        self._assign(row, values)
+        self.session.add(row)
+        self._flush()
+        return row
+
+    def update(self, row, values: Mapping[str, Any]) -> Any:
+        self._assign(row, values)
+        self._flush()
+        return row
+
+    def delete(self, row) -> None:
+        self.session.delete(row)
+        try:
+            self._flush()
+        except Invalid as exc:
+            raise Conflict(f"cannot delete {self.info.name} {self.label(row)}: it is still "
+                           f"referred to ({exc.message})") from None
+
+    def _related_key(self, field: Field, ident: str):
+        target = self.catalog.info_by_resource(field.related)
+        return decode_key(ident, target.mapper) if target else ident
+
+    def _resolve(self, field: Field, ident) -> Any:
+        target = self.catalog.info_by_resource(field.related)
+        try:
+            row = self.session.get(target.model, decode_key(str(ident), target.mapper))
+        except NotFound:
+            row = None
+        if row is None:
+            raise Invalid({field.name: f"no {target.name} with id {ident!r}"})
+        return row
+
+    def _assign(self, row, values: Mapping[str, Any]) -> None:
+        errors = {}
+        fields = {f.name: f for f in self.info.fields}
+        for name, value in values.items():
+            f = fields.get(name)
+            if f is None or f.read_only:
+                continue
+            try:
+                if f.kind == "to_one":
+                    value = None if value in (None, "") else self._resolve(f, value)
+                elif f.kind == "to_many":
+                    value = [self._resolve(f, v) for v in (value or [])]
+            except Invalid as exc:
+                errors.update(exc.errors)
+                continue
+            setattr(row, name, value)
+        if errors:
+            raise Invalid(errors)
+
+    def _flush(self) -> None:
+        try:
+            self.session.flush()
+            if not self.transactional:
+                self.session.commit()
+        except sa_exc.StaleDataError:
+            self.session.rollback()
+            raise Conflict(f"this {self.info.name} was changed by someone else") from None
+        except (sa_exc.IntegrityError, sa_exc.DataError) as exc:
+            self.session.rollback()
+            log.info("write refused by the database: %s", exc.orig)
+            raise Invalid({"": f"the database refused the change: {exc.orig}"}) from None
+
+
+def info_identify(info, row) -> str:
+    mapper = info.mapper if info else sa.inspect(type(row))
+    return encode_key(mapper.primary_key_from_instance(row))

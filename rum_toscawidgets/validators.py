@@ -1,0 +1,121 @@
+"""tw2 validators for field kinds: HTML5 input text <-> Python values.
+
+`from_python` must accept the user's raw text too, because a form shown again after an
+error carries what was typed, not a converted value.
+"""
+
+import datetime
+import decimal
+import uuid
+
+import tw2.core as twc
+
+
+class TextConverter(twc.Validator):
+    """Base: converts with `parse`, formats with `format`; raw strings pass through."""
+
+    msgs = {"bad": "Enter a valid value"}
+    python_type: type = str
+
+    def parse(self, text: str):
+        return self.python_type(text)
+
+    def format(self, value) -> str:
+        return str(value)
+
+    def _convert_to_python(self, value, state=None):
+        try:
+            return self.parse(value)
+        except (ValueError, TypeError, ArithmeticError):
+            raise twc.ValidationError("bad", self) from None
+
+    def _convert_from_python(self, value, state=None):
+        return value if isinstance(value, str) else self.format(value)
+
+
+class IntegerConverter(TextConverter):
+    msgs = {"bad": "Enter a whole number"}
+    python_type = int
+
+
+class FloatConverter(TextConverter):
+    msgs = {"bad": "Enter a number"}
+    python_type = float
+
+
+class DecimalConverter(TextConverter):
+    msgs = {"bad": "Enter a number"}
+
+    def parse(self, text):
+        value = decimal.Decimal(text)
+        if not value.is_finite():
+            raise ValueError(text)
+        return value
+
+
+class DateConverter(TextConverter):
+    msgs = {"bad": "Enter a date as YYYY-MM-DD"}
+    parse = staticmethod(datetime.date.fromisoformat)
+
+    def format(self, value):
+        return value.isoformat()
+
+
+class DateTimeConverter(TextConverter):
+    msgs = {"bad": "Enter a date and time as YYYY-MM-DDTHH:MM"}
+    parse = staticmethod(datetime.datetime.fromisoformat)
+
+    def format(self, value):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+
+
+class TimeConverter(TextConverter):
+    msgs = {"bad": "Enter a time as HH:MM"}
+    parse = staticmethod(datetime.time.fromisoformat)
+
+    def format(self, value):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+
+
+class UuidConverter(TextConverter):
+    msgs = {"bad": "Enter a UUID"}
+    python_type = uuid.UUID
+
+
+class StringConverter(TextConverter):
+    """Text with an optional maximum length; empty text is None unless required."""
+
+    msgs = {"toolong": "Enter at most $max_length characters"}
+    max_length = None
+
+    def _validate_python(self, value, state=None):
+        if self.max_length and len(value) > self.max_length:
+            raise twc.ValidationError("toolong", self)
+
+
+class BooleanConverter(twc.Validator):
+    """A checkbox: present and not 'false'/'0'/'off' means True."""
+
+    def to_python(self, value, state=None):
+        return str(value).strip().lower() not in ("", "0", "false", "off", "no", "none")
+
+    def from_python(self, value, state=None):
+        return value
+
+
+class ChoiceConverter(twc.Validator):
+    """One of the enum's values."""
+
+    msgs = {"notchoice": "Pick one of the choices"}
+    values: tuple = ()
+
+    def _validate_python(self, value, state=None):
+        if value not in self.values:
+            raise twc.ValidationError("notchoice", self)
+
+
+CONVERTERS = {
+    "integer": IntegerConverter, "float": FloatConverter, "decimal": DecimalConverter,
+    "date": DateConverter, "datetime": DateTimeConverter, "time": TimeConverter,
+    "uuid": UuidConverter, "string": StringConverter, "text": StringConverter,
+}

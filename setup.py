@@ -1,0 +1,34 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="rum",
+    version="0.1.0",
+    description="An embeddable admin/CRUD WSGI application for SQLAlchemy models",
+    python_requires=">=3.11",
+    packages=find_packages(include=["rum", "rum.*", "rum_sqlalchemy", "rum_sqlalchemy.*",
+                                    "rum_toscawidgets", "rum_toscawidgets.*"]),
+    package_data={
+        "rum": ["templates/*.html", "static/*"],
+        "rum_toscawidgets": ["templates/*.html"],
+    },
+    install_requires=[
+        "setuptools<82",
+        "WebOb>=1.8",
+        "Routes>=2.5",
+        "Genshi>=0.7",
+        "PasteDeploy>=3",
+        "SQLAlchemy>=2.0,<3",
+        "tw2.core>=2.3",
+        "tw2.forms>=2.2",
+    ],
+    extras_require={
+        "serve": ["Paste>=3", "PasteScript>=3"],
+        "test": ["pytest", "WebTest", "Paste>=3", "PasteScript>=3", "waitress",
+                 "psycopg2-binary", "PyMySQL", "ruff"],
+    },
+    entry_points={
+        "paste.app_factory": ["main = rum:make_app"],
+        "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory"],
+        "rum.viewfactory": ["toscawidgets = rum_toscawidgets:ToscaWidgetsViewFactory"],
+    },
+)
