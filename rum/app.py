@@ -8,7 +8,7 @@ import webob
 from . import controller
 from .config import REPOSITORY, VIEW, Config, load_config
 from .contracts import ModelInfo
-from .errors import ConfigError, MethodNotAllowed, RumError
+from .errors import BadRequest, ConfigError, MethodNotAllowed, RumError
 from .formats import json_response
 from .plugins import load_plugin
 from .rendering import Renderer
@@ -90,10 +90,14 @@ class RumApp:
                 return controller.ACTIONS[match.action](call)
         except RumError as exc:
             return self.error_response(request, exc, match)
+        except UnicodeError:
+            return self.error_response(request, BadRequest("the request is not valid UTF-8"),
+                                       match)
         except Exception:
             if not self.full_stack:
                 raise
-            log.exception("unexpected error on %s %s", request.method, request.path_qs)
+            log.exception("unexpected error on %s %r", request.method,
+                          request.environ.get("PATH_INFO"))
             return self.error_response(request, RumError("An unexpected error happened; it "
                                                          "has been logged."), match)
 

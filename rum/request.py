@@ -31,5 +31,5 @@ class RumRequest(webob.Request):
         """PATH_INFO as text; undecodable bytes are the client's mistake (400), not ours."""
         try:
             return self.path_info
-        except UnicodeDecodeError:
+        except UnicodeError:  # servers hand over undecodable bytes in various shapes
             raise BadRequest("the request path is not valid UTF-8") from None

@@ -38,9 +38,15 @@ class Catalog:
         self._by_resource: dict[str, ModelEntry] = {}
 
     def bind(self, names) -> None:
+        """Learn resource names; relation fields then name resources, as rum's fields do."""
+        by_model_name = {}
         for entry in self.entries:
             entry.resource = names.get(entry.model, "")
             self._by_resource[entry.resource] = entry
+            by_model_name[entry.name] = entry.resource
+        for entry in self.entries:
+            entry.fields = tuple(f.but(related=by_model_name.get(f.related)) if f.is_relation
+                                 else f for f in entry.fields)
 
     def info_for(self, cls) -> ModelEntry | None:
         entry = self._by_model.get(cls)

@@ -77,7 +77,7 @@ def apply_query(stmt, info, query: Query, related_key):
     """`stmt` filtered, searched and ordered as `query` asks (no paging)."""
     fields = {f.name: f for f in info.fields}
     for f in query.filters:
-        stmt = stmt.where(_filter_clause(info, f, fields[f.name], related_key))
+        stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key))
     if query.search:
         pattern = f"%{escape_like(query.search)}%"
         columns = [getattr(info.model, f.name) for f in info.fields

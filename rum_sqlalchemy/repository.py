@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, joinedload, with_parent
+from sqlalchemy.orm import exc as orm_exc
 
 from rum.contracts import Record, Ref
 from rum.errors import Conflict, Invalid, NotFound
@@ -148,7 +149,7 @@ class SQLAlchemyRepository:
             self.session.flush()
             if not self.transactional:
                 self.session.commit()
-        except sa_exc.StaleDataError:
+        except orm_exc.StaleDataError:
             self.session.rollback()
             raise Conflict(f"this {self.info.name} was changed by someone else") from None
         except (sa_exc.IntegrityError, sa_exc.DataError) as exc:

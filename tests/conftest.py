@@ -1,0 +1,117 @@
+"""Shared fixtures: a fresh demo database and app per test, real databases when they answer."""
+
+import os
+import shutil
+import socket
+import sys
+from urllib.parse import urlparse
+from wsgiref.validate import validator
+
+import pytest
+import webtest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+import demo_data  # noqa: E402
+from rum import RumApp  # noqa: E402
+
+DEMO_MODELS = ["model:Person", "model:Genre", "model:Actor", "model:Director", "model:Movie",
+               "model:Rental"]
+# Set by tests/run.sh when the servers answer; a test needing one skips, naming the variable.
+SERVER_URLS = {
+    "postgresql": ("RUM_TEST_POSTGRESQL_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"),
+    "mariadb": ("RUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
+
+
+def demo_config(url: str, **extra) -> dict:
+    config = {
+        "here": ROOT,
+        "rum.repositoryfactory": {"use": "sqlalchemy", "models": list(DEMO_MODELS),
+                                  "sqlalchemy.url": url},
+        "rum.viewfactory": {"use": "toscawidgets"},
+    }
+    config.update(extra)
+    return config
+
+
+def wrap(app) -> webtest.TestApp:
+    """Every in-process test app runs under wsgiref's PEP 3333 validator."""
+    return webtest.TestApp(validator(app))
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> str:
+    path = tmp_path / "movie.db"
+    demo_data.create(str(path))
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def rum_app(demo_db) -> RumApp:
+    return RumApp(demo_config(demo_db))
+
+
+@pytest.fixture
+def client(rum_app) -> webtest.TestApp:
+    return wrap(rum_app)
+
+
+def _answers(url: str) -> bool:
+    parsed = urlparse(url.replace("+psycopg2", "").replace("+pymysql", ""))
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def server_url(kind: str) -> str:
+    """The URL of a real database server for `kind`, or a visible skip saying why not."""
+    var, default = SERVER_URLS[kind]
+    url = os.environ.get(var)
+    if not url:
+        if os.environ.get("CI") or os.environ.get("RUM_REQUIRE_SERVERS"):
+            url = default
+        else:
+            pytest.skip(f"{kind}: set {var} (tests/run.sh does when the server answers)")
+    if not _answers(url):
+        pytest.skip(f"{kind}: no server answers at {url} ({var})")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def any_db(request, tmp_path):
+    """A fresh, filled demo database on each backend: SQLite file, PostgreSQL, MariaDB."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from model import Base
+
+    if request.param == "sqlite":
+        path = tmp_path / "movie.db"
+        demo_data.create(str(path))
+        yield f"sqlite:///{path}"
+        return
+    url = server_url(request.param)
+    engine = sa.create_engine(url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        demo_data.populate(session)
+        session.commit()
+    try:
+        yield url
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+
+
+def copy_demo(target) -> str:
+    """A copy of the demo project files (model, configs) in `target`, for real-server tests."""
+    for name in ("model.py", "demo_data.py", "development.cfg", "development.ini"):
+        shutil.copy(os.path.join(ROOT, name), target)
+    demo_data.create(os.path.join(target, "movie.db"))
+    return str(target)

@@ -1,0 +1,56 @@
+"""`paster serve development.ini` for real: a movie created, edited and deleted over HTTP."""
+
+import json
+import os
+import re
+
+import pytest
+
+from tests.conftest import copy_demo
+from tests.functional.servers import BIN, Server, free_port
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def paster(tmp_path):
+    copy_demo(tmp_path)
+    port = free_port()
+    ini = (tmp_path / "development.ini").read_text().replace("port = 5000", f"port = {port}")
+    (tmp_path / "development.ini").write_text(ini)
+    with Server([os.path.join(BIN, "paster"), "serve", "development.ini"], port, str(tmp_path),
+                str(tmp_path / "paster.log"), ready="/movies") as server:
+        yield server
+
+
+def test_crud_round_trip_over_http(paster):
+    status, headers, body = paster.request("GET", "/movies")
+    assert status == 200 and "PasteWSGIServer" in headers.get("Server", "")
+    assert "<table" in body
+
+    status, headers, _ = paster.request("POST", "/movies", {
+        "title": "Over The Wire", "year": "2011", "genre": "1", "director": "",
+        "actors": ["31", "32"], "description": "sent through paster"})
+    assert status == 303, headers
+    path = re.sub(r"^https?://[^/]+", "", headers["Location"])
+    status, _, body = paster.request("GET", path)
+    assert status == 200 and "Over The Wire" in body
+
+    status, _, _ = paster.request("POST", path, {
+        "_method": "PUT", "title": "Over The Wire, Again", "year": "2012", "genre": "1",
+        "actors": ["31"]})
+    assert status == 303
+    data = json.loads(paster.request("GET", path + ".json")[2])
+    assert data["title"] == "Over The Wire, Again" and data["year"] == 2012
+    assert [a["id"] for a in data["actors"]] == ["31"]
+
+    status, _, _ = paster.request("POST", path, {"_method": "DELETE"})
+    assert status == 303
+    assert paster.request("GET", path)[0] == 404
+
+
+def test_undecodable_path_is_400_not_500(paster):
+    status, _, _ = paster.request("GET", "/movies/%ff%fe")
+    assert status in (400, 404)
+    status, _, _ = paster.request("GET", "/%ff%fe")
+    assert status in (400, 404)

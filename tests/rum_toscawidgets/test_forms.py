@@ -1,0 +1,102 @@
+"""tw2 forms built from rum fields: conversion, messages, kept input, relation choices."""
+
+import datetime
+import decimal
+
+import pytest
+from webob.multidict import MultiDict
+
+from rum.contracts import Ref
+from rum.errors import Invalid
+from rum.fields import Field
+from rum_toscawidgets.forms import ToscaWidgetsForm
+from rum_toscawidgets.isolation import Tw2State
+
+FIELDS = (
+    Field("title", "string", required=True, max_length=10),
+    Field("year", "integer", required=True),
+    Field("price", "decimal"),
+    Field("ratio", "float"),
+    Field("released", "date"),
+    Field("shown_at", "datetime"),
+    Field("starts", "time"),
+    Field("active", "boolean"),
+    Field("rating", "enum", choices=(("G", "G"), ("R", "R"))),
+    Field("notes", "text"),
+    Field("genre", "to_one", related="genres", required=True),
+    Field("actors", "to_many", related="actors"),
+)
+CHOICES = {"genre": [Ref("genres", "1", "Drama"), Ref("genres", "2", "Comedy <&>")],
+           "actors": [Ref("actors", "7", "Ann"), Ref("actors", "8", "Bob")]}
+
+
+@pytest.fixture
+def form():
+    state = Tw2State()
+    with state.scope():
+        yield ToscaWidgetsForm(FIELDS, "Sample")
+
+
+def test_converts_every_kind(form):
+    values = form.validate(MultiDict([
+        ("title", " Heat "), ("year", "1995"), ("price", "9.50"), ("ratio", "2.35"),
+        ("released", "1995-12-15"), ("shown_at", "1995-12-15T20:30"), ("starts", "20:30"),
+        ("active", "on"), ("rating", "R"), ("notes", ""), ("genre", "2"),
+        ("actors", "7"), ("actors", "8")]))
+    assert values["title"] == "Heat"
+    assert values["year"] == 1995
+    assert values["price"] == decimal.Decimal("9.50")
+    assert values["ratio"] == 2.35
+    assert values["released"] == datetime.date(1995, 12, 15)
+    assert values["shown_at"] == datetime.datetime(1995, 12, 15, 20, 30)
+    assert values["starts"] == datetime.time(20, 30)
+    assert values["active"] is True
+    assert values["rating"] == "R"
+    assert values["notes"] is None
+    assert values["genre"] == "2"
+    assert values["actors"] == ["7", "8"]
+
+
+def test_unchecked_box_is_false_and_empty_multi_is_empty(form):
+    values = form.validate(MultiDict([("title", "x"), ("year", "1"), ("genre", "1")]))
+    assert values["active"] is False
+    assert values["actors"] == []
+
+
+def test_errors_by_field(form):
+    with pytest.raises(Invalid) as info:
+        form.validate(MultiDict([("title", "far too long a title"), ("year", "soon"),
+                                 ("price", "NaN"), ("released", "1995-13-45"),
+                                 ("rating", "X")]))
+    errors = info.value.errors
+    assert set(errors) == {"title", "year", "price", "released", "rating", "genre"}
+    assert "10" in errors["title"]
+    assert errors["year"] == "Enter a whole number"
+    assert errors["genre"] == "Enter a value"
+
+
+def test_render_keeps_input_and_shows_messages(form):
+    html = form.render(MultiDict([("title", "<b>x</b>"), ("year", "soon"), ("genre", "2"),
+                                  ("actors", "8")]),
+                       {"year": "Enter a whole number"}, CHOICES)
+    assert 'value="&lt;b&gt;x&lt;/b&gt;"' in html
+    assert 'value="soon"' in html
+    assert "Enter a whole number" in html
+    assert '<option value="2" selected="selected">Comedy &lt;&amp;&gt;</option>' in html
+    assert '<option value="8" selected="selected">Bob</option>' in html
+    assert '<option value="7">Ann</option>' in html
+    assert 'type="date"' in html and 'type="datetime-local"' in html and 'type="time"' in html
+
+
+def test_render_from_python_values(form):
+    html = form.render({"released": datetime.date(2001, 2, 3), "year": 2001,
+                        "shown_at": datetime.datetime(2001, 2, 3, 4, 5), "active": True},
+                       {}, CHOICES)
+    assert 'value="2001-02-03"' in html
+    assert 'value="2001-02-03T04:05"' in html
+    assert 'checked="checked"' in html
+
+
+def test_field_names_must_be_input_names():
+    with pytest.raises(ValueError):
+        ToscaWidgetsForm((Field("_secret", "string"),), "Bad")
