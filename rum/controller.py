@@ -84,7 +84,7 @@ def index(call: Call) -> webob.Response:
         return json_response({
             "items": [record_json(r, resource.name, call.urls) for r in records],
             "count": result.count, "count_exact": result.count_exact,
-            "next": links.next(result) or None, "prev": links.prev() or None,
+            "next": links.next(result) or None, "prev": links.prev(result) or None,
         })
     if call.match.format != "html":
         raise NotFound(f"no {call.match.format} form of this page")

@@ -27,24 +27,30 @@ class ListLinks:
         return ""
 
     def page(self, number: int) -> str:
-        return self._list(self.query.but(page=number, cursor=""))
+        return self._list(self.query.but(page=number, cursor="", backward=False))
 
     def next(self, page: Page) -> str:
+        """Keyset link when the repository gave a cursor, else the next page number."""
         if not page.has_next:
             return ""
         if page.next_cursor:
-            return self._list(self.query.but(cursor=page.next_cursor, page=self.query.page + 1))
+            return self._list(self.query.but(cursor=page.next_cursor, backward=False,
+                                             page=self.query.page + 1))
         return self.page(self.query.page + 1)
 
-    def prev(self) -> str:
-        return self.page(self.query.page - 1) if self.query.page > 1 and not self.query.cursor \
-            else ""
+    def prev(self, page: Page) -> str:
+        if not page.has_prev or self.query.page <= 1:
+            return ""
+        if page.prev_cursor and self.query.page > 2:
+            return self._list(self.query.but(cursor=page.prev_cursor, backward=True,
+                                             page=self.query.page - 1))
+        return self.page(self.query.page - 1)
 
     def first(self) -> str:
         return self.page(1)
 
     def export(self, fmt: str) -> str:
-        return self._list(self.query.but(page=1, cursor=""), fmt)
+        return self._list(self.query.but(page=1, cursor="", backward=False), fmt)
 
     def show(self, ident: str) -> str:
         return self.urls.show(self.resource, ident)

@@ -42,6 +42,8 @@ class Query:
     page: int = 1
     limit: int = 20
     cursor: str = ""  # keyset position: opaque to everything but the repository
+    backward: bool = False  # the cursor marks the row *after* the wanted page
+    count_limit: int = 10_000  # count exactly up to here, then say "at least"
 
     @property
     def offset(self) -> int:
@@ -59,8 +61,8 @@ class Query:
         if self.sort:
             out.append(("sort", ",".join(str(s) for s in self.sort)))
         if self.cursor:
-            out.append(("after", self.cursor))
-        elif self.page != 1:
+            out.append(("before" if self.backward else "after", self.cursor))
+        if self.page != 1:
             out.append(("page", str(self.page)))
         if default_limit is not None and self.limit != default_limit:
             out.append(("limit", str(self.limit)))
@@ -72,7 +74,7 @@ class Query:
     def toggled_sort(self, name: str) -> "Query":
         """The query sorted by `name`, flipping direction when it already leads the sort."""
         descending = bool(self.sort) and self.sort[0].field == name and not self.sort[0].descending
-        return self.but(sort=(Sort(name, descending),), page=1, cursor="")
+        return self.but(sort=(Sort(name, descending),), page=1, cursor="", backward=False)
 
 
 @dataclass
@@ -82,9 +84,12 @@ class Page:
     rows: list
     query: Query
     count: int | None = None
-    count_exact: bool = True
+    count_exact: bool = True  # False: `count` is a lower bound or an estimate
+    count_estimated: bool = False  # True: `count` is the database's estimate
     has_next: bool = False
-    next_cursor: str = ""
+    has_prev: bool = False
+    next_cursor: str = ""  # keyset position after the last row ("" when offset paging)
+    prev_cursor: str = ""  # keyset position before the first row
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,7 +123,8 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
         if not key.startswith(FILTER_PREFIX):
             continue
         name, _, op = key[len(FILTER_PREFIX):].rpartition(".")
-        if name not in fields:
+        head, _, rest = name.partition(".")
+        if head not in fields or (rest and fields[head].kind != "to_one"):
             raise BadRequest(f"cannot filter on unknown field {name!r}")
         if op not in OPS:
             raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
@@ -133,5 +139,9 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
     if page > MAX_PAGE:
         raise BadRequest(f"parameter 'page' is too large ({page})")
     limit = min(_positive_int(params, "limit", default_limit), max_limit)
+    after, before = params.get("after") or "", params.get("before") or ""
+    if after and before:
+        raise BadRequest("give 'after' or 'before', not both")
     return Query(search=(params.get("q") or "").strip(), filters=tuple(filters),
-                 sort=tuple(sort), page=page, limit=limit, cursor=params.get("after") or "")
+                 sort=tuple(sort), page=page, limit=limit, cursor=after or before,
+                 backward=bool(before))

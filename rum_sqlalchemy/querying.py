@@ -38,27 +38,20 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filter_clause(info, f: Filter, field: Field, related_key):
-    if field.kind == "to_many" or field.kind in ("binary", "json"):
-        raise BadRequest(f"cannot filter on {field.name!r}")
-    if field.kind == "to_one":
-        rel = info.mapper.relationships[field.name]
-        columns = [local for local, _ in rel.local_remote_pairs]
-        if len(columns) != 1:
-            raise BadRequest(f"cannot filter on {field.name!r}")
-        column = getattr(info.model, info.mapper.get_property_by_column(columns[0]).key)
+def _related_clause(info, f: Filter, catalog):
+    """`f.genre.name.eq=Drama`: a filter on a column of a to-one relation, as EXISTS."""
+    head, _, rest = f.field.partition(".")
+    rel = info.mapper.relationships.get(head) if head in info.mapper.relationships else None
+    target = catalog.info_for(rel.mapper.class_) if rel is not None else None
+    fields = {x.name: x for x in target.fields} if target else {}
+    if target is None or rest not in fields or fields[rest].is_relation:
+        raise BadRequest(f"cannot filter on {f.field!r}")
+    inner = _column_clause(target, getattr(target.model, rest), fields[rest], f.op, f.value,
+                           lambda text: convert(fields[rest], text))
+    return getattr(info.model, head).has(inner)
 
-        def value_of(text):
-            try:
-                return related_key(field, text)[0]
-            except NotFound:
-                raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
-    else:
-        column = getattr(info.model, field.name)
 
-        def value_of(text):
-            return convert(field, text)
-    op, raw = f.op, f.value
+def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
     if op == "is_null":
         want = convert(Field(name=field.name, kind="boolean"), raw or "true")
         return column.is_(None) if want else column.is_not(None)
@@ -73,23 +66,70 @@ def _filter_clause(info, f: Filter, field: Field, related_key):
             "gt": column.__gt__, "ge": column.__ge__}[op](value)
 
 
-def apply_query(stmt, info, query: Query, related_key):
-    """`stmt` filtered, searched and ordered as `query` asks (no paging)."""
+def _filter_clause(info, f: Filter, field: Field, related_key):
+    if field.kind == "to_many" or field.kind in ("binary", "json"):
+        raise BadRequest(f"cannot filter on {field.name!r}")
+    if field.kind != "to_one":
+        return _column_clause(info, getattr(info.model, field.name), field, f.op, f.value,
+                              lambda text: convert(field, text))
+    rel = info.mapper.relationships[field.name]
+    columns = [local for local, _ in rel.local_remote_pairs]
+    if len(columns) != 1 or f.op in ("contains", "startswith"):
+        raise BadRequest(f"cannot filter on {field.name!r} with {f.op!r}")
+    column = getattr(info.model, info.mapper.get_property_by_column(columns[0]).key)
+
+    def value_of(text):
+        try:
+            return related_key(field, text)[0]
+        except NotFound:
+            raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
+    return _column_clause(info, column, field, f.op, f.value, value_of)
+
+
+def apply_filters(stmt, info, query: Query, related_key, catalog):
+    """`stmt` with the query's filters and search (no order, no paging)."""
     fields = {f.name: f for f in info.fields}
     for f in query.filters:
-        stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key))
+        if "." in f.field:
+            stmt = stmt.where(_related_clause(info, f, catalog))
+        else:
+            stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key))
     if query.search:
         pattern = f"%{escape_like(query.search)}%"
         columns = [getattr(info.model, f.name) for f in info.fields
                    if f.searchable and f.kind in ("string", "text")]
         if columns:
             stmt = stmt.where(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns)))
-    order = []
+    return stmt
+
+
+def sort_spec(info, query: Query) -> tuple[list, list[bool], list[Field]]:
+    """(columns, descending flags, fields) of the order, ending in the primary key (a unique tiebreak)."""
+    fields = {f.name: f for f in info.fields}
+    columns, descending, spec_fields = [], [], []
     for s in query.sort:
         field = fields[s.field]
-        if field.is_relation:
+        if field.is_relation or not field.sortable:
             raise BadRequest(f"cannot sort on {field.name!r}")
-        column = getattr(info.model, field.name)
-        order.append(column.desc() if s.descending else column.asc())
-    order.extend(c.asc() for c in info.mapper.primary_key)  # unique tiebreak
-    return stmt.order_by(*order)
+        columns.append(getattr(info.model, field.name))
+        descending.append(s.descending)
+        spec_fields.append(field)
+    for column in info.mapper.primary_key:
+        prop = info.mapper.get_property_by_column(column)
+        if prop.key in [f.name for f in spec_fields]:
+            continue
+        columns.append(getattr(info.model, prop.key))
+        descending.append(False)
+        spec_fields.append(fields.get(prop.key) or Field(name=prop.key, kind="integer"
+                                                          if isinstance(column.type, sa.Integer)
+                                                          else "string"))
+    return columns, descending, spec_fields
+
+
+def keyset_able(info, columns) -> bool:
+    """Seeking is exact only over NOT NULL columns."""
+    for attr in columns:
+        column = attr.property.columns[0]
+        if not isinstance(column, sa.Column) or column.nullable and not column.primary_key:
+            return False
+    return True

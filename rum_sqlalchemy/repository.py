@@ -10,12 +10,15 @@ from sqlalchemy.orm import Session, joinedload, with_parent
 from sqlalchemy.orm import exc as orm_exc
 
 from rum.contracts import Record, Ref
-from rum.errors import Conflict, Invalid, NotFound
+from rum.errors import BadRequest, Conflict, Invalid, NotFound
 from rum.fields import Field
 from rum.query import Page, Query
 
+from .counting import capped_count, estimated_rows
 from .identity import decode_key, encode_key
-from .querying import apply_query
+from .integrity import field_errors
+from .keyset import decode_cursor, encode_cursor, seek_clause
+from .querying import apply_filters, escape_like, keyset_able, sort_spec
 
 log = logging.getLogger(__name__)
 TO_MANY_SHOWN = 50
@@ -39,16 +42,77 @@ class SQLAlchemyRepository:
         return row
 
     def select(self, query: Query) -> Page:
-        stmt = sa.select(self.info.model)
-        filtered = apply_query(stmt, self.info, query, self._related_key)
-        count = self.session.scalar(sa.select(sa.func.count()).select_from(
-            filtered.order_by(None).subquery()))
+        """One page: a capped count and one row query (to-one relations joined in)."""
+        base = apply_filters(sa.select(self.info.model), self.info, query, self._related_key,
+                             self.catalog)
+        count, exact, estimated = self._count(base, query)
+        columns, descending, sort_fields = sort_spec(self.info, query)
+        keyset = keyset_able(self.info, columns)
+        stmt, backward = base, False
+        if query.cursor:
+            if not keyset:
+                raise BadRequest("this sort pages by number, not by cursor; drop 'after'/'before'")
+            backward = query.backward
+            values = decode_cursor(query.cursor, sort_fields)
+            stmt = stmt.where(seek_clause(columns, descending, values, backward))
+        stmt = stmt.order_by(*(c.desc() if d != backward else c.asc()
+                               for c, d in zip(columns, descending, strict=True)))
+        if not query.cursor:
+            stmt = stmt.offset(query.offset)
         eager = [joinedload(getattr(self.info.model, f.name)) for f in self.info.fields
                  if f.kind == "to_one" and f.related]
-        rows = list(self.session.scalars(
-            filtered.options(*eager).offset(query.offset).limit(query.limit + 1)).unique())
-        return Page(rows=rows[:query.limit], query=query, count=count, count_exact=True,
-                    has_next=len(rows) > query.limit)
+        rows = list(self.session.scalars(stmt.options(*eager).limit(query.limit + 1)).unique())
+        more = len(rows) > query.limit
+        rows = rows[:query.limit]
+        if backward:
+            rows.reverse()
+            has_next, has_prev = True, more
+        else:
+            has_next, has_prev = more, bool(query.cursor) or query.offset > 0
+
+        def cursor_of(row):
+            return encode_cursor([getattr(row, f.name) for f in sort_fields])
+        return Page(rows=rows, query=query, count=count, count_exact=exact,
+                    count_estimated=estimated, has_next=has_next, has_prev=has_prev,
+                    next_cursor=cursor_of(rows[-1]) if keyset and rows and has_next else "",
+                    prev_cursor=cursor_of(rows[0]) if keyset and rows and has_prev else "")
+
+    def _count(self, base, query: Query) -> tuple[int, bool, bool]:
+        count, exact = capped_count(self.session, base, query.count_limit)
+        if exact or query.filters or query.search or self.info.mapper.inherits is not None:
+            return count, exact, False
+        estimate = estimated_rows(self.session, self.info.mapper.local_table)
+        if estimate and estimate > count:
+            return estimate, False, True
+        return count, False, False
+
+    def size(self, limit: int) -> tuple[int, bool]:
+        """How many rows, exactly up to `limit` (so a view can pick select vs autocomplete)."""
+        return capped_count(self.session, sa.select(self.info.model), limit)
+
+    def complete(self, term: str, limit: int) -> list[Ref]:
+        """Rows whose label (or searchable text) matches `term`; prefix matches first."""
+        attr = self.info.label_attr
+        columns = [getattr(self.info.model, attr)] if attr else [
+            getattr(self.info.model, f.name) for f in self.info.fields
+            if f.searchable and f.kind == "string"]
+        stmt = sa.select(self.info.model)
+        term = (term or "").strip()
+        found = []
+        if term:
+            try:  # an exact id is a match too (inputs accept ids without JS)
+                found = [self.get(term)]
+            except NotFound:
+                pass
+            if not columns:
+                return [self.ref(r) for r in found]
+            pattern = f"%{escape_like(term)}%"
+            stmt = stmt.where(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns)))
+            prefix = sa.or_(*(c.ilike(f"{escape_like(term)}%", escape="\\") for c in columns))
+            stmt = stmt.order_by(sa.case((prefix, 0), else_=1))
+        stmt = stmt.order_by(*columns, *self.info.mapper.primary_key).limit(limit)
+        rows = found + [r for r in self.session.scalars(stmt) if not found or r is not found[0]]
+        return [self.ref(r) for r in rows[:limit]]
 
     def identify(self, row) -> str:
         return encode_key(self.info.mapper.primary_key_from_instance(row))
@@ -155,7 +219,7 @@ class SQLAlchemyRepository:
         except (sa_exc.IntegrityError, sa_exc.DataError) as exc:
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
-            raise Invalid({"": f"the database refused the change: {exc.orig}"}) from None
+            raise Invalid(field_errors(exc, self.info)) from None
 
 
 def info_identify(info, row) -> str:

@@ -41,7 +41,8 @@ def test_headers_sort_and_show_direction():
 
 
 def test_pager_links_keep_the_query():
-    page = Page([], Query(search="harbor", page=3, limit=20), count=200, has_next=True)
+    page = Page([], Query(search="harbor", page=3, limit=20), count=200, has_next=True,
+                has_prev=True)
     html = render([], page)
     assert 'href="/movies?q=harbor&amp;page=4" rel="next"' in html
     assert 'href="/movies?q=harbor&amp;page=2" rel="prev"' in html
@@ -53,3 +54,18 @@ def test_page_numbers_window():
     assert page_numbers(1, 1) == [1]
     assert page_numbers(5, 10) == [1, None, 3, 4, 5, 6, 7, None, 10]
     assert page_numbers(2, 4) == [1, 2, 3, 4]
+
+
+def test_keyset_links_carry_cursors():
+    page = Page([], Query(page=3, cursor="abc"), count=10_000, count_exact=False,
+                has_next=True, has_prev=True, next_cursor="NEXT", prev_cursor="PREV")
+    html = render([], page)
+    assert 'href="/movies?after=NEXT&amp;page=4" rel="next"' in html
+    assert 'href="/movies?before=PREV&amp;page=2" rel="prev"' in html
+    assert "10,000+ rows" in html
+    assert 'aria-current="page"' not in html  # no page numbers without an exact count
+
+
+def test_estimated_count_says_about():
+    page = Page([], Query(), count=2_000_000, count_exact=False, count_estimated=True)
+    assert "about 2,000,000 rows" in render([], page)

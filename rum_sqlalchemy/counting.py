@@ -1,0 +1,31 @@
+"""Counting without COUNT(*) over a big table: exact up to a limit, then "at least" or an estimate."""
+
+import sqlalchemy as sa
+
+
+def capped_count(session, filtered, limit: int) -> tuple[int, bool]:
+    """(count, exact): exact when at most `limit` rows match, else (limit, False).
+
+    The inner LIMIT stops the scan after limit+1 rows, whatever the table's size.
+    """
+    inner = (filtered.order_by(None).with_only_columns(sa.literal(1), maintain_column_froms=True)
+             .limit(limit + 1).subquery())
+    n = session.scalar(sa.select(sa.func.count()).select_from(inner))
+    return (n, True) if n <= limit else (limit, False)
+
+
+def estimated_rows(session, table: sa.Table) -> int | None:
+    """The database's own row estimate for a whole table, where it keeps one cheaply."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        name = f"{table.schema}.{table.name}" if table.schema else table.name
+        value = session.scalar(sa.text(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
+            {"name": name})
+        return int(value) if value and value > 0 else None
+    if dialect in ("mysql", "mariadb"):
+        value = session.scalar(sa.text(
+            "SELECT table_rows FROM information_schema.tables "
+            "WHERE table_schema = DATABASE() AND table_name = :name"), {"name": table.name})
+        return int(value) if value and value > 0 else None
+    return None

@@ -1,0 +1,57 @@
+"""Database refusals (unique, not-null, foreign-key) as messages beside the right field."""
+
+import re
+
+from sqlalchemy import exc as sa_exc
+
+UNIQUE = "already exists; choose another value"
+NOT_NULL = "Enter a value"
+FOREIGN = "refers to something that does not exist"
+
+PATTERNS = (
+    # SQLite
+    (re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)"), UNIQUE),
+    (re.compile(r"NOT NULL constraint failed: ([\w.]+)"), NOT_NULL),
+    # PostgreSQL (detail line) and MariaDB
+    (re.compile(r"Key \(([^)]+)\)=\(.*\) already exists"), UNIQUE),
+    (re.compile(r'null value in column "(\w+)"'), NOT_NULL),
+    (re.compile(r"Column '(\w+)' cannot be null"), NOT_NULL),
+    (re.compile(r"Duplicate entry '.*' for key '([\w.]+)'"), UNIQUE),
+    (re.compile(r"Key \((\w+)\)=\(.*\) is not present"), FOREIGN),
+    (re.compile(r"FOREIGN KEY \(`(\w+)`\) REFERENCES"), FOREIGN),
+)
+
+
+def _column_names(found: str, table) -> list[str]:
+    names = [part.strip().split(".")[-1].strip('"`') for part in found.split(",")]
+    if table is not None and len(names) == 1 and names[0] not in table.c:
+        # MariaDB names the index, not the column
+        for constraint in list(table.indexes) + list(table.constraints):
+            if getattr(constraint, "name", None) == names[0]:
+                return [c.name for c in constraint.columns]
+    return names
+
+
+def field_errors(exc: sa_exc.DBAPIError, entry) -> dict[str, str]:
+    """{field name: message} for a refused write; {'': message} when no field is to blame."""
+    text = str(exc.orig)
+    table = entry.mapper.local_table
+    field_names = {f.name for f in entry.fields}
+    by_column = {prop.columns[0].name: prop.key for prop in entry.mapper.column_attrs}
+    for rel in entry.mapper.relationships:
+        for local, _ in rel.local_remote_pairs:
+            if by_column.get(local.name) not in field_names:
+                by_column[local.name] = rel.key  # a foreign key is shown as its relation
+    for pattern, message in PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        columns = _column_names(match.group(1), table)
+        fields = [by_column.get(c, c) for c in columns]
+        fields = [f for f in fields if f in field_names]
+        if fields:
+            return {f: message for f in fields}
+        return {"": f"{message}: {', '.join(columns)}"}
+    if isinstance(exc, sa_exc.IntegrityError):
+        return {"": "the database refused the change (a constraint failed)"}
+    return {"": "the database refused a value (out of range or of the wrong type)"}
