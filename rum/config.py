@@ -120,7 +120,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
     options.update(app)
     for key in ("page_size", "max_limit", "relation_choices_limit"):
-        if not isinstance(options[key], int) or options[key] < 1:
+        if type(options[key]) is not int or options[key] < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
     return Config(
         here=raw.get("here") or os.getcwd(),

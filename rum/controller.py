@@ -76,7 +76,7 @@ def home(call: Call) -> webob.Response:
 def index(call: Call) -> webob.Response:
     resource = call.resource
     query = parse_query(call.request.GET, resource.fields_by_name, resource.page_size,
-                        call.app.options["max_limit"])
+                        call.app.options["max_limit"]).but(count_limit=resource.count_limit)
     result = call.repo.select(query)
     records = [call.repo.record(row, resource.list_fields) for row in result.rows]
     links = ListLinks(call.urls, resource.name, query, resource.page_size)

@@ -19,9 +19,11 @@ def pop_flash(request, response) -> tuple[str, str] | None:
     if not raw:
         return None
     response.delete_cookie(COOKIE, path=(request.script_name or "/"))
+    if len(raw) > 2000:  # ours are short; anything longer was not set by us
+        return None
     try:
         kind, message = json.loads(unquote(raw))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return None
     if kind not in KINDS or not isinstance(message, str):
         return None

@@ -123,6 +123,9 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
         if not key.startswith(FILTER_PREFIX):
             continue
         name, _, op = key[len(FILTER_PREFIX):].rpartition(".")
+        if not name:
+            raise BadRequest(f"filter {key!r} needs an operator: f.<field>.<op>, op one of "
+                             f"{', '.join(OPS)}")
         head, _, rest = name.partition(".")
         if head not in fields or (rest and fields[head].kind != "to_one"):
             raise BadRequest(f"cannot filter on unknown field {name!r}")

@@ -11,7 +11,7 @@ from .fields import Field
 
 LIST_SKIP_KINDS = frozenset({"to_many", "text", "binary", "json"})
 RESOURCE_OPTIONS = frozenset({"name", "label", "plural", "list_fields", "form_fields",
-                              "search_fields", "page_size", "fields"})
+                              "search_fields", "page_size", "fields", "count_limit"})
 
 
 def plural(word: str) -> str:
@@ -39,6 +39,7 @@ class Resource:
     list_fields: tuple[Field, ...]
     form_fields: tuple[Field, ...]
     page_size: int = 20
+    count_limit: int = 10_000  # exact counts up to here; beyond, "10,000+" or an estimate
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -72,7 +73,13 @@ def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
         for fname, change in overrides.items():
             if fname not in by_name:
                 raise ConfigError(f"{key}.fields", f"unknown field {fname!r}")
-            by_name[fname] = by_name[fname].but(**change)
+            if not isinstance(change, dict):
+                raise ConfigError(f"{key}.fields.{fname}", "must be a dict such as "
+                                  "{'label': 'Name'}")
+            try:
+                by_name[fname] = by_name[fname].but(**change)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"{key}.fields.{fname}", str(exc)) from None
         fields = tuple(by_name.values())
     search = options.get("search_fields")
     if search is not None:
@@ -86,13 +93,18 @@ def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
         form_fields = _pick(fields, options["form_fields"], f"{key}.form_fields")
     else:
         form_fields = tuple(f for f in fields if not f.read_only)
+    for number in ("page_size", "count_limit"):
+        value = options.get(number)
+        if value is not None and (type(value) is not int or value < 1):
+            raise ConfigError(f"{key}.{number}", "must be a whole number of 1 or more")
     label = options.get("label") or re.sub(r"_", " ", snake(info.name)).capitalize()
     return Resource(
         name=options.get("name") or plural(snake(info.name)),
         model=info.model, label=label,
         plural_label=options.get("plural") or plural(label),
         fields=fields, list_fields=list_fields, form_fields=form_fields,
-        page_size=int(options.get("page_size") or default_page_size),
+        page_size=options.get("page_size") or default_page_size,
+        count_limit=options.get("count_limit") or 10_000,
     )
 
 

@@ -14,12 +14,13 @@ from rum.errors import ConfigError, NotFound
 from rum.plugins import import_object
 
 from .catalog import Catalog
+from .reflection import reflect_models
 from .repository import SQLAlchemyRepository
 
 log = logging.getLogger(__name__)
 SECTION = "rum.repositoryfactory"
 OPTIONS = frozenset({"models", "sqlalchemy.url", "session.transactional", "sqlalchemy.echo",
-                     "engine"})
+                     "engine", "reflect", "tables", "session.factory", "session.external"})
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -44,6 +45,31 @@ def make_engine(url_text, here: str) -> sa.Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _import_models(paths, here: str) -> list:
+    if not paths or not isinstance(paths, list | tuple):
+        raise ConfigError(f"{SECTION}.models",
+                          "list the mapped classes, e.g. ['model:Movie', 'model:Genre'], "
+                          "or set reflect = True to serve every table")
+    models = []
+    for i, path in enumerate(paths):
+        model = import_object(path, f"{SECTION}.models[{i}]", here)
+        if sa.inspect(model, raiseerr=False) is None:
+            raise ConfigError(f"{SECTION}.models[{i}]", f"{path!r} is not a mapped class")
+        models.append(model)
+    return models
+
+
+def _session_factory(options: dict, here: str, engine):
+    """(factory, is_the_host's): Rum's own sessionmaker, or the host's (scoped) session."""
+    path = options.get("session.factory")
+    if not path:
+        return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False), False
+    factory = import_object(path, f"{SECTION}.session.factory", here)
+    if not callable(factory):
+        raise ConfigError(f"{SECTION}.session.factory", f"{path!r} is not a session factory")
+    return factory, True
 
 
 class UnitOfWork:
@@ -73,22 +99,21 @@ class SQLAlchemyRepositoryFactory:
         if unknown:
             raise ConfigError(f"{SECTION}.{sorted(unknown)[0]}",
                               f"unknown option; known: {sorted(OPTIONS)}")
-        paths = options.get("models")
-        if not paths or not isinstance(paths, list | tuple):
-            raise ConfigError(f"{SECTION}.models",
-                              "list the mapped classes, e.g. ['model:Movie', 'model:Genre']")
-        models = []
-        for i, path in enumerate(paths):
-            model = import_object(path, f"{SECTION}.models[{i}]", here)
-            if sa.inspect(model, raiseerr=False) is None:
-                raise ConfigError(f"{SECTION}.models[{i}]", f"{path!r} is not a mapped class")
-            models.append(model)
         self.engine = options.get("engine") or make_engine(options.get("sqlalchemy.url"), here)
-        self.engine.echo = as_bool(options.get("sqlalchemy.echo", False), f"{SECTION}.sqlalchemy.echo")
+        self.engine.echo = as_bool(options.get("sqlalchemy.echo", False),
+                                   f"{SECTION}.sqlalchemy.echo")
         self.transactional = as_bool(options.get("session.transactional", True),
                                      f"{SECTION}.session.transactional")
+        paths = options.get("models")
+        if as_bool(options.get("reflect", "models" not in options), f"{SECTION}.reflect"):
+            models = reflect_models(self.engine, f"{SECTION}.sqlalchemy.url",
+                                    options.get("tables"))
+        else:
+            models = _import_models(paths, here)
+        self.sessions, self.host_sessions = _session_factory(options, here, self.engine)
+        self.external = as_bool(options.get("session.external", False),
+                                f"{SECTION}.session.external")
         self.catalog = Catalog(models)
-        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(e.model, e.name, e.fields) for e in self.catalog.entries]
@@ -98,8 +123,23 @@ class SQLAlchemyRepositoryFactory:
 
     @contextmanager
     def unit_of_work(self, environ):
+        """One transaction per request. With `session.external`, the host's transaction
+        manager commits; Rum only flushes, and rolls back to its savepoint on errors."""
         session = self.sessions()
         uow = UnitOfWork(self, session)
+        if self.external:
+            nested = session.begin_nested()
+            try:
+                yield uow
+                if uow.doomed:
+                    nested.rollback()
+                else:
+                    nested.commit()
+            except BaseException:
+                if nested.is_active:
+                    nested.rollback()
+                raise
+            return
         try:
             yield uow
             if uow.doomed:
@@ -110,4 +150,5 @@ class SQLAlchemyRepositoryFactory:
             session.rollback()
             raise
         finally:
-            session.close()
+            if not self.host_sessions:
+                session.close()

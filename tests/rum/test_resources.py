@@ -1,0 +1,162 @@
+"""Names, defaults and config options of resources; the registry."""
+
+import pytest
+
+from rum.contracts import ModelInfo
+from rum.errors import ConfigError, NotFound
+from rum.fields import Field
+from rum.resources import Registry, build_resource, plural, snake
+
+FIELDS = (
+    Field("id", "integer", read_only=True, primary_key=True),
+    Field("title", "string", searchable=True),
+    Field("year", "integer"),
+    Field("genre", "to_one", related="genres"),
+    Field("actors", "to_many", related="actors"),
+    Field("description", "text", searchable=True),
+    Field("poster", "binary"),
+    Field("extra", "json"),
+    Field("created_at", "datetime", read_only=True),
+)
+MOVIE = ModelInfo(object, "Movie", FIELDS)
+KEY = "resources.Movie"
+
+
+def build(options=None, info=MOVIE, page_size=20):
+    return build_resource(info, options or {}, KEY, page_size)
+
+
+def names(fields) -> list[str]:
+    return [f.name for f in fields]
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("movie", "movies"), ("category", "categories"), ("day", "days"), ("key", "keys"),
+    ("box", "boxes"), ("class", "classes"), ("match", "matches"), ("bush", "bushes"),
+    ("person", "persons"), ("movie_rental", "movie_rentals"),
+])
+def test_plural(word, expected):
+    assert plural(word) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Movie", "movie"), ("MovieRental", "movie_rental"), ("movie", "movie"),
+    ("Movie2Actor", "movie2_actor"), ("already_snake", "already_snake"),
+])
+def test_snake(name, expected):
+    assert snake(name) == expected
+
+
+def test_defaults():
+    r = build()
+    assert (r.name, r.label, r.plural_label, r.model, r.page_size) == (
+        "movies", "Movie", "Movies", object, 20)
+    assert r.fields == FIELDS
+    assert names(r.list_fields) == ["id", "title", "year", "genre", "created_at"]
+    assert names(r.form_fields) == ["title", "year", "genre", "actors", "description", "poster",
+                                    "extra"]
+
+
+def test_default_names_of_a_two_word_model():
+    r = build(info=ModelInfo(object, "MovieRental", FIELDS))
+    assert (r.name, r.label, r.plural_label) == ("movie_rentals", "Movie rental", "Movie rentals")
+
+
+def test_default_list_fields_are_capped_at_eight():
+    many = tuple(Field(f"f{i}", "string") for i in range(12))
+    r = build(info=ModelInfo(object, "Wide", (Field("notes", "text"), *many)))
+    assert names(r.list_fields) == [f"f{i}" for i in range(8)]
+
+
+def test_name_label_plural_page_size_options():
+    r = build({"name": "films", "label": "Film", "page_size": 50}, page_size=20)
+    assert (r.name, r.label, r.plural_label, r.page_size) == ("films", "Film", "Films", 50)
+    r = build({"label": "Person", "plural": "People"})
+    assert (r.name, r.label, r.plural_label) == ("movies", "Person", "People")
+    assert build(page_size=7).page_size == 7
+
+
+def test_list_and_form_fields_options_keep_given_order():
+    r = build({"list_fields": ["year", "title", "description"],
+               "form_fields": ["created_at", "title"]})
+    assert names(r.list_fields) == ["year", "title", "description"]
+    assert names(r.form_fields) == ["created_at", "title"]
+    assert names(r.fields) == names(FIELDS)
+
+
+def test_search_fields_option_replaces_searchable():
+    r = build({"search_fields": ["year", "title"]})
+    assert sorted(f.name for f in r.fields if f.searchable) == ["title", "year"]
+    assert r.field("description").searchable is False
+    assert build({"search_fields": []}).fields_by_name["title"].searchable is False
+
+
+def test_fields_option_overrides_attributes_everywhere():
+    r = build({"fields": {"title": {"label": "Name", "max_length": 80},
+                          "created_at": {"read_only": False}}})
+    assert names(r.fields) == names(FIELDS)
+    assert (r.field("title").label, r.field("title").max_length) == ("Name", 80)
+    assert next(f for f in r.list_fields if f.name == "title").label == "Name"
+    assert "created_at" in names(r.form_fields)
+    assert FIELDS[1].label == "Title"  # the model's own fields are left alone
+
+
+def test_fields_option_applies_before_search_fields():
+    r = build({"fields": {"year": {"searchable": True}}, "search_fields": ["title"]})
+    assert r.field("year").searchable is False
+
+
+def test_resource_field_lookup():
+    r = build()
+    assert r.field("year") is FIELDS[2]
+    assert r.fields_by_name["genre"] is FIELDS[3]
+    with pytest.raises(NotFound) as info:
+        r.field("nope")
+    assert "'nope'" in info.value.message
+
+
+@pytest.mark.parametrize("options, key, words", [
+    ({"colour": "red"}, KEY, "colour"),
+    ({"list_fields": ["title"], "lable": "x"}, KEY, "lable"),
+    ({"list_fields": ["title", "nope"]}, f"{KEY}.list_fields", "nope"),
+    ({"form_fields": ["nope"]}, f"{KEY}.form_fields", "nope"),
+    ({"search_fields": ["title", "nope"]}, f"{KEY}.search_fields", "nope"),
+    ({"fields": {"nope": {"label": "x"}}}, f"{KEY}.fields", "nope"),
+])
+def test_config_errors_name_the_key(options, key, words):
+    with pytest.raises(ConfigError) as info:
+        build(options)
+    assert info.value.key == key
+    assert words in str(info.value)
+
+
+def test_registry():
+    movies = build()
+    genres = build(info=ModelInfo(dict, "Genre", (Field("name", "string"),)))
+    reg = Registry([movies, genres])
+    assert list(reg) == [movies, genres]
+    assert len(reg) == 2
+    assert "genres" in reg and "movies" in reg and "Movie" not in reg
+    assert reg.get("genres") is genres
+    with pytest.raises(NotFound) as info:
+        reg.get("actors")
+    assert info.value.status == 404
+
+
+def test_registry_rejects_duplicate_names():
+    with pytest.raises(ConfigError) as info:
+        Registry([build(), build({"label": "Film"})])
+    assert info.value.key == "resources"
+    assert "'movies'" in str(info.value)
+    renamed = Registry([build(), build({"name": "films"})])
+    assert [r.name for r in renamed] == ["movies", "films"]
+
+
+def test_unknown_attribute_in_fields_option_is_a_config_error():
+    with pytest.raises(ConfigError):
+        build({"fields": {"title": {"colour": "red"}}})
+
+
+def test_negative_page_size_is_a_config_error():
+    with pytest.raises(ConfigError):
+        build({"page_size": -5})
