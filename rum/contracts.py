@@ -1,6 +1,6 @@
 """The protocols where `rum` meets its backends. Backends import these; `rum` never imports them."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -50,6 +50,10 @@ class Repository(Protocol):
     def delete(self, row: Any) -> None: ...
     def record(self, row: Any, fields: tuple[Field, ...]) -> Record: ...
     def choices(self, limit: int) -> list[Ref]: ...
+    def complete(self, term: str, limit: int) -> list[Ref]:
+        """Rows matching `term` (label text or an exact id), best first."""
+    def size(self, limit: int) -> tuple[int, bool]:
+        """(rows, exact): counted up to `limit` only, so it is cheap on any table."""
 
 
 class UnitOfWork(Protocol):
@@ -90,8 +94,3 @@ class ViewFactory(Protocol):
 
     def static_dirs(self) -> dict[str, str]: ...
 
-
-def iter_fields(fields: tuple[Field, ...], names) -> Iterator[Field]:
-    by_name = {f.name: f for f in fields}
-    for name in names:
-        yield by_name[name]

@@ -79,7 +79,8 @@ def index(call: Call) -> webob.Response:
                         call.app.options["max_limit"]).but(count_limit=resource.count_limit)
     result = call.repo.select(query)
     records = [call.repo.record(row, resource.list_fields) for row in result.rows]
-    links = ListLinks(call.urls, resource.name, query, resource.page_size)
+    links = ListLinks(call.urls, resource.name, query, resource.page_size,
+                      "json" if call.wants_json else "")
     if call.wants_json:
         return json_response({
             "items": [record_json(r, resource.name, call.urls) for r in records],
@@ -192,7 +193,23 @@ def delete(call: Call) -> webob.Response:
                     f"{call.resource.label} {record.label} deleted.")
 
 
+def complete(call: Call) -> webob.Response:
+    """`/movies/complete?field=director&q=spi`: matching rows of the related resource, as JSON."""
+    name = call.request.GET.get("field", "")
+    fields = call.resource.fields_by_name
+    if name not in fields or not fields[name].is_relation or not fields[name].related:
+        raise BadRequest(f"'field' must name a relation of {call.resource.label}, not {name!r}")
+    try:
+        limit = min(max(int(call.request.GET.get("limit", 20)), 1), 50)
+    except ValueError:
+        raise BadRequest("'limit' must be a whole number") from None
+    related = fields[name].related
+    refs = call.uow.repository(related).complete(call.request.GET.get("q", ""), limit)
+    return json_response({"items": [{"id": r.id, "label": r.label,
+                                     "url": call.urls.show(r.resource, r.id)} for r in refs]})
+
+
 ACTIONS = {
     "home": home, "index": index, "show": show, "new": new, "create": create, "edit": edit,
-    "update": update, "confirm_delete": confirm_delete, "delete": delete,
+    "update": update, "confirm_delete": confirm_delete, "delete": delete, "complete": complete,
 }

@@ -8,14 +8,17 @@ from .urls import Urls
 class ListLinks:
     """Every URL of one list page, keeping the rest of the query as it is."""
 
-    def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int):
+    def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int,
+                 fmt: str = ""):
         self.urls = urls
         self.resource = resource
         self.query = query
         self.default_limit = default_limit
+        self.fmt = fmt  # links of a JSON page stay JSON
 
-    def _list(self, query: Query, fmt: str = "") -> str:
-        return self.urls.index(self.resource, fmt, query.to_query_string(self.default_limit))
+    def _list(self, query: Query, fmt: str | None = None) -> str:
+        return self.urls.index(self.resource, self.fmt if fmt is None else fmt,
+                               query.to_query_string(self.default_limit))
 
     def sort(self, name: str) -> str:
         return self._list(self.query.toggled_sort(name))

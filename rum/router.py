@@ -13,6 +13,7 @@ METHODS = {
     "static": {"GET": "static"},
     "collection": {"GET": "index", "POST": "create"},
     "new": {"GET": "new"},
+    "complete": {"GET": "complete"},
     "member": {"GET": "show", "PUT": "update", "PATCH": "update", "DELETE": "delete"},
     "edit": {"GET": "edit"},
     "confirm_delete": {"GET": "confirm_delete"},
@@ -36,6 +37,9 @@ def build_mapper() -> Mapper:
     m.connect("home_fmt", "/index.{format}", kind="home", requirements=fmt)
     m.connect("static", "/_static/{path:.+}", kind="static")
     m.connect("new", "/{resource}/new", kind="new")
+    m.connect("complete", "/{resource}/complete", kind="complete")
+    m.connect("complete_fmt", "/{resource}/complete.{format}", kind="complete",
+              requirements={"format": "json"})
     m.connect("edit", "/{resource}/{id}/edit", kind="edit")
     m.connect("confirm_delete", "/{resource}/{id}/confirm_delete", kind="confirm_delete")
     m.connect("collection_fmt", "/{resource}.{format}", kind="collection", requirements=fmt)

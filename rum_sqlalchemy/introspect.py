@@ -1,8 +1,7 @@
 """Mapped classes -> rum fields, by reading SQLAlchemy's mapper."""
 
-import enum
-
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
@@ -28,8 +27,8 @@ def column_kind(column_type) -> str:
 
 def enum_choices(column_type) -> tuple:
     if getattr(column_type, "enum_class", None) is not None:
-        return tuple((m.value if not isinstance(m.value, enum.Enum) else m.name, m.name)
-                     for m in column_type.enum_class)
+        # SQLAlchemy stores and accepts member names; people read the values
+        return tuple((m.name, str(m.value)) for m in column_type.enum_class)
     return tuple((v, v) for v in getattr(column_type, "enums", ()))
 
 
@@ -105,6 +104,9 @@ def model_fields(model) -> tuple[Field, ...]:
         if rel.key not in placed and rel.direction in (MANYTOONE, ONETOMANY, MANYTOMANY):
             placed.add(rel.key)
             fields.append(_relation_field(rel, False))
+    for key, descriptor in mapper.all_orm_descriptors.items():
+        if isinstance(descriptor, hybrid_property) and key not in placed:
+            fields.append(Field(name=key, kind="string", read_only=True, sortable=False))
     pk_first = sorted(fields, key=lambda f: not f.primary_key)
     return tuple(pk_first)
 

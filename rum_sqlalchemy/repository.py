@@ -1,5 +1,6 @@
 """A repository: one resource's reads and writes inside one SQLAlchemy session."""
 
+import enum
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -134,7 +135,8 @@ class SQLAlchemyRepository:
             elif f.kind == "to_many":
                 values[f.name] = self._to_many(row, f)
             else:
-                values[f.name] = getattr(row, f.name)
+                value = getattr(row, f.name)
+                values[f.name] = value.name if isinstance(value, enum.Enum) else value
         version = ""
         if self.info.mapper.version_id_col is not None:
             version = str(self.info.mapper._get_committed_attr_by_column(

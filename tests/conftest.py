@@ -83,6 +83,14 @@ def server_url(kind: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def backend_url(request, tmp_path) -> str:
+    """An empty database on each backend: a new SQLite file, or the test server's URL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shapes.db'}"
+    return server_url(request.param)
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def any_db(request, tmp_path):
     """A fresh, filled demo database on each backend: SQLite file, PostgreSQL, MariaDB."""
     import sqlalchemy as sa

@@ -184,3 +184,15 @@ def test_search_and_filter(client, rum_app):
     assert recent and all(i["year"] >= 2000 for i in recent)
     genre = client.get("/movies.json?f.genre.eq=3&limit=500").json["items"]
     assert genre and all(i["genre"]["id"] == "3" for i in genre)
+
+
+def test_complete_finds_related_rows(client):
+    found = client.get("/movies/complete?field=genre&q=dra").json["items"]
+    assert [i["label"] for i in found] == ["Drama"]
+    assert found[0]["url"] == f"/genres/{found[0]['id']}"
+    by_id = client.get(f"/movies/complete?field=genre&q={found[0]['id']}").json["items"]
+    assert by_id[0]["label"] == "Drama"
+    many = client.get("/movies/complete?field=actors&q=a&limit=5").json["items"]
+    assert 0 < len(many) <= 5
+    client.get("/movies/complete?field=title&q=x", status=400)
+    client.get("/movies/complete?field=genre&limit=lots", status=400)
