@@ -106,8 +106,7 @@ class SQLAlchemyRepositoryFactory:
                                      f"{SECTION}.session.transactional")
         paths = options.get("models")
         if as_bool(options.get("reflect", "models" not in options), f"{SECTION}.reflect"):
-            models = reflect_models(self.engine, f"{SECTION}.sqlalchemy.url",
-                                    options.get("tables"))
+            models = reflect_models(self.engine, SECTION, options.get("tables"))
         else:
             models = _import_models(paths, here)
         self.sessions, self.host_sessions = _session_factory(options, here, self.engine)

@@ -9,12 +9,13 @@ from rum.errors import ConfigError
 log = logging.getLogger(__name__)
 
 
-def reflect_models(engine, key: str, only: list[str] | None = None) -> list:
+def reflect_models(engine, section: str, only: list[str] | None = None) -> list:
     """Mapped classes for the database's tables (relationships from foreign keys).
 
     Tables without a primary key cannot be edited row by row and are left out (logged);
     pure link tables become many-to-many relationships instead of resources.
     """
+    key = f"{section}.sqlalchemy.url"
     base = automap_base()
     try:
         base.prepare(autoload_with=engine)
@@ -28,7 +29,7 @@ def reflect_models(engine, key: str, only: list[str] | None = None) -> list:
     if only:
         missing = [name for name in only if name not in classes]
         if missing:
-            raise ConfigError(key.rsplit(".", 1)[0] + ".tables",
+            raise ConfigError(f"{section}.tables",
                               f"no such table(s) {missing}; found {sorted(classes)}")
         return [classes[name] for name in only]
     if not classes:
