@@ -1,0 +1,60 @@
+"""The per-request `Call` and the helpers every action uses to answer: pages and redirects."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import webob
+from genshi.core import Markup
+
+from .contracts import UnitOfWork
+from .errors import NotFound
+from .flash import pop_flash, set_flash
+from .request import RumRequest
+from .resources import Resource
+from .router import Match
+from .urls import Urls
+
+
+@dataclass
+class Call:
+    """Everything one request's action needs, passed explicitly."""
+
+    app: Any  # the RumApp
+    request: RumRequest
+    match: Match
+    urls: Urls
+    resource: Resource | None = None
+    uow: UnitOfWork | None = None
+
+    @property
+    def repo(self):
+        return self.uow.repository(self.resource.name)
+
+    @property
+    def wants_json(self) -> bool:
+        return self.match.format == "json"
+
+
+def page(call: Call, template: str, status: int = 200, **data) -> webob.Response:
+    """Render a Genshi page with the layout's common data."""
+    response = webob.Response(status=status, content_type="text/html", charset="utf-8")
+    flash = pop_flash(call.request, response)
+    data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
+                resources=list(call.app.registry), resource=call.resource, Markup=Markup)
+    name = call.resource.name if call.resource else ""
+    response.text = call.app.renderer.render(template, data, resource=name)
+    return response
+
+
+def redirect(call: Call, location: str, message: str = "") -> webob.Response:
+    response = webob.Response(status=303, location=location)
+    if message:
+        set_flash(response, call.request, message)
+    return response
+
+
+def only_html(call: Call) -> None:
+    if call.match.format not in ("html",):
+        raise NotFound(f"no {call.match.format} form of this page")
+
+
