@@ -26,3 +26,25 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) movie.db
+
+BROWSER_STAMP := $(VENV)/.browser
+
+$(BROWSER_STAMP): $(STAMP)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+	$(BIN)/pip install --quiet playwright
+	touch $(BROWSER_STAMP)
+
+.PHONY: browser-test
+browser-test: $(BROWSER_STAMP)
+	$(BIN)/python -m pytest tests/browser -o addopts="-ra" -p no:randomly
+
+# Messages: extract from the sources into rum/i18n/rum.pot, merge that into each language's
+# .po (new messages come untranslated), compile every .po (Rum's and the demo's) to .mo.
+# A new language: $(BIN)/pybabel init -i rum/i18n/rum.pot -d rum/i18n -D rum -l fr
+.PHONY: i18n
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o rum/i18n/rum.pot --project=Rum --version=0.1.0 \
+	    --no-wrap --sort-by-file --add-comments=Translators: .
+	$(BIN)/pybabel update -i rum/i18n/rum.pot -d rum/i18n -D rum --no-wrap
+	$(BIN)/pybabel compile -d rum/i18n -D rum --statistics
+	$(BIN)/pybabel compile -d locale -D rum --statistics

@@ -33,11 +33,11 @@ def populate(session: Session, seed: int = 7) -> None:
     directors = [Director(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                           birth_date=datetime.date(1930 + rng.randrange(60), rng.randrange(1, 13),
                                                    rng.randrange(1, 29)))
-                 for _ in range(30)]
+                 for _ in range(120)]
     actors = [Actor(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                     birth_date=datetime.date(1940 + rng.randrange(60), rng.randrange(1, 13),
                                              rng.randrange(1, 29)))
-              for _ in range(80)]
+              for _ in range(150)]
     movies = []
     for i in range(200):
         title = f"{rng.choice(WORDS)} {rng.choice(NOUNS)}" + (f" {i // 40 + 1}" if i >= 40 else "")

@@ -8,7 +8,7 @@ setup(
     packages=find_packages(include=["rum", "rum.*", "rum_sqlalchemy", "rum_sqlalchemy.*",
                                     "rum_toscawidgets", "rum_toscawidgets.*"]),
     package_data={
-        "rum": ["templates/*.html", "static/*"],
+        "rum": ["templates/*.html", "static/*", "i18n/*/LC_MESSAGES/*.mo", "i18n/*/LC_MESSAGES/*.po"],
         "rum_toscawidgets": ["templates/*.html"],
     },
     install_requires=[
@@ -23,7 +23,8 @@ setup(
     ],
     extras_require={
         "serve": ["Paste>=3", "PasteScript>=3"],
-        "test": ["pytest", "WebTest", "Paste>=3", "PasteScript>=3", "waitress",
+        "i18n": ["Babel>=2.12"],  # `make i18n` only: the runtime reads .mo files with gettext
+        "test": ["pytest", "WebTest", "Babel>=2.12", "Paste>=3", "PasteScript>=3", "waitress",
                  "psycopg2-binary", "PyMySQL", "ruff"],
     },
     entry_points={

@@ -10,6 +10,7 @@ from .config import REPOSITORY, VIEW, Config, load_config
 from .contracts import ModelInfo
 from .errors import BadRequest, ConfigError, MethodNotAllowed, RumError
 from .formats import json_response
+from .i18n import N_, Catalogs
 from .plugins import load_plugin
 from .rendering import Renderer
 from .request import RumRequest
@@ -63,6 +64,8 @@ class RumApp:
         views = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
                             f"{VIEW}.use")
         self.views = views(view_options, registry=self.registry, debug=self.debug)
+        self.catalogs = Catalogs(self.options["locale"], [
+            os.path.join(self.config.here, p) for p in self.options["translations"]])
         templates = [os.path.join(self.config.here, p) for p in self.options["templates"]]
         self.renderer = Renderer(templates, auto_reload=self.debug)
         self.router = Router()
@@ -98,8 +101,8 @@ class RumApp:
                 raise
             log.exception("unexpected error on %s %r", request.method,
                           request.environ.get("PATH_INFO"))
-            return self.error_response(request, RumError("An unexpected error happened; it "
-                                                         "has been logged."), match)
+            return self.error_response(request, RumError(N_("An unexpected error happened; it "
+                                                            "has been logged.")), match)
 
     def error_response(self, request, exc: RumError, match) -> webob.Response:
         """The one place domain errors become HTTP responses."""
@@ -114,10 +117,12 @@ class RumApp:
             response = webob.Response(status=exc.status, content_type="text/html",
                                       charset="utf-8")
             try:
+                translations = self.catalogs.for_request(request)
                 response.text = self.renderer.render("error.html", {
                     "error": exc, "urls": Urls(request.script_name),
                     "app_title": self.options["title"], "flash": None,
-                    "resources": list(self.registry), "resource": None})
+                    "resources": [translations.resource(r) for r in self.registry],
+                    "resource": None}, translations=translations)
             except Exception:
                 log.exception("error page failed to render")
                 response.content_type = "text/plain"

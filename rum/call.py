@@ -1,6 +1,7 @@
 """The per-request `Call` and the helpers every action uses to answer: pages and redirects."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import webob
@@ -9,6 +10,7 @@ from genshi.core import Markup
 from .contracts import UnitOfWork
 from .errors import NotFound
 from .flash import pop_flash, set_flash
+from .i18n import Translations
 from .request import RumRequest
 from .resources import Resource
 from .router import Match
@@ -34,15 +36,28 @@ class Call:
     def wants_json(self) -> bool:
         return self.match.format == "json"
 
+    @cached_property
+    def translations(self) -> Translations:
+        """The request's language: `[rum] locale`, else the best of its Accept-Language."""
+        return self.app.catalogs.for_request(self.request)
+
+    def gettext(self, message: str, **params) -> str:
+        """`message` in the request's language, `%(name)s` filled from `params`."""
+        text = self.translations.gettext(message)
+        return text % params if params else text
+
 
 def page(call: Call, template: str, status: int = 200, **data) -> webob.Response:
     """Render a Genshi page with the layout's common data."""
     response = webob.Response(status=status, content_type="text/html", charset="utf-8")
     flash = pop_flash(call.request, response)
+    translations = call.translations
     data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
-                resources=list(call.app.registry), resource=call.resource, Markup=Markup)
+                resources=[translations.resource(r) for r in call.app.registry],
+                resource=translations.resource(call.resource), Markup=Markup)
     name = call.resource.name if call.resource else ""
-    response.text = call.app.renderer.render(template, data, resource=name)
+    response.text = call.app.renderer.render(template, data, resource=name,
+                                             translations=translations)
     return response
 
 

@@ -34,7 +34,9 @@ APP_OPTIONS = {
     "page_size": 20,
     "max_limit": 500,
     "templates": [],
-    "relation_choices_limit": 1000,
+    "locale": "",  # e.g. 'es': always this language; '' picks one from Accept-Language
+    "translations": [],  # directories of your own catalogs: <dir>/<locale>/LC_MESSAGES/rum.mo
+    "relation_select_limit": 100,  # above this many rows a relation input autocompletes
 }
 
 
@@ -119,9 +121,16 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     if bad:
         raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
     options.update(app)
-    for key in ("page_size", "max_limit", "relation_choices_limit"):
+    for key in ("page_size", "max_limit", "relation_select_limit"):
         if type(options[key]) is not int or options[key] < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
+    if not isinstance(options["locale"], str):
+        raise ConfigError(f"{APP}.locale", "must be a locale name such as 'es', or ''")
+    if isinstance(options["translations"], str):
+        options["translations"] = [options["translations"]]
+    if not isinstance(options["translations"], list | tuple) or not all(
+            isinstance(d, str) for d in options["translations"]):
+        raise ConfigError(f"{APP}.translations", "must be a list of directories")
     return Config(
         here=raw.get("here") or os.getcwd(),
         debug=as_bool(raw.get("debug", False), "debug"),

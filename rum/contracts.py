@@ -32,6 +32,25 @@ class Record:
 
 
 @dataclass(frozen=True)
+class RelationInput:
+    """How a form offers one relation: a select of `choices`, or (None) text with autocomplete."""
+
+    complete_url: str
+    choices: list[Ref] | None = None
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What deleting a row does to rows related to it: 'delete', 'unlink' or 'block'."""
+
+    relation: str  # the relation's label, e.g. "Rentals"
+    resource: str
+    count: int
+    exact: bool
+    action: str
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     """What a repository factory tells `rum` about one model it serves."""
 
@@ -54,6 +73,9 @@ class Repository(Protocol):
         """Rows matching `term` (label text or an exact id), best first."""
     def size(self, limit: int) -> tuple[int, bool]:
         """(rows, exact): counted up to `limit` only, so it is cheap on any table."""
+    def related_sizes(self, row: Any, fields: tuple[Field, ...], limit: int) -> dict:
+        """{to-many field name: (rows, exact)}, each counted up to `limit`."""
+    def delete_effects(self, row: Any, limit: int) -> list[Effect]: ...
 
 
 class UnitOfWork(Protocol):
@@ -77,11 +99,17 @@ class FormView(Protocol):
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Converted values, or raise `rum.errors.Invalid` with messages by field."""
     def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
-               choices: Mapping[str, list[Ref]]) -> str: ...
+               relations: Mapping[str, RelationInput], translations: Any = None) -> str:
+        """`translations`: the request's language (gettext/ngettext) for labels and errors."""
+    @property
+    def multipart(self) -> bool:
+        """True when the form uploads files."""
 
 
 class GridView(Protocol):
-    def render(self, records: list[Record], page: Page, links: Any) -> str: ...
+    def render(self, records: list[Record], page: Page, links: Any,
+               translations: Any = None) -> str:
+        """`translations`: the request's language, an object with gettext/ngettext."""
 
 
 class ViewFactory(Protocol):

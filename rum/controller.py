@@ -11,8 +11,16 @@ from . import deleting, editing
 from .call import Call, only_html, page
 from .errors import BadRequest, NotFound
 from .formats import json_response, record_json
+from .i18n import N_
 from .links import ListLinks
-from .query import parse_query
+from .query import ops_for, parse_query
+
+SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
+OP_LABELS = {"eq": N_("is"), "ne": N_("is not"), "lt": "<", "le": "≤", "gt": ">", "ge": "≥",
+             "contains": N_("contains"), "startswith": N_("starts with"), "in": N_("is one of"),
+             "is_null": N_("is empty")}
+INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local",
+               "time": "time"}
 
 
 def home(call: Call) -> webob.Response:
@@ -39,8 +47,23 @@ def index(call: Call) -> webob.Response:
         })
     if call.match.format != "html":
         raise NotFound(f"no {call.match.format} form of this page")
-    grid = call.app.views.grid(resource).render(records, result, links)
-    return page(call, "index.html", grid=Markup(grid), query=query, result=result, links=links)
+    grid = call.app.views.grid(resource).render(records, result, links,
+                                                translations=call.translations)
+    return page(call, "index.html", grid=Markup(grid), query=query, result=result, links=links,
+                **filter_bar(resource, query))
+
+
+def filter_bar(resource, query) -> dict:
+    """What the filter bar shows: one row per filterable list field, the rest kept hidden."""
+    fields = [f for f in resource.list_fields if ops_for(f.kind)]
+    current, kept = {}, []
+    for f in query.filters:
+        if f.field in {x.name for x in fields} and f.field not in current:
+            current[f.field] = f
+        else:
+            kept.append(f)
+    return {"filter_fields": fields, "current": current, "kept_filters": kept,
+            "ops_for": ops_for, "op_labels": OP_LABELS, "input_types": INPUT_TYPES}
 
 
 def show(call: Call) -> webob.Response:
@@ -49,7 +72,23 @@ def show(call: Call) -> webob.Response:
     if call.wants_json:
         return json_response(record_json(record, call.resource.name, call.urls))
     only_html(call)
-    return page(call, "show.html", record=record)
+    sizes = call.repo.related_sizes(row, call.resource.fields, SIZE_LIMIT)
+    return page(call, "show.html", record=record, sizes=sizes)
+
+
+def download(call: Call) -> webob.Response:
+    """The bytes of a binary field, as an attachment."""
+    field = call.resource.field(call.match.path)
+    if field.kind != "binary":
+        raise NotFound(f"{field.label} is not a file")
+    row = call.repo.get(call.match.id)
+    data = call.repo.record(row, (field,)).values.get(field.name)
+    if data is None:
+        raise NotFound(f"{field.label} is empty")
+    response = webob.Response(body=bytes(data), content_type="application/octet-stream")
+    response.content_disposition = (
+        f'attachment; filename="{call.resource.name}-{call.match.id}-{field.name}.bin"')
+    return response
 
 
 def complete(call: Call) -> webob.Response:
@@ -69,7 +108,8 @@ def complete(call: Call) -> webob.Response:
 
 
 ACTIONS = {
-    "home": home, "index": index, "show": show, "complete": complete,
+    "home": home, "index": index, "show": show, "complete": complete, "download": download,
     "new": editing.new, "create": editing.create, "edit": editing.edit, "update": editing.update,
     "confirm_delete": deleting.confirm_delete, "delete": deleting.delete,
+    "confirm_delete_many": deleting.confirm_delete_many, "delete_many": deleting.delete_many,
 }

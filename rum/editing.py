@@ -10,33 +10,32 @@ import webob
 from genshi.core import Markup
 
 from .call import Call, only_html, page, redirect
-from .contracts import Record, Ref
+from .contracts import RelationInput
 from .errors import BadRequest, Invalid
 
 
-def _choices(call: Call) -> dict[str, list[Ref]]:
-    limit = call.app.options["relation_choices_limit"]
-    return {f.name: call.uow.repository(f.related).choices(limit)
-            for f in call.resource.form_fields if f.is_relation and f.related}
-
-
-def form_values(record: Record) -> dict[str, Any]:
-    """Record values as form values: relations become ids."""
+def relation_inputs(call: Call) -> dict[str, RelationInput]:
+    """A select for small related tables, autocomplete beyond `relation_select_limit` rows."""
+    limit = call.app.options["relation_select_limit"]
     out = {}
-    for name, value in record.values.items():
-        if isinstance(value, Ref):
-            value = value.id
-        elif isinstance(value, list) and all(isinstance(v, Ref) for v in value):
-            value = [v.id for v in value]
-        out[name] = value
+    for f in call.resource.form_fields:
+        if not (f.is_relation and f.related):
+            continue
+        related = call.uow.repository(f.related)
+        _size, exact = related.size(limit)
+        out[f.name] = RelationInput(
+            complete_url=call.urls.complete(call.resource.name, f.name),
+            choices=related.choices(limit) if exact else None)
     return out
 
 
 def _form_page(call: Call, action: str, values, errors, record=None, status=200):
     form = call.app.views.form(call.resource, action)
-    html = form.render(values, errors, _choices(call))
+    html = form.render(values, errors, relation_inputs(call), translations=call.translations)
+    read_only = [f for f in call.resource.fields if f.read_only and not f.is_relation
+                 and f.kind != "binary"] if record is not None else []
     return page(call, "form.html", status=status, form=Markup(html), action=action,
-                record=record, errors=errors)
+                record=record, errors=errors, multipart=form.multipart, read_only=read_only)
 
 
 def new(call: Call) -> webob.Response:
@@ -64,14 +63,15 @@ def create(call: Call) -> webob.Response:
         return _form_page(call, "new", params, exc.errors, status=422)
     record = call.repo.record(row, ())
     return redirect(call, call.urls.show(call.resource.name, record.id),
-                    f"{call.resource.label} {record.label} created.")
+                    call.gettext("%(resource)s %(record)s created.",
+                                 resource=call.gettext(call.resource.label), record=record.label))
 
 
 def edit(call: Call) -> webob.Response:
     only_html(call)
     row = call.repo.get(call.match.id)
-    record = call.repo.record(row, call.resource.form_fields)
-    return _form_page(call, "edit", form_values(record), {}, record=record)
+    record = call.repo.record(row, call.resource.fields)
+    return _form_page(call, "edit", record.values, {}, record=record)
 
 
 def update(call: Call) -> webob.Response:
@@ -83,10 +83,11 @@ def update(call: Call) -> webob.Response:
         row = call.repo.update(row, values)
     except Invalid as exc:
         call.uow.doom()
-        record = call.repo.record(call.repo.get(call.match.id), ())
+        record = call.repo.record(call.repo.get(call.match.id), call.resource.fields)
         return _form_page(call, "edit", params, exc.errors, record=record, status=422)
     record = call.repo.record(row, ())
     return redirect(call, call.urls.show(call.resource.name, record.id),
-                    f"{call.resource.label} {record.label} saved.")
+                    call.gettext("%(resource)s %(record)s saved.",
+                                 resource=call.gettext(call.resource.label), record=record.label))
 
 

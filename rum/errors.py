@@ -1,11 +1,13 @@
 """Domain errors. Each carries its HTTP status; `rum.app` maps them to responses in one place."""
 
+from .i18n import N_
+
 
 class RumError(Exception):
     """Base of every error Rum turns into an HTTP answer."""
 
     status = 500
-    title = "Server error"
+    title = N_("Server error")
 
     def __init__(self, message: str = ""):
         super().__init__(message or self.title)
@@ -14,22 +16,22 @@ class RumError(Exception):
 
 class BadRequest(RumError):
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
 
 
 class Forbidden(RumError):
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
 
 
 class NotFound(RumError):
     status = 404
-    title = "Not found"
+    title = N_("Not found")
 
 
 class MethodNotAllowed(RumError):
     status = 405
-    title = "Method not allowed"
+    title = N_("Method not allowed")
 
     def __init__(self, allowed: tuple[str, ...], message: str = ""):
         super().__init__(message or f"Allowed methods: {', '.join(allowed)}")
@@ -38,19 +40,19 @@ class MethodNotAllowed(RumError):
 
 class Conflict(RumError):
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
 
 
 class TooLarge(RumError):
     status = 413
-    title = "Request body too large"
+    title = N_("Request body too large")
 
 
 class Invalid(RumError):
     """Input that fails validation: `errors` maps a field name (or '' for the form) to a message."""
 
     status = 422
-    title = "Invalid input"
+    title = N_("Invalid input")
 
     def __init__(self, errors: dict[str, str], message: str = ""):
         super().__init__(message or "; ".join(f"{k or 'form'}: {v}" for k, v in errors.items()))

@@ -12,6 +12,22 @@ from .errors import BadRequest
 from .fields import Field
 
 OPS = ("eq", "ne", "lt", "le", "gt", "ge", "contains", "startswith", "in", "is_null")
+KIND_OPS = {
+    "string": ("contains", "eq", "ne", "startswith", "in", "is_null"),
+    "text": ("contains", "eq", "ne", "startswith", "is_null"),
+    "boolean": ("eq", "is_null"),
+    "enum": ("eq", "ne", "in", "is_null"),
+    "to_one": ("eq", "ne", "in", "is_null"),
+}
+ORDERED_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "is_null")
+UNFILTERABLE = frozenset({"to_many", "binary", "json"})
+
+
+def ops_for(kind: str) -> tuple[str, ...]:
+    """The filter operators that make sense for a field kind (first is the default)."""
+    if kind in UNFILTERABLE:
+        return ()
+    return KIND_OPS.get(kind, ORDERED_OPS)
 FILTER_PREFIX = "f."
 MAX_PAGE = 10**9
 
@@ -112,6 +128,28 @@ def _positive_int(params, key: str, default: int) -> int:
     return value
 
 
+def _bar_filters(params, fields: dict[str, Field]) -> list[Filter]:
+    """The filter bar's pairs `op.<field>` + `v.<field>`; an empty value means no filter."""
+    out = []
+    for key, value in params.items():
+        if not key.startswith(("v.", "op.")):
+            continue
+        name = key.split(".", 1)[1]
+        op = params.get(f"op.{name}") or ""
+        value = params.get(f"v.{name}", "")
+        if key.startswith("op.") and (f"v.{name}" in params and value != "" or op != "is_null"):
+            continue  # counted once, from its value (or alone for is_null)
+        if value == "" and op != "is_null":
+            continue
+        if name not in fields or not ops_for(fields[name].kind):
+            raise BadRequest(f"cannot filter on unknown field {name!r}")
+        op = op or ops_for(fields[name].kind)[0]
+        if op not in ops_for(fields[name].kind):
+            raise BadRequest(f"operator {op!r} does not apply to {name!r}")
+        out.append(Filter(name, op, value if op != "is_null" else (value or "true")))
+    return out
+
+
 def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
                 max_limit: int = 500) -> Query:
     """Build a Query from request parameters, checking names and operators against `fields`.
@@ -132,6 +170,7 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
         if op not in OPS:
             raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
         filters.append(Filter(name, op, value))
+    filters.extend(_bar_filters(params, fields))
     sort = []
     for part in filter(None, (params.get("sort") or "").split(",")):
         name = part.lstrip("-")

@@ -14,6 +14,8 @@ METHODS = {
     "collection": {"GET": "index", "POST": "create"},
     "new": {"GET": "new"},
     "complete": {"GET": "complete"},
+    "delete_many": {"GET": "confirm_delete_many", "POST": "delete_many"},
+    "download": {"GET": "download"},
     "member": {"GET": "show", "PUT": "update", "PATCH": "update", "DELETE": "delete"},
     "edit": {"GET": "edit"},
     "confirm_delete": {"GET": "confirm_delete"},
@@ -40,7 +42,9 @@ def build_mapper() -> Mapper:
     m.connect("complete", "/{resource}/complete", kind="complete")
     m.connect("complete_fmt", "/{resource}/complete.{format}", kind="complete",
               requirements={"format": "json"})
+    m.connect("delete_many", "/{resource}/delete_many", kind="delete_many")
     m.connect("edit", "/{resource}/{id}/edit", kind="edit")
+    m.connect("download", "/{resource}/{id}/download/{path}", kind="download")
     m.connect("confirm_delete", "/{resource}/{id}/confirm_delete", kind="confirm_delete")
     m.connect("collection_fmt", "/{resource}.{format}", kind="collection", requirements=fmt)
     m.connect("collection", "/{resource}", kind="collection")

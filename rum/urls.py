@@ -19,6 +19,15 @@ class Urls:
         url = f"{self.root}/{quote(resource)}" + (f".{fmt}" if fmt else "")
         return url + (f"?{query}" if query else "")
 
+    def complete(self, resource: str, field: str) -> str:
+        return f"{self.root}/{quote(resource)}/complete?field={quote(field)}"
+
+    def delete_many(self, resource: str) -> str:
+        return f"{self.root}/{quote(resource)}/delete_many"
+
+    def download(self, resource: str, ident: str, field: str) -> str:
+        return self.show(resource, ident) + f"/download/{quote(field)}"
+
     def new(self, resource: str) -> str:
         return f"{self.root}/{quote(resource)}/new"
 

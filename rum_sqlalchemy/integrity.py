@@ -4,9 +4,11 @@ import re
 
 from sqlalchemy import exc as sa_exc
 
-UNIQUE = "already exists; choose another value"
-NOT_NULL = "Enter a value"
-FOREIGN = "refers to something that does not exist"
+from rum.i18n import N_
+
+UNIQUE = N_("already exists; choose another value")
+NOT_NULL = N_("Enter a value")
+FOREIGN = N_("refers to something that does not exist")
 
 PATTERNS = (
     # SQLite
@@ -53,5 +55,5 @@ def field_errors(exc: sa_exc.DBAPIError, entry) -> dict[str, str]:
             return {f: message for f in fields}
         return {"": f"{message}: {', '.join(columns)}"}
     if isinstance(exc, sa_exc.IntegrityError):
-        return {"": "the database refused the change (a constraint failed)"}
-    return {"": "the database refused a value (out of range or of the wrong type)"}
+        return {"": N_("the database refused the change (a constraint failed)")}
+    return {"": N_("the database refused a value (out of range or of the wrong type)")}

@@ -27,8 +27,9 @@ def column_kind(column_type) -> str:
 
 def enum_choices(column_type) -> tuple:
     if getattr(column_type, "enum_class", None) is not None:
-        # SQLAlchemy stores and accepts member names; people read the values
-        return tuple((m.name, str(m.value)) for m in column_type.enum_class)
+        # `enums` holds what is stored (names, or values_callable's output); people read values
+        return tuple((stored, str(m.value)) for stored, m in
+                     zip(column_type.enums, column_type.enum_class, strict=False))
     return tuple((v, v) for v in getattr(column_type, "enums", ()))
 
 

@@ -10,11 +10,14 @@ from rum.errors import BadRequest, NotFound
 from rum.fields import Field
 from rum.query import Filter, Query
 
+from .identity import convert_key_part
+
 CONVERTERS = {
     "integer": int, "float": float, "decimal": decimal.Decimal,
     "date": datetime.date.fromisoformat, "datetime": datetime.datetime.fromisoformat,
     "time": datetime.time.fromisoformat, "uuid": uuid.UUID,
 }
+INT64 = 2**63 - 1
 TRUE, FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 
@@ -29,9 +32,12 @@ def convert(field: Field, text: str):
     if conv is None:
         return text
     try:
-        return conv(text.strip())
+        value = conv(text.strip())
     except (ValueError, TypeError, decimal.InvalidOperation):
         raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
+    if field.kind == "integer" and abs(value) > INT64:
+        raise BadRequest(f"{field.name}: {text!r} is out of range")
+    return value
 
 
 def escape_like(text: str) -> str:
@@ -42,7 +48,7 @@ def _related_clause(info, f: Filter, catalog):
     """`f.genre.name.eq=Drama`: a filter on a column of a to-one relation, as EXISTS."""
     head, _, rest = f.field.partition(".")
     rel = info.mapper.relationships.get(head) if head in info.mapper.relationships else None
-    target = catalog.info_for(rel.mapper.class_) if rel is not None else None
+    target = catalog.info_for(rel.mapper.class_) if rel is not None and not rel.uselist else None
     fields = {x.name: x for x in target.fields} if target else {}
     if target is None or rest not in fields or fields[rest].is_relation:
         raise BadRequest(f"cannot filter on {f.field!r}")
@@ -80,8 +86,9 @@ def _filter_clause(info, f: Filter, field: Field, related_key):
 
     def value_of(text):
         try:
-            return related_key(field, text)[0]
-        except NotFound:
+            key = related_key(field, text)
+            return key[0] if key is not None else convert_key_part(text, columns[0])
+        except (NotFound, ValueError, TypeError):
             raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
     return _column_clause(info, column, field, f.op, f.value, value_of)
 

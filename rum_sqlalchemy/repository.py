@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, joinedload, with_parent
 from sqlalchemy.orm import exc as orm_exc
+from sqlalchemy.orm.interfaces import MANYTOMANY, ONETOMANY
 
-from rum.contracts import Record, Ref
+from rum.contracts import Effect, Record, Ref
 from rum.errors import BadRequest, Conflict, Invalid, NotFound
-from rum.fields import Field
+from rum.fields import Field, humanize
 from rum.query import Page, Query
 
 from .counting import capped_count, estimated_rows
@@ -136,7 +137,8 @@ class SQLAlchemyRepository:
                 values[f.name] = self._to_many(row, f)
             else:
                 value = getattr(row, f.name)
-                values[f.name] = value.name if isinstance(value, enum.Enum) else value
+                values[f.name] = enum_value(self.info.mapper, f.name, value) \
+                    if isinstance(value, enum.Enum) else value
         version = ""
         if self.info.mapper.version_id_col is not None:
             version = str(self.info.mapper._get_committed_attr_by_column(
@@ -151,6 +153,31 @@ class SQLAlchemyRepository:
             return [self.ref(r) for r in getattr(row, field.name)]
         stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel)).limit(TO_MANY_SHOWN)
         return [self.ref(r) for r in self.session.scalars(stmt)]
+
+    def _related_count(self, row, rel, limit: int) -> tuple[int, bool]:
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
+        return capped_count(self.session, stmt, limit)
+
+    def related_sizes(self, row, fields: tuple[Field, ...], limit: int) -> dict:
+        rels = self.info.mapper.relationships
+        return {f.name: self._related_count(row, rels[f.name], limit)
+                for f in fields if f.kind == "to_many" and f.name in rels}
+
+    def delete_effects(self, row, limit: int) -> list[Effect]:
+        """What deleting `row` does to the rows that refer to it, counted up to `limit`."""
+        labels = {f.name: f.label for f in self.info.fields}
+        effects = []
+        for rel in self.info.mapper.relationships:
+            if rel.direction not in (ONETOMANY, MANYTOMANY) or rel.viewonly:
+                continue
+            count, exact = self._related_count(row, rel, limit)
+            if not count:
+                continue
+            target = self.catalog.info_for(rel.mapper.class_)
+            effects.append(Effect(relation=labels.get(rel.key, humanize(rel.key)),
+                                  resource=target.resource if target else "", count=count,
+                                  exact=exact, action=delete_action(rel)))
+        return effects
 
     def choices(self, limit: int) -> list[Ref]:
         stmt = sa.select(self.info.model).order_by(*self.info.mapper.primary_key).limit(limit)
@@ -179,16 +206,30 @@ class SQLAlchemyRepository:
 
     def _related_key(self, field: Field, ident: str):
         target = self.catalog.info_by_resource(field.related)
-        return decode_key(ident, target.mapper) if target else ident
+        if target is None:
+            return None  # not served: the caller converts by the foreign-key column
+        return decode_key(ident, target.mapper)
 
     def _resolve(self, field: Field, ident) -> Any:
+        """The related row named by an id, or else by its exact label (inputs without JS)."""
         target = self.catalog.info_by_resource(field.related)
+        if target is None:
+            raise Invalid({field.name: f"{field.label} cannot be set here"})
+        text = str(ident).strip()
         try:
-            row = self.session.get(target.model, decode_key(str(ident), target.mapper))
+            row = self.session.get(target.model, decode_key(text, target.mapper))
         except NotFound:
             row = None
+        if row is None and target.label_attr:
+            column = getattr(target.model, target.label_attr)
+            rows = list(self.session.scalars(sa.select(target.model).where(column == text)
+                                             .limit(2)))
+            if len(rows) > 1:
+                raise Invalid({field.name: f"more than one {target.name} is called {text!r}; "
+                                           "give its id"})
+            row = rows[0] if rows else None
         if row is None:
-            raise Invalid({field.name: f"no {target.name} with id {ident!r}"})
+            raise Invalid({field.name: f"no {target.name} with id or name {text!r}"})
         return row
 
     def _assign(self, row, values: Mapping[str, Any]) -> None:
@@ -222,6 +263,27 @@ class SQLAlchemyRepository:
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
             raise Invalid(field_errors(exc, self.info)) from None
+
+
+def enum_value(mapper, name: str, member: enum.Enum) -> str:
+    """The stored value of an enum member (its name, or what `values_callable` made of it)."""
+    column_type = mapper.columns[name].type
+    members = list(column_type.enum_class)
+    return column_type.enums[members.index(member)]
+
+
+def delete_action(rel) -> str:
+    """'delete', 'unlink' or 'block': what removing the parent does to rows of `rel`."""
+    if rel.direction is MANYTOMANY:
+        return "unlink"
+    if "delete" in rel.cascade:
+        return "delete"
+    fks = [remote for _local, remote in rel.local_remote_pairs]
+    if rel.passive_deletes and all(
+            any(fk.ondelete and fk.ondelete.upper() == "CASCADE" for fk in c.foreign_keys)
+            for c in fks):
+        return "delete"
+    return "unlink" if all(c.nullable for c in fks) else "block"
 
 
 def info_identify(info, row) -> str:

@@ -7,10 +7,12 @@ from typing import Any
 import tw2.core as twc
 import tw2.forms as twf
 
+from rum.contracts import Ref
 from rum.errors import Invalid
 from rum.fields import Field
+from rum.i18n import N_
 
-from .validators import CONVERTERS, BooleanConverter, ChoiceConverter
+from .validators import CONVERTERS, BinaryConverter, BooleanConverter, ChoiceConverter, translated
 
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
                "datetime": "datetime-local", "time": "time"}
@@ -23,33 +25,91 @@ def _root(widget):
     return widget
 
 
-class RelationSelect(twf.SingleSelectField):
-    """A select whose options are the related rows, handed over per request."""
+ID_SUFFIX = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+def token(text: str) -> str:
+    """'Maya Petrov [16]' -> '16'; anything else (an id or an exact name) as typed."""
+    found = ID_SUFFIX.search(text)
+    return found.group(1).strip() if found else text.strip()
+
+
+def ref_text(value) -> str:
+    if isinstance(value, Ref):
+        return f"{value.label} [{value.id}]"
+    return "" if value is None else str(value)
+
+
+class RelationField(twf.widgets.FormField):
+    """A relation input: a select for small tables, else a text input with autocomplete.
+
+    Which one is decided per request from the RelationInput the controller hands over.
+    Without JavaScript the text input takes ids or exact names ("Name [id]" as shown).
+    """
+
+    template = "rum_toscawidgets.templates.relation"
+    multiple = twc.Param("to-many", default=False)
+    mode = twc.Variable(default="select")
+    choices = twc.Variable(default=())
+    selected = twc.Variable(default=())
+    text = twc.Variable(default="")
+    complete_url = twc.Variable(default="")
+    hint = twc.Variable(default="")
 
     def prepare(self):
-        self.options = [(r.id, r.label) for r in _root(self).rum_choices.get(self.key, [])]
         super().prepare()
+        relation = _root(self).rum_relations.get(self.key)
+        values = self.value if isinstance(self.value, list | tuple) else (
+            [] if self.value in (None, "") else [self.value])
+        if relation is not None and relation.choices is not None:
+            self.mode, self.choices = "select", relation.choices
+            self.selected = {v.id if isinstance(v, Ref) else token(str(v)) for v in values}
+        else:
+            self.mode = "complete"
+            self.complete_url = relation.complete_url if relation else ""
+            self.text = ", ".join(ref_text(v) for v in values)
+            self.hint = (_root(self).rum_gettext or str)(
+                N_("Type to search; ids and exact names work, separated by commas")
+                if self.multiple else N_("Type to search; an id or an exact name works"))
+
+    def _validate(self, value, state=None):
+        self._validated = True
+        self.value = value
+        items = value if isinstance(value, list | tuple) else [value]
+        if self.multiple:
+            tokens = [token(part) for item in items if item
+                      for part in str(item).split(",") if part.strip()]
+        else:
+            tokens = [token(str(items[-1]))] if items and items[-1] else []
+        if not tokens and self.validator and self.validator.required:
+            raise twc.ValidationError("required", self.validator)
+        if self.multiple:
+            return list(dict.fromkeys(tokens))
+        return tokens[0] if tokens else None
 
 
-class RelationMultiSelect(twf.MultipleSelectField):
-    def prepare(self):
-        self.options = [(r.id, r.label) for r in _root(self).rum_choices.get(self.key, [])]
-        super().prepare()
+class BinaryField(twf.FileField):
+    """A file upload; an empty upload keeps what is stored."""
 
 
 class FieldsLayout(twf.ListLayout):
     """The fields of one record form; errors and choices arrive per request."""
 
-    rum_choices = twc.Variable(default={})
+    rum_relations = twc.Variable(default={})
     rum_errors = twc.Variable(default={})
+    rum_gettext = twc.Variable(default=None)  # the request's language; None is English
     css_class = "fields"
 
     def prepare(self):
         super().prepare()
+        gettext = self.rum_gettext or str
         for child in self.children:
+            child.label = gettext(child.label)
+            if child.help_text:
+                child.help_text = gettext(child.help_text)
             message = self.rum_errors.get(child.key)
             if message:
-                child.error_msg = message
+                child.error_msg = translated(message, child.validator, gettext)
 
 
 def field_widget(field: Field) -> type:
@@ -58,10 +118,11 @@ def field_widget(field: Field) -> type:
     if not VALID_ID.match(field.name):
         raise ValueError(f"field name {field.name!r} cannot be a form input name")
     required = field.required
-    if field.kind == "to_one":
-        return RelationSelect(validator=twc.Validator(required=required), **common)
-    if field.kind == "to_many":
-        return RelationMultiSelect(validator=twc.Validator(required=required), **common)
+    if field.kind in ("to_one", "to_many"):
+        return RelationField(multiple=field.kind == "to_many",
+                             validator=twc.Validator(required=required), **common)
+    if field.kind == "binary":
+        return BinaryField(validator=BinaryConverter(required=required), **common)
     if field.kind == "boolean":
         return twf.CheckBox(validator=BooleanConverter(), **common)
     if field.kind == "enum":
@@ -85,7 +146,8 @@ class ToscaWidgetsForm:
     """FormView over a tw2 layout class (no per-request class creation)."""
 
     def __init__(self, fields: tuple[Field, ...], name: str):
-        self.fields = tuple(f for f in fields if f.kind not in ("binary",))
+        self.fields = tuple(fields)
+        self.multipart = any(f.kind == "binary" for f in fields)
         children = [field_widget(f) for f in self.fields]
         self.widget = type(f"{name}Fields", (FieldsLayout,), {"children": children})
 
@@ -96,7 +158,11 @@ class ToscaWidgetsForm:
             errors = {c.key: c.error_msg for c in exc.widget.children if c.error_msg}
             raise Invalid(errors or {"": exc.msg or "Invalid input"}) from None
 
-    def render(self, values, errors, choices) -> str:
+    def render(self, values, errors, relations, translations=None) -> str:
         values = values.mixed() if hasattr(values, "mixed") else dict(values)
-        return self.widget.req(value=values, rum_errors=dict(errors),
-                               rum_choices=dict(choices)).display(displays_on="genshi")
+        for f in self.fields:  # files are never echoed back into a form
+            if f.kind == "binary":
+                values.pop(f.name, None)
+        return self.widget.req(value=values, rum_errors=dict(errors), rum_relations=dict(relations),
+                               rum_gettext=translations.gettext if translations else None,
+                               ).display(displays_on="genshi")

@@ -1,6 +1,7 @@
 """The list grid and its pager: one cached Genshi template loop, no per-cell widgets."""
 
 import os
+from gettext import NullTranslations
 
 from genshi.template import TemplateLoader
 
@@ -25,8 +26,11 @@ class Grid:
         self.resource = resource
         self.template = loader.load("grid.html")
 
-    def render(self, records, page, links) -> str:
+    def render(self, records, page, links, translations=None) -> str:
+        """`translations`: anything with the stdlib's gettext/ngettext (English without)."""
+        translations = translations or NullTranslations()
         numbers = page_numbers(page.query.page, page.pages) if page.pages else []
         stream = self.template.generate(resource=self.resource, fields=self.resource.list_fields,
-                                        records=records, page=page, links=links, numbers=numbers)
+                                        records=records, page=page, links=links, numbers=numbers,
+                                        _=translations.gettext, ngettext=translations.ngettext)
         return stream.render("html", encoding=None)

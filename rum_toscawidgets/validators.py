@@ -6,15 +6,37 @@ error carries what was typed, not a converted value.
 
 import datetime
 import decimal
+import re
 import uuid
 
 import tw2.core as twc
+
+from rum.i18n import N_
+
+# tw2.core's own messages our forms can show, listed so `make i18n` extracts them too.
+TW2_MESSAGES = (N_("Enter a value"), N_("Form submission received corrupted; please try again"))
+PLACEHOLDER = re.compile(r"\$(\w+)")
+
+
+def _fill(template: str, validator) -> str:
+    """tw2's way of completing a message: `$name` is the validator's attribute."""
+    return PLACEHOLDER.sub(lambda m: str(getattr(validator, m.group(1), m.group(0))), template)
+
+
+def translated(message: str, validator, gettext) -> str:
+    """A validator's message in the request's language. tw2 fills `$max_length` in before
+    Rum sees the message, so a filled one is traced back to its template, translated, filled."""
+    for template in (getattr(validator, "msgs", None) or {}).values():
+        template = str(template)
+        if "$" in template and _fill(template, validator) == message:
+            return _fill(gettext(template), validator)
+    return gettext(message)
 
 
 class TextConverter(twc.Validator):
     """Base: converts with `parse`, formats with `format`; raw strings pass through."""
 
-    msgs = {"bad": "Enter a valid value"}
+    msgs = {"bad": N_("Enter a valid value")}
     python_type: type = str
 
     def parse(self, text: str):
@@ -34,17 +56,17 @@ class TextConverter(twc.Validator):
 
 
 class IntegerConverter(TextConverter):
-    msgs = {"bad": "Enter a whole number"}
+    msgs = {"bad": N_("Enter a whole number")}
     python_type = int
 
 
 class FloatConverter(TextConverter):
-    msgs = {"bad": "Enter a number"}
+    msgs = {"bad": N_("Enter a number")}
     python_type = float
 
 
 class DecimalConverter(TextConverter):
-    msgs = {"bad": "Enter a number"}
+    msgs = {"bad": N_("Enter a number")}
 
     def parse(self, text):
         value = decimal.Decimal(text)
@@ -54,7 +76,7 @@ class DecimalConverter(TextConverter):
 
 
 class DateConverter(TextConverter):
-    msgs = {"bad": "Enter a date as YYYY-MM-DD"}
+    msgs = {"bad": N_("Enter a date as YYYY-MM-DD")}
     parse = staticmethod(datetime.date.fromisoformat)
 
     def format(self, value):
@@ -62,7 +84,7 @@ class DateConverter(TextConverter):
 
 
 class DateTimeConverter(TextConverter):
-    msgs = {"bad": "Enter a date and time as YYYY-MM-DDTHH:MM"}
+    msgs = {"bad": N_("Enter a date and time as YYYY-MM-DDTHH:MM")}
     parse = staticmethod(datetime.datetime.fromisoformat)
 
     def format(self, value):
@@ -70,7 +92,7 @@ class DateTimeConverter(TextConverter):
 
 
 class TimeConverter(TextConverter):
-    msgs = {"bad": "Enter a time as HH:MM"}
+    msgs = {"bad": N_("Enter a time as HH:MM")}
     parse = staticmethod(datetime.time.fromisoformat)
 
     def format(self, value):
@@ -78,14 +100,14 @@ class TimeConverter(TextConverter):
 
 
 class UuidConverter(TextConverter):
-    msgs = {"bad": "Enter a UUID"}
+    msgs = {"bad": N_("Enter a UUID")}
     python_type = uuid.UUID
 
 
 class StringConverter(TextConverter):
     """Text with an optional maximum length; empty text is None unless required."""
 
-    msgs = {"toolong": "Enter at most $max_length characters"}
+    msgs = {"toolong": N_("Enter at most $max_length characters")}
     max_length = None
 
     def _validate_python(self, value, state=None):
@@ -103,10 +125,28 @@ class BooleanConverter(twc.Validator):
         return value
 
 
+class BinaryConverter(twc.Validator):
+    """An uploaded file's bytes; no file chosen leaves the stored value alone."""
+
+    msgs = {"toolarge": N_("The file is larger than $max_size bytes")}
+    max_size = 50 * 1024 * 1024
+    if_empty = twc.EmptyField
+
+    @staticmethod
+    def _is_empty(value):
+        return not hasattr(value, "file") or not getattr(value, "filename", "")
+
+    def _convert_to_python(self, value, state=None):
+        data = value.file.read(self.max_size + 1)
+        if len(data) > self.max_size:
+            raise twc.ValidationError("toolarge", self)
+        return data
+
+
 class ChoiceConverter(twc.Validator):
     """One of the enum's values."""
 
-    msgs = {"notchoice": "Pick one of the choices"}
+    msgs = {"notchoice": N_("Pick one of the choices")}
     values: tuple = ()
 
     def _validate_python(self, value, state=None):

@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 
 from model import Actor, Director, Genre, Movie, Person, Rental
+from rum import RumApp
+from tests.conftest import wrap
 
 
 def count(rum_app, model) -> int:
@@ -41,10 +43,11 @@ def test_movie_round_trip_with_relations(client, rum_app):
     form["title"] = "A Test Movie"
     form["year"] = "1999"
     form["genre"] = "2"
-    director_id = form["director"].options[1][0]
-    form["director"] = director_id
-    actor_ids = [value for value, _sel, _text in form["actors"].options[:2]]
-    form["actors"] = actor_ids
+    assert "data-complete" in form.html.find(id="director").decode()  # 120 directors: autocomplete
+    director_id = client.get("/movies/complete?field=director&q=a").json["items"][0]["id"]
+    form["director"] = f"Whoever [{director_id}]"
+    actor_ids = [i["id"] for i in client.get("/movies/complete?field=actors&q=a").json["items"][:2]]
+    form["actors"] = ", ".join(actor_ids)
     form["description"] = "Two actors <b>and</b> a director."
     created = form.submit()
     assert created.status_int == 303
@@ -62,8 +65,9 @@ def test_movie_round_trip_with_relations(client, rum_app):
 
     edit = client.get(f"{movie_url}/edit").forms[0]
     assert edit["title"].value == "A Test Movie"
+    assert edit["director"].value.endswith(f"[{director_id}]")
     edit["title"] = "A Renamed Movie"
-    edit["actors"] = actor_ids[:1]
+    edit["actors"] = actor_ids[0]
     saved = edit.submit()
     assert saved.status_int == 303
     assert "A Renamed Movie" in saved.follow().text
@@ -196,3 +200,45 @@ def test_complete_finds_related_rows(client):
     assert 0 < len(many) <= 5
     client.get("/movies/complete?field=title&q=x", status=400)
     client.get("/movies/complete?field=genre&limit=lots", status=400)
+
+
+def test_filter_bar_builds_filters(client, rum_app):
+    page = client.get("/movies")
+    bar = next(f for f in page.forms.values() if "op.year" in f.fields)
+    bar["op.year"] = "ge"
+    bar["v.year"] = "2000"
+    bar["v.genre"] = "3"
+    filtered = bar.submit()
+    assert "Filters (2)" in filtered.text
+    data = client.get(filtered.request.url.replace("/movies?", "/movies.json?")).json
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        expected = s.scalar(sa.select(sa.func.count()).select_from(Movie).where(
+            Movie.year >= 2000, Movie.genre_id == 3))
+    assert data["count"] == expected
+    assert all(i["year"] >= 2000 and i["genre"]["id"] == "3" for i in data["items"])
+    client.get("/movies?op.year=near&v.year=2000", status=400)
+    empty = client.get("/movies?op.director=is_null")
+    assert "Filters (1)" in empty.text
+
+
+def test_show_page_counts_to_many(client, rum_app):
+    genre_id = client.get("/movies/1.json").json["genre"]["id"]
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        n = s.scalar(sa.select(sa.func.count()).select_from(Movie).where(
+            Movie.genre_id == int(genre_id)))
+    assert f'<p class="size">{n} movies</p>' in client.get(f"/genres/{genre_id}").text
+
+
+def test_template_override(demo_db, tmp_path):
+    from tests.conftest import demo_config
+    (tmp_path / "movies").mkdir()
+    (tmp_path / "movies" / "show.html").write_text(
+        '<html xmlns:py="http://genshi.edgewall.org/"><body>'
+        '<p id="custom">Custom ${record.label}</p></body></html>')
+    (tmp_path / "home.html").write_text(
+        '<html xmlns:py="http://genshi.edgewall.org/"><body>My own home</body></html>')
+    client = wrap(RumApp(demo_config(demo_db, rum={"templates": [str(tmp_path)]})))
+    title = client.get("/movies/1.json").json["title"]
+    assert f'<p id="custom">Custom {title}</p>' in client.get("/movies/1").text
+    assert "My own home" in client.get("/").text
+    assert "<dl" in client.get("/genres/1").text  # other resources keep Rum's show page

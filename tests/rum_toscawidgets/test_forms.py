@@ -6,7 +6,7 @@ import decimal
 import pytest
 from webob.multidict import MultiDict
 
-from rum.contracts import Ref
+from rum.contracts import Ref, RelationInput
 from rum.errors import Invalid
 from rum.fields import Field
 from rum_toscawidgets.forms import ToscaWidgetsForm
@@ -26,8 +26,13 @@ FIELDS = (
     Field("genre", "to_one", related="genres", required=True),
     Field("actors", "to_many", related="actors"),
 )
-CHOICES = {"genre": [Ref("genres", "1", "Drama"), Ref("genres", "2", "Comedy <&>")],
-           "actors": [Ref("actors", "7", "Ann"), Ref("actors", "8", "Bob")]}
+CHOICES = {
+    "genre": RelationInput("/m/complete?field=genre",
+                           [Ref("genres", "1", "Drama"), Ref("genres", "2", "Comedy <&>")]),
+    "actors": RelationInput("/m/complete?field=actors",
+                            [Ref("actors", "7", "Ann"), Ref("actors", "8", "Bob")])}
+COMPLETE = {"genre": RelationInput("/m/complete?field=genre"),
+            "actors": RelationInput("/m/complete?field=actors")}
 
 
 @pytest.fixture
@@ -100,3 +105,22 @@ def test_render_from_python_values(form):
 def test_field_names_must_be_input_names():
     with pytest.raises(ValueError):
         ToscaWidgetsForm((Field("_secret", "string"),), "Bad")
+
+
+def test_big_relations_render_as_autocomplete_text(form):
+    html = form.render({"genre": Ref("genres", "2", "Comedy"),
+                        "actors": [Ref("actors", "7", "Ann"), Ref("actors", "8", "Bob")]},
+                       {}, COMPLETE)
+    assert html.count("<select") == 1  # only the enum; both relations are text inputs
+    assert 'value="Comedy [2]"' in html
+    assert 'value="Ann [7], Bob [8]"' in html
+    assert 'data-complete="/m/complete?field=actors"' in html
+    assert 'data-multiple="true"' in html
+
+
+def test_autocomplete_text_becomes_ids_or_names(form):
+    values = form.validate(MultiDict([("title", "x"), ("year", "1"),
+                                      ("genre", "Comedy [2]"),
+                                      ("actors", "Ann [7], Bob Builder, 9,, ")]))
+    assert values["genre"] == "2"
+    assert values["actors"] == ["7", "Bob Builder", "9"]

@@ -1,0 +1,59 @@
+"""A real server with the movie demo and headless Debian Chromium driven by Playwright.
+
+Run by `make browser-test` (which installs both); `make test` leaves this folder out.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import copy_demo
+from tests.functional.servers import BIN, Server, free_port
+
+CHROMIUM = os.environ.get("RUM_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="make browser-test installs it")
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}; make browser-test installs Debian's")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    copy_demo(tmp_path)
+    port = free_port()
+    ini = (tmp_path / "development.ini").read_text().replace("port = 5000", f"port = {port}")
+    (tmp_path / "development.ini").write_text(ini)
+    with Server([os.path.join(BIN, "paster"), "serve", "development.ini"], port, str(tmp_path),
+                str(tmp_path / "server.log"), ready="/movies") as srv:
+        srv.base = f"http://127.0.0.1:{port}"
+        srv.db = str(tmp_path / "movie.db")
+        yield srv
+
+
+@pytest.fixture(params=["js", "nojs"])
+def page(request, browser, server):
+    """A fresh browser context per test, with JavaScript on and off."""
+    js = request.param == "js"
+    context = browser.new_context(java_script_enabled=js, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.js = js
+    pg.base = server.base
+    pg.db = server.db
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    pg.shot = lambda name: pg.screenshot(path=os.path.join(ARTIFACTS, f"{name}-{request.param}.png"),
+                                         full_page=True)
+    yield pg
+    context.close()

@@ -1,0 +1,97 @@
+"""Forms: relation inputs that scale, names instead of ids without JS, files, read-only fields."""
+
+import sqlalchemy as sa
+from webtest import Upload
+
+from model import Director, Movie
+from rum import RumApp
+from tests.conftest import ROOT, wrap
+from tests.fixtures import shapes_model
+
+
+def test_small_relations_are_selects_big_ones_autocomplete(client):
+    form = client.get("/movies/new").text
+    assert '<select id="genre" name="genre"' in form  # 10 genres
+    assert 'data-complete="/movies/complete?field=director"' in form  # 120 directors
+    assert 'data-complete="/movies/complete?field=actors"' in form
+
+
+def test_threshold_is_configurable(demo_db):
+    from tests.conftest import demo_config
+    client = wrap(RumApp(demo_config(demo_db, rum={"relation_select_limit": 5})))
+    form = client.get("/movies/new").text
+    assert 'data-complete="/movies/complete?field=genre"' in form
+
+
+def test_relation_by_exact_name_without_js(client, rum_app):
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        names = s.scalars(sa.select(Director.name)).all()
+        unique = next(n for n in names if names.count(n) == 1)
+        dup = next((n for n in names if names.count(n) > 1), None)
+    response = client.post("/movies", {"title": "Named", "year": "2000", "genre": "1",
+                                       "director": unique})
+    assert response.status_int == 303
+    movie_id = int(response.location.rsplit("/", 1)[1])
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        assert s.get(Movie, movie_id).director.name == unique
+    bad = client.post("/movies", {"title": "Nobody", "year": "2000", "genre": "1",
+                                  "director": "No Such Person"}, status=422)
+    assert "no Director with id or name 'No Such Person'" in bad.text
+    assert 'value="No Such Person"' in bad.text  # kept as typed
+    if dup:
+        amb = client.post("/movies", {"title": "Two", "year": "2000", "genre": "1",
+                                      "director": dup}, status=422)
+        assert "give its id" in amb.text
+
+
+def test_edit_shows_read_only_fields(client):
+    page = client.get("/movies/1/edit").text
+    assert '<dl class="detail read-only">' in page and "<dt>Id</dt>" in page
+
+
+def test_binary_upload_and_download(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shapes.db'}"
+    engine = sa.create_engine(url)
+    shapes_model.Base.metadata.create_all(engine)
+    client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
+        "models": list(shapes_model.MODELS), "sqlalchemy.url": url}}))
+    form = client.get("/everythings/new").forms[0]
+    assert form.enctype == "multipart/form-data"
+    form["name"] = "with file"
+    form["blob"] = Upload("data.bin", b"\x00\x01binary\xff", "application/octet-stream")
+    created = form.submit()
+    assert created.status_int == 303
+    shown = created.follow()
+    assert "Download (9 bytes)" in shown.text
+    path = created.location.replace("http://localhost", "")
+    download = client.get(f"{path}/download/blob")
+    assert download.body == b"\x00\x01binary\xff"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    edit = client.get(f"{path}/edit").forms[0]
+    edit["name"] = "renamed, file kept"
+    edit.submit()
+    assert client.get(f"{path}/download/blob").body == b"\x00\x01binary\xff"
+    client.get(f"{path}/download/name", status=404)
+
+
+def test_edit_page_over_a_big_database_stays_small(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import pytest
+
+    gen = os.path.join(ROOT, os.pardir, "shared", "bench", "gen_db.py")
+    if not os.path.isfile(gen):
+        pytest.skip(f"the shared benchmark generator is not at {gen}")
+    path = tmp_path / "movies.db"
+    subprocess.run([sys.executable, gen, "--out", str(path), "--movies", "2000", "--persons",
+                    "20000", "--movie-actors", "4000", "--rentals", "100"], check=True,
+                   capture_output=True)
+    client = wrap(RumApp({"rum.repositoryfactory": {"sqlalchemy.url": f"sqlite:///{path}"}}))
+    page = client.get("/movies/1/edit")
+    assert len(page.body) < 100_000, len(page.body)
+    for select in re.findall(r"<select.*?</select>", page.text, re.S):
+        assert select.count("<option") <= 101  # the threshold (100) plus the empty choice
+    assert 'data-complete="/movies/complete?field=director"' in page.text
