@@ -31,5 +31,6 @@ setup(
         "paste.app_factory": ["main = rum:make_app"],
         "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory"],
         "rum.viewfactory": ["toscawidgets = rum_toscawidgets:ToscaWidgetsViewFactory"],
+        "rum.policy": ["rules = rum.policy:RulesPolicy"],
     },
 )

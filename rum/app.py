@@ -2,16 +2,23 @@
 
 import logging
 import os
+import secrets
+import traceback
 
 import webob
 
-from . import controller
-from .config import REPOSITORY, VIEW, Config, load_config
+from . import controller, limits
+from .config import POLICY, REPOSITORY, VIEW, Config, load_config
 from .contracts import ModelInfo
-from .errors import BadRequest, ConfigError, MethodNotAllowed, RumError
+from .csrf import FIELD as CSRF_FIELD
+from .csrf import HEADER as CSRF_HEADER
+from .csrf import UNSAFE, Csrf
+from .errors import BadRequest, ConfigError, Forbidden, MethodNotAllowed, RumError, Unauthorized
 from .formats import json_response
+from .headers import secure
 from .i18n import N_, Catalogs
 from .plugins import load_plugin
+from .policy import PERMISSIONS
 from .rendering import Renderer
 from .request import RumRequest
 from .resources import Registry, build_resource, plural, snake
@@ -20,6 +27,7 @@ from .static import StaticFiles
 from .urls import Urls
 
 log = logging.getLogger(__name__)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 
 
@@ -45,6 +53,15 @@ def _build_registry(infos: list[ModelInfo], config: Config) -> Registry:
     return Registry(resources)
 
 
+def _secret(configured: str) -> bytes:
+    if configured:
+        return configured.encode("utf-8")
+    log.warning("[rum] secret is not set: using a random one for this process. Forms served by "
+                "one process will then be refused by another (gunicorn workers, mod_wsgi "
+                "daemons, a restart): set the same secret for all of them.")
+    return secrets.token_bytes(32)
+
+
 class RumApp:
     """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server."""
 
@@ -68,6 +85,10 @@ class RumApp:
             os.path.join(self.config.here, p) for p in self.options["translations"]])
         templates = [os.path.join(self.config.here, p) for p in self.options["templates"]]
         self.renderer = Renderer(templates, auto_reload=self.debug)
+        policy_options = dict(self.config.policy)
+        policy = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
+        self.policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
+        self.csrf = Csrf(_secret(self.options["secret"]), enabled=self.options["csrf"])
         self.router = Router()
         self.static = StaticFiles({"rum": STATIC, **self.views.static_dirs()})
         log.info("Rum serving %d resources: %s", len(self.registry),
@@ -82,17 +103,27 @@ class RumApp:
         """The pipeline: route, pick the resource, run the action in one unit of work."""
         match = None
         try:
+            limits.check_body(request.environ, self.options["max_body"])
             match = self.router.match(request.checked_path(), request.effective_method)
             if match.action == "static":
                 return self.static.response(request, match.path)
             call = controller.Call(self, request, match, Urls(request.script_name))
             if match.action != "home":
                 call.resource = self.registry.get(match.resource)
+            self.authorize(call)
             with self.repositories.unit_of_work(request.environ) as uow, self.views.scope():
                 call.uow = uow
-                return controller.ACTIONS[match.action](call)
+                response = controller.ACTIONS[match.action](call)
+            if request.method in ("GET", "HEAD") and self.csrf.enabled:
+                # JSON clients read the token here and send it back in the same header
+                response.headers[CSRF_HEADER] = self.csrf.token(request)
+            self.csrf.set_cookie(request, response)
+            secure(response, self.options["frame_ancestors"])
+            return response
         except RumError as exc:
-            return self.error_response(request, exc, match)
+            response = self.error_response(request, exc, match)
+            secure(response, self.options["frame_ancestors"])
+            return response
         except UnicodeError:
             return self.error_response(request, BadRequest("the request is not valid UTF-8"),
                                        match)
@@ -101,8 +132,32 @@ class RumApp:
                 raise
             log.exception("unexpected error on %s %r", request.method,
                           request.environ.get("PATH_INFO"))
+            if self.debug:  # tracebacks in debug mode only, never in production
+                error = RumError(traceback.format_exc())
+                response = self.error_response(request, error, match)
+                secure(response, self.options["frame_ancestors"])
+                return response
             return self.error_response(request, RumError(N_("An unexpected error happened; it "
                                                             "has been logged.")), match)
+
+    def authorize(self, call) -> None:
+        """Policy (who may do this here), then CSRF (did this page send it), before any work."""
+        identity = self.policy.identify(call.request.environ)
+        permission = PERMISSIONS[call.match.action]
+        resource = call.resource.name if call.resource else ""
+        if call.resource is not None and not self.policy.permits(identity, permission, resource):
+            if identity is None and self.policy.login_required:
+                raise Unauthorized("Log in to use this admin.")
+            raise Forbidden(f"You may not {permission} {call.resource.plural_label.lower()}.")
+        call.identity = identity
+        if call.resource is not None:
+            call.hidden = self.policy.hidden(identity, resource)
+            call.scope = self.policy.scope(identity, resource)
+        if call.request.method.upper() in UNSAFE:
+            submitted = None
+            if call.request.content_type in FORM_TYPES:
+                submitted = call.request.POST.get(CSRF_FIELD)
+            self.csrf.check(call.request, submitted)
 
     def error_response(self, request, exc: RumError, match) -> webob.Response:
         """The one place domain errors become HTTP responses."""
@@ -123,6 +178,7 @@ class RumApp:
                     "app_title": self.options["title"], "flash": None,
                     "resources": [translations.resource(r) for r in self.registry],
                     "resource": None}, translations=translations)
+                self.catalogs.vary(response)
             except Exception:
                 log.exception("error page failed to render")
                 response.content_type = "text/plain"

@@ -27,6 +27,9 @@ class Call:
     urls: Urls
     resource: Resource | None = None
     uow: UnitOfWork | None = None
+    identity: Any = None  # from the policy; None when nobody is logged in
+    hidden: frozenset = frozenset()  # field names the policy hides here
+    scope: tuple = ()  # the policy's row filters for this resource
 
     @property
     def repo(self):
@@ -35,6 +38,23 @@ class Call:
     @property
     def wants_json(self) -> bool:
         return self.match.format == "json"
+
+    def can(self, permission: str, resource: str | None = None) -> bool:
+        """Whether the policy lets this request's identity do `permission` (for links)."""
+        name = resource if resource is not None else (self.resource.name if self.resource else "")
+        return self.app.policy.permits(self.identity, permission, name)
+
+    def visible(self, fields) -> tuple:
+        """`fields` without those the policy hides from this identity."""
+        return tuple(f for f in fields if f.name not in self.hidden)
+
+    def get_row(self, ident: str, for_update: bool = False):
+        """The row named `ident`, if the policy's row filters let this identity reach it."""
+        return self.repo.get(ident, scope=self.scope, for_update=for_update)
+
+    @property
+    def csrf_token(self) -> str:
+        return self.app.csrf.token(self.request)
 
     @cached_property
     def translations(self) -> Translations:
@@ -52,12 +72,15 @@ def page(call: Call, template: str, status: int = 200, **data) -> webob.Response
     response = webob.Response(status=status, content_type="text/html", charset="utf-8")
     flash = pop_flash(call.request, response)
     translations = call.translations
+    data.update(can=call.can, csrf_token=call.csrf_token)
     data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
-                resources=[translations.resource(r) for r in call.app.registry],
+                resources=[translations.resource(r) for r in call.app.registry
+                           if call.can("read", r.name)],
                 resource=translations.resource(call.resource), Markup=Markup)
     name = call.resource.name if call.resource else ""
     response.text = call.app.renderer.render(template, data, resource=name,
                                              translations=translations)
+    call.app.catalogs.vary(response)
     return response
 
 

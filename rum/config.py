@@ -28,7 +28,8 @@ REPOSITORY = "rum.repositoryfactory"
 VIEW = "rum.viewfactory"
 APP = "rum"
 RESOURCE_PREFIX = "resource:"
-TOP_KEYS = frozenset({"debug", "here", REPOSITORY, VIEW, APP, "resources", "full_stack"})
+POLICY = "rum.policy"
+TOP_KEYS = frozenset({"debug", "here", REPOSITORY, VIEW, APP, POLICY, "resources", "full_stack"})
 APP_OPTIONS = {
     "title": "Rum admin",
     "page_size": 20,
@@ -37,6 +38,10 @@ APP_OPTIONS = {
     "locale": "",  # e.g. 'es': always this language; '' picks one from Accept-Language
     "translations": [],  # directories of your own catalogs: <dir>/<locale>/LC_MESSAGES/rum.mo
     "relation_select_limit": 100,  # above this many rows a relation input autocompletes
+    "max_body": 10 * 1024 * 1024,  # request bodies over this many bytes get 413 (rum.limits)
+    "secret": "",  # signs CSRF tokens; give every process of one site the same secret
+    "csrf": True,  # False only behind a host that checks CSRF itself
+    "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
 }
 
 
@@ -48,6 +53,7 @@ class Config:
     view: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)
     resources: dict = field(default_factory=dict)
+    policy: dict = field(default_factory=dict)
 
 
 def as_bool(value: Any, key: str) -> bool:
@@ -112,7 +118,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     unknown = set(raw) - TOP_KEYS
     if unknown:
         raise ConfigError(sorted(unknown)[0], f"unknown top-level key; known keys: {sorted(TOP_KEYS)}")
-    for section in (REPOSITORY, VIEW, APP, "resources"):
+    for section in (REPOSITORY, VIEW, APP, POLICY, "resources"):
         if not isinstance(raw.get(section, {}), dict):
             raise ConfigError(section, "must be a section (a dict of options)")
     options = dict(APP_OPTIONS)
@@ -121,7 +127,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     if bad:
         raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
     options.update(app)
-    for key in ("page_size", "max_limit", "relation_select_limit"):
+    for key in ("page_size", "max_limit", "relation_select_limit", "max_body"):
         if type(options[key]) is not int or options[key] < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
     if not isinstance(options["locale"], str):
@@ -138,4 +144,5 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         view=dict(raw.get(VIEW, {})),
         options=options,
         resources=dict(raw.get("resources", {})),
+        policy=dict(raw.get(POLICY, {})),
     )

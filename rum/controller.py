@@ -33,12 +33,14 @@ def home(call: Call) -> webob.Response:
 
 def index(call: Call) -> webob.Response:
     resource = call.resource
-    query = parse_query(call.request.GET, resource.fields_by_name, resource.page_size,
-                        call.app.options["max_limit"]).but(count_limit=resource.count_limit)
-    result = call.repo.select(query)
-    records = [call.repo.record(row, resource.list_fields) for row in result.rows]
+    fields = call.visible(resource.list_fields)
+    query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
+                        resource.page_size, call.app.options["max_limit"])
+    result = call.repo.select(query.but(count_limit=resource.count_limit, scope=call.scope))
+    records = [call.repo.record(row, fields) for row in result.rows]
     links = ListLinks(call.urls, resource.name, query, resource.page_size,
-                      "json" if call.wants_json else "")
+                      "json" if call.wants_json else "",
+                      allowed=frozenset(p for p in ("update", "delete") if call.can(p)))
     if call.wants_json:
         return json_response({
             "items": [record_json(r, resource.name, call.urls) for r in records],
@@ -48,14 +50,14 @@ def index(call: Call) -> webob.Response:
     if call.match.format != "html":
         raise NotFound(f"no {call.match.format} form of this page")
     grid = call.app.views.grid(resource).render(records, result, links,
-                                                translations=call.translations)
+                                                translations=call.translations, fields=fields)
     return page(call, "index.html", grid=Markup(grid), query=query, result=result, links=links,
-                **filter_bar(resource, query))
+                **filter_bar(fields, query))
 
 
-def filter_bar(resource, query) -> dict:
+def filter_bar(list_fields, query) -> dict:
     """What the filter bar shows: one row per filterable list field, the rest kept hidden."""
-    fields = [f for f in resource.list_fields if ops_for(f.kind)]
+    fields = [f for f in list_fields if ops_for(f.kind)]
     current, kept = {}, []
     for f in query.filters:
         if f.field in {x.name for x in fields} and f.field not in current:
@@ -67,21 +69,24 @@ def filter_bar(resource, query) -> dict:
 
 
 def show(call: Call) -> webob.Response:
-    row = call.repo.get(call.match.id)
-    record = call.repo.record(row, call.resource.fields)
+    row = call.get_row(call.match.id)
+    record = call.repo.record(row, call.visible(call.resource.fields))
     if call.wants_json:
-        return json_response(record_json(record, call.resource.name, call.urls))
+        response = json_response(record_json(record, call.resource.name, call.urls))
+        response.etag = record.version
+        return response
     only_html(call)
-    sizes = call.repo.related_sizes(row, call.resource.fields, SIZE_LIMIT)
-    return page(call, "show.html", record=record, sizes=sizes)
+    sizes = call.repo.related_sizes(row, call.visible(call.resource.fields), SIZE_LIMIT)
+    return page(call, "show.html", record=record, sizes=sizes,
+                fields=call.visible(call.translations.resource(call.resource).fields))
 
 
 def download(call: Call) -> webob.Response:
     """The bytes of a binary field, as an attachment."""
     field = call.resource.field(call.match.path)
-    if field.kind != "binary":
+    if field.kind != "binary" or field.name in call.hidden:
         raise NotFound(f"{field.label} is not a file")
-    row = call.repo.get(call.match.id)
+    row = call.get_row(call.match.id)
     data = call.repo.record(row, (field,)).values.get(field.name)
     if data is None:
         raise NotFound(f"{field.label} is empty")
@@ -94,7 +99,7 @@ def download(call: Call) -> webob.Response:
 def complete(call: Call) -> webob.Response:
     """`/movies/complete?field=director&q=spi`: matching rows of the related resource, as JSON."""
     name = call.request.GET.get("field", "")
-    fields = call.resource.fields_by_name
+    fields = {f.name: f for f in call.visible(call.resource.fields)}
     if name not in fields or not fields[name].is_relation or not fields[name].related:
         raise BadRequest(f"'field' must name a relation of {call.resource.label}, not {name!r}")
     try:

@@ -7,6 +7,7 @@ one transaction that deletes them all or none.
 import webob
 
 from .call import Call, only_html, page, redirect
+from .editing import html_or_json
 from .errors import BadRequest, Conflict
 
 EFFECT_LIMIT = 1000  # related rows are counted up to here on confirmation pages
@@ -15,16 +16,18 @@ MAX_BULK = 500
 
 def confirm_delete(call: Call) -> webob.Response:
     only_html(call)
-    row = call.repo.get(call.match.id)
+    row = call.get_row(call.match.id)
     return page(call, "confirm_delete.html", record=call.repo.record(row, ()),
                 effects=call.repo.delete_effects(row, EFFECT_LIMIT))
 
 
 def delete(call: Call) -> webob.Response:
-    only_html(call)
-    row = call.repo.get(call.match.id)
+    html_or_json(call)
+    row = call.get_row(call.match.id, for_update=True)
     record = call.repo.record(row, ())
     call.repo.delete(row)
+    if call.wants_json:
+        return webob.Response(status=204)
     return redirect(call, call.urls.index(call.resource.name),
                     call.gettext("%(resource)s %(record)s deleted.",
                                  resource=call.gettext(call.resource.label), record=record.label))
@@ -41,14 +44,14 @@ def _ids(params) -> list[str]:
 
 def confirm_delete_many(call: Call) -> webob.Response:
     only_html(call)
-    rows = [call.repo.get(i) for i in _ids(call.request.GET)]
+    rows = [call.get_row(i) for i in _ids(call.request.GET)]
     return page(call, "confirm_delete_many.html",
                 records=[call.repo.record(r, ()) for r in rows])
 
 
 def delete_many(call: Call) -> webob.Response:
     only_html(call)
-    rows = [call.repo.get(i) for i in _ids(call.request.POST)]
+    rows = [call.get_row(i, for_update=True) for i in _ids(call.request.POST)]
     try:
         for row in rows:
             call.repo.delete(row)

@@ -19,6 +19,11 @@ class BadRequest(RumError):
     title = N_("Bad request")
 
 
+class Unauthorized(RumError):
+    status = 401
+    title = N_("Login required")
+
+
 class Forbidden(RumError):
     status = 403
     title = N_("Forbidden")

@@ -1,7 +1,7 @@
 """Languages: gettext catalogs loaded once per RumApp, one picked per request.
 
 Rum's own messages are in `rum/i18n/<locale>/LC_MESSAGES/rum.mo`; a host may add catalogs of
-its own (`[rum] translations = ['i18n']`, same layout and domain) to translate its models'
+its own (`[rum] translations = ['locale']`, same layout and domain) to translate its models'
 labels, and their messages come first. Which locale a request gets: `[rum] locale` when set,
 else the best of its Accept-Language among the locales there are catalogs for, else English.
 
@@ -91,7 +91,7 @@ class Translations:
         return self.catalog.ngettext(singular, plural, n)
 
     def in_sentence(self, label: str) -> str:
-        """A label as it reads inside a sentence: 'New movie', but German 'Neuer Film'."""
+        """A label as it reads inside a sentence: 'New movie', but German 'Film anlegen'."""
         return label if normalize(self.locale).split("-")[0] in CAPITALIZED_NOUNS else label.lower()
 
     def resource(self, resource):
@@ -143,10 +143,10 @@ class Catalogs:
         self._by_locale: dict[str, Translations] = {
             DEFAULT: Translations(DEFAULT, _Untranslated())}
         for loc, paths in found.items():
-            catalogs = [_load(p) for p in paths]
-            for first, then in zip(catalogs, catalogs[1:], strict=False):
-                first.add_fallback(then)
-            self._by_locale[loc] = Translations(loc, catalogs[0])
+            first, *then = [_load(p) for p in paths]
+            for catalog in then:
+                first.add_fallback(catalog)  # a message missing here is looked up there
+            self._by_locale[loc] = Translations(loc, first)
         self.available = tuple(sorted(self._by_locale))
         self.forced = ""
         if locale:
@@ -162,6 +162,11 @@ class Catalogs:
 
     def negotiate(self, accept_language: str | None) -> str:
         return self.forced or negotiate(accept_language, self.available)
+
+    def vary(self, response) -> None:
+        """Tell caches a page's language depends on Accept-Language (unless it is fixed)."""
+        if not self.forced and "Accept-Language" not in (response.vary or ()):
+            response.vary = (*(response.vary or ()), "Accept-Language")
 
     def for_request(self, request) -> Translations:
         """The translations a request gets: the configured locale, or its Accept-Language's."""

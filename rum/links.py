@@ -9,12 +9,13 @@ class ListLinks:
     """Every URL of one list page, keeping the rest of the query as it is."""
 
     def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int,
-                 fmt: str = ""):
+                 fmt: str = "", allowed: frozenset = frozenset({"update", "delete"})):
         self.urls = urls
         self.resource = resource
         self.query = query
         self.default_limit = default_limit
         self.fmt = fmt  # links of a JSON page stay JSON
+        self.allowed = allowed  # row actions the policy allows ("update", "delete")
 
     def _list(self, query: Query, fmt: str | None = None) -> str:
         return self.urls.index(self.resource, self.fmt if fmt is None else fmt,

@@ -60,6 +60,7 @@ class Query:
     cursor: str = ""  # keyset position: opaque to everything but the repository
     backward: bool = False  # the cursor marks the row *after* the wanted page
     count_limit: int = 10_000  # count exactly up to here, then say "at least"
+    scope: tuple[Filter, ...] = ()  # the policy's row filters: applied, never in links
 
     @property
     def offset(self) -> int:

@@ -1,6 +1,7 @@
 """A repository: one resource's reads and writes inside one SQLAlchemy session."""
 
 import enum
+import hashlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -36,16 +37,27 @@ class SQLAlchemyRepository:
         self.transactional = transactional
 
     # -- reading -------------------------------------------------------------------
-    def get(self, ident: str) -> Any:
+    def get(self, ident: str, scope=(), for_update: bool = False) -> Any:
+        """The row named `ident`; NotFound if there is none, or if `scope` filters it out."""
         key = decode_key(ident, self.info.mapper)
-        row = self.session.get(self.info.model, key)
+        if scope:
+            stmt = apply_filters(sa.select(self.info.model), self.info, Query(filters=scope),
+                                 self._related_key, self.catalog)
+            pk = self.info.mapper.primary_key
+            stmt = stmt.where(*(c == v for c, v in zip(pk, key, strict=True)))
+            if for_update:
+                stmt = stmt.with_for_update()
+            row = self.session.scalars(stmt).first()
+        else:
+            row = self.session.get(self.info.model, key, with_for_update=for_update or None)
         if row is None:
             raise NotFound(f"no {self.info.name} with id {ident!r}")
         return row
 
     def select(self, query: Query) -> Page:
         """One page: a capped count and one row query (to-one relations joined in)."""
-        base = apply_filters(sa.select(self.info.model), self.info, query, self._related_key,
+        scoped = query.but(filters=query.filters + query.scope) if query.scope else query
+        base = apply_filters(sa.select(self.info.model), self.info, scoped, self._related_key,
                              self.catalog)
         count, exact, estimated = self._count(base, query)
         columns, descending, sort_fields = sort_spec(self.info, query)
@@ -139,12 +151,22 @@ class SQLAlchemyRepository:
                 value = getattr(row, f.name)
                 values[f.name] = enum_value(self.info.mapper, f.name, value) \
                     if isinstance(value, enum.Enum) else value
-        version = ""
-        if self.info.mapper.version_id_col is not None:
-            version = str(self.info.mapper._get_committed_attr_by_column(
-                row, self.info.mapper.version_id_col))
         return Record(id=self.identify(row), label=self.label(row), values=values,
-                      version=version)
+                      version=self.version(row))
+
+    def version(self, row) -> str:
+        """What an edit form must send back: the version column, else a digest of the row's
+        stored column values (so a change by anyone in between is noticed either way)."""
+        mapper = self.info.mapper
+        if mapper.version_id_col is not None:
+            return str(mapper._get_committed_attr_by_column(row, mapper.version_id_col))
+        state = sa.inspect(row)
+        digest = hashlib.sha256()
+        for prop in mapper.column_attrs:
+            history = state.attrs[prop.key].load_history()
+            value = (history.unchanged or history.deleted or [None])[0]
+            digest.update(repr(value).encode("utf-8", "replace") + b"\x00")
+        return digest.hexdigest()[:20]
 
     def _to_many(self, row, field: Field) -> list[Ref]:
         rel = self.info.mapper.relationships[field.name]

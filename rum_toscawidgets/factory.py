@@ -14,6 +14,10 @@ SECTION = "rum.viewfactory"
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 
 
+def _names(fields) -> tuple[str, ...]:
+    return tuple(f.name for f in fields)
+
+
 class ToscaWidgetsViewFactory:
     """`use = 'toscawidgets'`: forms with tw2 validation, one template loop for grids."""
 
@@ -24,16 +28,24 @@ class ToscaWidgetsViewFactory:
         self.tw2 = Tw2State(debug=debug)
         loader = TemplateLoader([TEMPLATES], auto_reload=debug)
         self._grids = {r.name: Grid(r, loader) for r in registry}
-        self._forms = {}
+        self._forms: dict[tuple, ToscaWidgetsForm] = {}
         for r in registry:
             try:
-                form = ToscaWidgetsForm(r.form_fields, r.label.replace(" ", ""))
+                self._forms[(r.name, _names(r.form_fields))] = ToscaWidgetsForm(
+                    r.form_fields, r.label.replace(" ", ""))
             except ValueError as exc:
                 raise ConfigError(f"resources.{r.label}.form_fields", str(exc)) from None
-            self._forms[(r.name, "new")] = self._forms[(r.name, "edit")] = form
 
-    def form(self, resource, action: str) -> ToscaWidgetsForm:
-        return self._forms[(resource.name, action)]
+    def form(self, resource, action: str, fields=None) -> ToscaWidgetsForm:
+        """The form for `fields` (default: all form fields). A policy that hides fields asks
+        for a subset; each distinct subset is built once and kept."""
+        fields = resource.form_fields if fields is None else tuple(fields)
+        key = (resource.name, _names(fields))
+        form = self._forms.get(key)
+        if form is None:
+            form = self._forms.setdefault(key, ToscaWidgetsForm(fields, resource.label.replace(
+                " ", "") + str(len(self._forms))))
+        return form
 
     def grid(self, resource) -> Grid:
         return self._grids[resource.name]

@@ -12,6 +12,7 @@ from rum.errors import Invalid
 from rum.fields import Field
 from rum.i18n import N_
 
+from .isolation import pin_engine
 from .validators import CONVERTERS, BinaryConverter, BooleanConverter, ChoiceConverter, translated
 
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
@@ -104,7 +105,8 @@ class FieldsLayout(twf.ListLayout):
         super().prepare()
         gettext = self.rum_gettext or str
         for child in self.children:
-            child.label = gettext(child.label)
+            if child.label:
+                child.label = gettext(child.label)
             if child.help_text:
                 child.help_text = gettext(child.help_text)
             message = self.rum_errors.get(child.key)
@@ -150,6 +152,7 @@ class ToscaWidgetsForm:
         self.multipart = any(f.kind == "binary" for f in fields)
         children = [field_widget(f) for f in self.fields]
         self.widget = type(f"{name}Fields", (FieldsLayout,), {"children": children})
+        pin_engine(self.widget)  # Genshi, whatever engine a host's tw2 prefers
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         try:

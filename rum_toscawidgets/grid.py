@@ -26,11 +26,13 @@ class Grid:
         self.resource = resource
         self.template = loader.load("grid.html")
 
-    def render(self, records, page, links, translations=None) -> str:
-        """`translations`: anything with the stdlib's gettext/ngettext (English without)."""
+    def render(self, records, page, links, translations=None, fields=None) -> str:
+        """`translations`: anything with the stdlib's gettext/ngettext (English without);
+        `fields`: the columns to show (the resource's list fields less any the policy hides)."""
         translations = translations or NullTranslations()
         numbers = page_numbers(page.query.page, page.pages) if page.pages else []
-        stream = self.template.generate(resource=self.resource, fields=self.resource.list_fields,
+        fields = self.resource.list_fields if fields is None else fields
+        stream = self.template.generate(resource=self.resource, fields=fields,
                                         records=records, page=page, links=links, numbers=numbers,
                                         _=translations.gettext, ngettext=translations.ngettext)
         return stream.render("html", encoding=None)

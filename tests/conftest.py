@@ -42,6 +42,22 @@ def wrap(app) -> webtest.TestApp:
     return webtest.TestApp(validator(app))
 
 
+def csrf_headers(client, path: str = "/") -> dict:
+    """The header a JSON client sends back: the token from any GET (which also sets the cookie)."""
+    return {"X-CSRF-Token": client.get(path).headers["X-CSRF-Token"]}
+
+
+def post(client, url: str, data: dict, **kwargs):
+    """A form POST as a browser sends it: with the page's CSRF token."""
+    token = client.get("/").headers["X-CSRF-Token"]
+    return client.post(url, {**data, "_csrf": token}, **kwargs)
+
+
+def edit_version(client, path: str) -> str:
+    """The `_version` an edit form of `path` carries."""
+    return client.get(f"{path}/edit").forms[0]["_version"].value
+
+
 @pytest.fixture
 def demo_db(tmp_path) -> str:
     path = tmp_path / "movie.db"

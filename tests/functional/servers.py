@@ -23,6 +23,8 @@ class Server:
 
     def __init__(self, argv: list[str], port: int, cwd: str, log_path: str, ready: str = "/"):
         self.port = port
+        self.cookies: dict[str, str] = {}
+        self._token: str | None = None
         self.log = open(log_path, "wb")
         self.proc = subprocess.Popen(argv, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
@@ -38,19 +40,37 @@ class Server:
         self.stop()
         raise RuntimeError(f"server did not answer within 30 s; see {log_path}")
 
-    def request(self, method: str, path: str, form: dict | None = None, headers=None):
-        """(status, headers dict, body text) of one request; redirects are not followed."""
+    def request(self, method: str, path: str, form: dict | None = None, headers=None,
+                prefix: str = ""):
+        """(status, headers dict, body text) of one request; redirects are not followed.
+
+        Cookies persist like a browser's; a form POST gets the CSRF token a browser's form
+        would carry (fetched from `prefix` + '/' once) unless it brings its own `_csrf`.
+        """
+        if form is not None and method == "POST" and "_csrf" not in form:
+            form = {**form, "_csrf": self.csrf_token(prefix)}
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         body = urllib.parse.urlencode(form, doseq=True) if form is not None else None
         hdrs = dict(headers or {})
         if body is not None:
             hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            hdrs.setdefault("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         try:
             conn.request(method, path, body=body, headers=hdrs)
             resp = conn.getresponse()
+            for name, value in resp.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key.strip()] = rest.split(";", 1)[0]
             return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8", "replace")
         finally:
             conn.close()
+
+    def csrf_token(self, prefix: str = "") -> str:
+        if self._token is None:
+            self._token = self.request("GET", prefix + "/")[1].get("X-CSRF-Token", "")
+        return self._token
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -38,8 +38,10 @@ def test_crud_round_trip_over_http(paster):
     status, _, body = paster.request("GET", path)
     assert status == 200 and "Over The Wire" in body
 
+    version = re.search(r'name="_version" value="([^"]+)"',
+                        paster.request("GET", path + "/edit")[2]).group(1)
     status, _, _ = paster.request("POST", path, {
-        "_method": "PUT", "title": "Over The Wire, Again", "year": "2012", "genre": "1",
+        "_method": "PUT", "_version": version, "title": "Over The Wire, Again", "year": "2012", "genre": "1",
         "actors": a})
     assert status == 303
     data = json.loads(paster.request("GET", path + ".json")[2])
@@ -49,6 +51,13 @@ def test_crud_round_trip_over_http(paster):
     status, _, _ = paster.request("POST", path, {"_method": "DELETE"})
     assert status == 303
     assert paster.request("GET", path)[0] == 404
+
+
+def test_post_without_token_is_refused_and_writes_nothing(paster):
+    before = json.loads(paster.request("GET", "/genres.json")[2])["count"]
+    status, _, body = paster.request("POST", "/genres", {"name": "Forged", "_csrf": ""})
+    assert status == 403 and "security token" in body
+    assert json.loads(paster.request("GET", "/genres.json")[2])["count"] == before
 
 
 def test_undecodable_path_is_400_not_500(paster):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from rum import RumApp
 from rum.errors import ConfigError
-from tests.conftest import ROOT, demo_config, wrap
+from tests.conftest import ROOT, demo_config, edit_version, post, wrap
 from tests.fixtures import library_model
 
 SEED_CFG = """[DEFAULT]
@@ -119,7 +119,8 @@ def test_mount_point_is_in_every_link(client):
     assert 'href="/movies' not in page.text
     form = client.get("/movies/1/edit", extra_environ={"SCRIPT_NAME": "/admin"})
     assert 'action="/admin/movies/1"' in form.text
-    saved = client.post("/movies/1", {"_method": "PUT", "title": "Mounted", "year": "2001",
+    saved = post(client, "/movies/1", {"_method": "PUT", "title": "Mounted", "year": "2001",
+                                       "_version": edit_version(client, "/movies/1"),
                                       "genre": "1"}, extra_environ={"SCRIPT_NAME": "/admin"})
     assert saved.location.endswith("/admin/movies/1")
     assert "Path=/admin" in saved.headers["Set-Cookie"]

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from model import Actor, Director, Genre, Movie, Person, Rental
 from rum import RumApp
-from tests.conftest import wrap
+from tests.conftest import post, wrap
 
 
 def count(rum_app, model) -> int:
@@ -141,7 +141,7 @@ def test_joined_subclass_keeps_its_type(client, rum_app):
 
 def test_delete_blocked_by_reference_is_a_conflict(client, rum_app):
     genre_in_use = client.get("/movies/1.json").json["genre"]["id"]
-    page = client.post(f"/genres/{genre_in_use}", {"_method": "DELETE"}, status=409)
+    page = post(client, f"/genres/{genre_in_use}", {"_method": "DELETE"}, status=409)
     assert "still referred to" in page.text
     client.get(f"/genres/{genre_in_use}", status=200)
 

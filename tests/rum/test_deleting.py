@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from model import Genre, Movie, Rental
+from tests.conftest import post
 
 
 def count(app, model, where=None) -> int:
@@ -58,10 +59,10 @@ def test_bulk_delete_is_all_or_nothing(client, rum_app):
         free_id = free.id
     used = client.get("/movies/1.json").json["genre"]["id"]
     before = count(rum_app, Genre)
-    client.post("/genres/delete_many", {"ids": [str(free_id), used]}, status=409)
+    post(client, "/genres/delete_many", {"ids": [str(free_id), used]}, status=409)
     assert count(rum_app, Genre) == before  # the free one was not deleted either
 
 
 def test_bulk_delete_needs_ids(client):
     client.get("/rentals/delete_many", status=400)
-    client.post("/rentals/delete_many", {"ids": "999999"}, status=404)
+    post(client, "/rentals/delete_many", {"ids": "999999"}, status=404)

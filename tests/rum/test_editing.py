@@ -5,7 +5,7 @@ from webtest import Upload
 
 from model import Director, Movie
 from rum import RumApp
-from tests.conftest import ROOT, wrap
+from tests.conftest import ROOT, post, wrap
 from tests.fixtures import shapes_model
 
 
@@ -28,18 +28,18 @@ def test_relation_by_exact_name_without_js(client, rum_app):
         names = s.scalars(sa.select(Director.name)).all()
         unique = next(n for n in names if names.count(n) == 1)
         dup = next((n for n in names if names.count(n) > 1), None)
-    response = client.post("/movies", {"title": "Named", "year": "2000", "genre": "1",
+    response = post(client, "/movies", {"title": "Named", "year": "2000", "genre": "1",
                                        "director": unique})
     assert response.status_int == 303
     movie_id = int(response.location.rsplit("/", 1)[1])
     with sa.orm.Session(rum_app.repositories.engine) as s:
         assert s.get(Movie, movie_id).director.name == unique
-    bad = client.post("/movies", {"title": "Nobody", "year": "2000", "genre": "1",
+    bad = post(client, "/movies", {"title": "Nobody", "year": "2000", "genre": "1",
                                   "director": "No Such Person"}, status=422)
     assert "no Director with id or name 'No Such Person'" in bad.text
     assert 'value="No Such Person"' in bad.text  # kept as typed
     if dup:
-        amb = client.post("/movies", {"title": "Two", "year": "2000", "genre": "1",
+        amb = post(client, "/movies", {"title": "Two", "year": "2000", "genre": "1",
                                       "director": dup}, status=422)
         assert "give its id" in amb.text
 
@@ -95,3 +95,44 @@ def test_edit_page_over_a_big_database_stays_small(tmp_path):
     for select in re.findall(r"<select.*?</select>", page.text, re.S):
         assert select.count("<option") <= 101  # the threshold (100) plus the empty choice
     assert 'data-complete="/movies/complete?field=director"' in page.text
+
+
+def test_edit_conflict_first_wins_second_gets_409(client, rum_app):
+    first = client.get("/movies/1/edit").forms[0]
+    second = client.get("/movies/1/edit").forms[0]
+    first["title"] = "First editor"
+    assert first.submit().status_int == 303
+    second["title"] = "Second editor"
+    second["year"] = "1901"
+    conflict = second.submit(status=409)
+    assert "Someone else changed this" in conflict.text
+    assert "First editor" in conflict.text and "Second editor" in conflict.text
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        movie = s.get(Movie, 1)
+        assert movie.title == "First editor" and movie.year != 1901
+    again = conflict.forms[0]  # the conflict page's form re-applies the second editor's input
+    assert again["title"].value == "Second editor"
+    assert again.submit().status_int == 303
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        assert s.get(Movie, 1).title == "Second editor"
+
+
+def test_json_if_match(client, rum_app):
+    from tests.conftest import csrf_headers
+    token = csrf_headers(client)
+    shown = client.get("/movies/1.json")
+    etag = shown.headers["ETag"]
+    body = {"title": "Via JSON", "year": 1999, "genre": shown.json["genre"]["id"]}
+    stale = '"not-the-version"'
+    client.put_json("/movies/1.json", body, headers={**token, "If-Match": stale}, status=412)
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        assert s.get(Movie, 1).title != "Via JSON"
+    done = client.put_json("/movies/1.json", body, headers={**token, "If-Match": etag})
+    assert done.json["title"] == "Via JSON" and done.headers["ETag"] != etag
+    again = client.put_json("/movies/1.json", {**body, "title": "Late"},
+                            headers={**token, "If-Match": etag}, status=412)
+    assert again.json["status"] == 412
+    body_version = {**body, "title": "Late", "_version": etag.strip('"')}
+    client.put_json("/movies/1.json", body_version, headers=token, status=409)
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        assert s.get(Movie, 1).title == "Via JSON"
