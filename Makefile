@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 'setuptools<82' wheel
-	$(BIN)/pip install --quiet -e '.[serve,test]'
+	$(BIN)/pip install --quiet -e '.[serve,test,embed,deploy]'
 	touch $(STAMP)
 
 movie.db: | $(STAMP)
@@ -45,6 +45,19 @@ browser-test: $(BROWSER_STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o rum/i18n/rum.pot --project=Rum --version=0.1.0 \
 	    --no-wrap --sort-by-file --add-comments=Translators: .
-	$(BIN)/pybabel update -i rum/i18n/rum.pot -d rum/i18n -D rum --no-wrap
+	$(BIN)/pybabel update -i rum/i18n/rum.pot -d rum/i18n -D rum --no-wrap --ignore-obsolete
 	$(BIN)/pybabel compile -d rum/i18n -D rum --statistics
 	$(BIN)/pybabel compile -d locale -D rum --statistics
+
+# Real servers (paster, pserve, waitress, gunicorn sync and gevent, Apache + mod_wsgi)
+# serving Rum at /admin: tests/deploy. Apache comes from Debian (`make apache-modwsgi`,
+# which the mod_wsgi tests run themselves when apt-get is there; they skip, saying why,
+# when it is not).
+.PHONY: test-deploy apache-modwsgi
+test-deploy: $(STAMP)
+	$(BIN)/python -m pytest tests/deploy -o addopts="-ra" -p no:randomly
+
+apache-modwsgi:
+	@test -e /usr/lib/apache2/modules/mod_wsgi.so -a -x /usr/sbin/apachectl || { \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends apache2 libapache2-mod-wsgi-py3; }

@@ -1,0 +1,59 @@
+"""Stored payloads come back inert: escaped in every page, safely encoded in JSON."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from rum import RumApp
+from tests.conftest import ROOT, wrap
+from tests.fixtures import shapes_model as sm
+
+PAYLOAD = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>&amp;"
+
+
+def shapes_client(tmp_path):
+    url = f"sqlite:///{tmp_path / 'xss.db'}"
+    engine = sa.create_engine(url)
+    sm.Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        owner = sm.Owner(name=PAYLOAD)
+        s.add_all([
+            sm.Everything(name=PAYLOAD[:40], body=PAYLOAD, doc={"k": PAYLOAD}, size="S"),
+            owner, sm.Dog(name=PAYLOAD, owner=owner), sm.Tag(label=PAYLOAD[:20]),
+            sm.Line(order_no="<b>1</b>", line_no=1)])
+        s.commit()
+    engine.dispose()
+    return wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
+        "models": list(sm.MODELS), "sqlalchemy.url": url}}))
+
+
+def assert_inert(html: str, where: str):
+    assert "<script>alert" not in html, where
+    assert "<img src=x" not in html, where
+    assert "<b>1</b>" not in html, where
+
+
+def test_payloads_are_escaped_in_every_page(tmp_path):
+    client = shapes_client(tmp_path)
+    for resource in ("everythings", "owners", "dogs", "tags", "lines"):
+        listing = client.get(f"/{resource}")
+        assert_inert(listing.text, f"{resource} list")
+        first = client.get(f"/{resource}.json").json["items"][0]
+        for suffix in ("", "/edit", "/confirm_delete"):
+            page = client.get(first["_url"] + suffix)
+            assert_inert(page.text, f"{resource}{suffix}")
+        data = client.get(first["_url"] + ".json")
+        assert "<" not in data.text and ">" not in data.text  # \u003c, \u003e in JSON
+        assert data.content_type == "application/json"
+    dog = client.get("/dogs.json").json["items"][0]
+    assert "&lt;script&gt;alert" in client.get(dog["_url"]).text  # shown, as text
+    assert client.get(dog["_url"] + ".json").json["name"] == PAYLOAD  # and intact
+
+
+def test_search_and_filter_echo_is_escaped(tmp_path):
+    client = shapes_client(tmp_path)
+    page = client.get("/dogs", params={"q": PAYLOAD})
+    assert_inert(page.text, "search echo")
+    page = client.get("/dogs", params={"f.name.contains": PAYLOAD})
+    assert_inert(page.text, "filter echo")
+    missing = client.get("/" + "%3Cscript%3Ealert(1)%3C%2Fscript%3E", status=404)
+    assert_inert(missing.text, "404 page")
