@@ -7,7 +7,7 @@ import traceback
 
 import webob
 
-from . import controller, limits
+from . import controller, limits, nesting
 from .config import POLICY, REPOSITORY, VIEW, Config, load_config
 from .contracts import ModelInfo
 from .csrf import FIELD as CSRF_FIELD
@@ -28,6 +28,7 @@ from .urls import Urls
 
 log = logging.getLogger(__name__)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+GLOBAL_ACTIONS = frozenset({"home", "meta", "openapi"})  # about the admin, not one resource
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 
 
@@ -108,7 +109,9 @@ class RumApp:
             if match.action == "static":
                 return self.static.response(request, match.path)
             call = controller.Call(self, request, match, Urls(request.script_name))
-            if match.action != "home":
+            if match.relation:
+                nesting.resolve(call, self.registry)
+            elif match.action not in GLOBAL_ACTIONS:
                 call.resource = self.registry.get(match.resource)
             self.authorize(call)
             with self.repositories.unit_of_work(request.environ) as uow, self.views.scope():
@@ -145,6 +148,9 @@ class RumApp:
         identity = self.policy.identify(call.request.environ)
         permission = PERMISSIONS[call.match.action]
         resource = call.resource.name if call.resource else ""
+        if call.parent is not None and not self.policy.permits(identity, "read",
+                                                               call.parent.resource.name):
+            raise Forbidden(f"You may not read {call.parent.resource.plural_label.lower()}.")
         if call.resource is not None and not self.policy.permits(identity, permission, resource):
             if identity is None and self.policy.login_required:
                 raise Unauthorized("Log in to use this admin.")
@@ -156,7 +162,7 @@ class RumApp:
         if call.request.method.upper() in UNSAFE:
             submitted = None
             if call.request.content_type in FORM_TYPES:
-                submitted = call.request.POST.get(CSRF_FIELD)
+                submitted = call.request.form.get(CSRF_FIELD)
             self.csrf.check(call.request, submitted)
 
     def error_response(self, request, exc: RumError, match) -> webob.Response:

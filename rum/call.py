@@ -30,6 +30,7 @@ class Call:
     identity: Any = None  # from the policy; None when nobody is logged in
     hidden: frozenset = frozenset()  # field names the policy hides here
     scope: tuple = ()  # the policy's row filters for this resource
+    parent: Any = None  # a nesting.Parent for `/movies/3/actors` pages
 
     @property
     def repo(self):

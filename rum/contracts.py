@@ -79,6 +79,12 @@ class Repository(Protocol):
     def related_sizes(self, row: Any, fields: tuple[Field, ...], limit: int) -> dict:
         """{to-many field name: (rows, exact)}, each counted up to `limit`."""
     def delete_effects(self, row: Any, limit: int) -> list[Effect]: ...
+    def stream(self, query: Query, fields: tuple[Field, ...]) -> Any:
+        """Every row of `query` (no paging) as Records, read lazily: for exports."""
+    def reverse_of(self, relation: str) -> str | None:
+        """The relation on the other side that points back, if it is mapped."""
+    def link(self, row: Any, relation: str, idents: list[str], add: bool = True) -> None:
+        """Add (add=True) or remove rows, by id or exact name, to a to-many relation."""
 
 
 class UnitOfWork(Protocol):

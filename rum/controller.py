@@ -7,8 +7,9 @@ Each action takes the request's `Call` and returns a WebOb response. Writes live
 import webob
 from genshi.core import Markup
 
-from . import deleting, editing
+from . import deleting, editing, nesting, schema
 from .call import Call, only_html, page
+from .csv_export import csv_response
 from .errors import BadRequest, NotFound
 from .formats import json_response, record_json
 from .i18n import N_
@@ -31,16 +32,23 @@ def home(call: Call) -> webob.Response:
     return page(call, "home.html")
 
 
-def index(call: Call) -> webob.Response:
+def index(call: Call, parent_record=None) -> webob.Response:
     resource = call.resource
     fields = call.visible(resource.list_fields)
     query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
                         resource.page_size, call.app.options["max_limit"])
+    if call.parent is not None:
+        query = query.but(parent=call.parent.key)
+    if call.match.format == "csv":
+        labelled = call.visible(call.translations.resource(resource).list_fields)
+        return csv_response(call.repo.stream(query.but(scope=call.scope), fields),
+                            labelled, resource.name)
     result = call.repo.select(query.but(count_limit=resource.count_limit, scope=call.scope))
     records = [call.repo.record(row, fields) for row in result.rows]
     links = ListLinks(call.urls, resource.name, query, resource.page_size,
                       "json" if call.wants_json else "",
-                      allowed=frozenset(p for p in ("update", "delete") if call.can(p)))
+                      allowed=frozenset(p for p in ("update", "delete") if call.can(p)),
+                      selectable=_selectable(call))
     if call.wants_json:
         return json_response({
             "items": [record_json(r, resource.name, call.urls) for r in records],
@@ -52,7 +60,15 @@ def index(call: Call) -> webob.Response:
     grid = call.app.views.grid(resource).render(records, result, links,
                                                 translations=call.translations, fields=fields)
     return page(call, "index.html", grid=Markup(grid), query=query, result=result, links=links,
-                **filter_bar(fields, query))
+                parent=call.parent, parent_record=parent_record, **filter_bar(fields, query))
+
+
+def _selectable(call: Call) -> bool:
+    """Checkboxes on rows: for bulk delete, or to unlink them from a nested page's parent."""
+    parent = call.parent
+    if parent is not None and not parent.field.read_only:
+        return call.can("update", parent.resource.name)
+    return call.can("delete")
 
 
 def filter_bar(list_fields, query) -> dict:
@@ -116,5 +132,8 @@ ACTIONS = {
     "home": home, "index": index, "show": show, "complete": complete, "download": download,
     "new": editing.new, "create": editing.create, "edit": editing.edit, "update": editing.update,
     "confirm_delete": deleting.confirm_delete, "delete": deleting.delete,
+    "nested_index": nesting.nested_index, "nested_new": nesting.nested_new,
+    "nested_create": nesting.nested_create, "link": nesting.link, "unlink": nesting.unlink,
+    "meta": schema.meta, "openapi": schema.openapi,
     "confirm_delete_many": deleting.confirm_delete_many, "delete_many": deleting.delete_many,
 }

@@ -51,7 +51,7 @@ def confirm_delete_many(call: Call) -> webob.Response:
 
 def delete_many(call: Call) -> webob.Response:
     only_html(call)
-    rows = [call.get_row(i, for_update=True) for i in _ids(call.request.POST)]
+    rows = [call.get_row(i, for_update=True) for i in _ids(call.request.form)]
     try:
         for row in rows:
             call.repo.delete(row)

@@ -44,7 +44,7 @@ def _form(call: Call, action: str):
     return call.app.views.form(call.resource, action, call.visible(call.resource.form_fields))
 
 
-def _form_page(call: Call, action: str, values, errors, record=None, status=200,
+def form_page(call: Call, action: str, values, errors, record=None, status=200,
                template="form.html", **extra):
     form = _form(call, action)
     html = form.render(values, errors, relation_inputs(call, form.fields),
@@ -53,13 +53,14 @@ def _form_page(call: Call, action: str, values, errors, record=None, status=200,
                  and not f.is_relation and f.kind != "binary"] if record is not None else []
     return page(call, template, status=status, form=Markup(html), action=action,
                 record=record, errors=errors, multipart=form.multipart, read_only=read_only,
-                version=record.version if record is not None else "", **extra)
+                version=record.version if record is not None else "",
+                post_to=call.urls.nested(*call.parent.key) if call.parent else None, **extra)
 
 
-def _submitted(call: Call) -> Any:
+def submitted(call: Call) -> Any:
     """The request's values: a form, or a JSON object for JSON clients."""
     if call.request.content_type in FORM_TYPES:
-        return call.request.POST
+        return call.request.form
     if call.request.content_type == "application/json":
         try:
             body = json.loads(call.request.body or b"null")
@@ -87,7 +88,7 @@ def new(call: Call) -> webob.Response:
     only_html(call)
     defaults = {f.name: f.default for f in call.visible(call.resource.form_fields)
                 if f.default is not None and not callable(f.default)}
-    return _form_page(call, "new", defaults, {})
+    return form_page(call, "new", defaults, {})
 
 
 def html_or_json(call: Call) -> None:
@@ -95,9 +96,24 @@ def html_or_json(call: Call) -> None:
         raise NotFound(f"no {call.match.format} form of this action")
 
 
-def create(call: Call) -> webob.Response:
+def _as_params(values: dict) -> dict:
+    """Preset values (refs included) as the strings a form would send."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, list):
+            out[name] = [getattr(v, "id", v) for v in value]
+        else:
+            out[name] = getattr(value, "id", value)
+    return out
+
+
+def create(call: Call, defaults: dict | None = None) -> webob.Response:
     html_or_json(call)
-    params = _submitted(call)
+    params = submitted(call)
+    if defaults:  # a nested create: the link back to the parent, unless the client set it
+        merged = _as_params(defaults)
+        merged.update(params.mixed() if hasattr(params, "mixed") else params)
+        params = merged
     try:
         values = _form(call, "new").validate(params)
         row = call.repo.create(values)
@@ -105,7 +121,7 @@ def create(call: Call) -> webob.Response:
         call.uow.doom()
         if call.wants_json:
             raise
-        return _form_page(call, "new", params, exc.errors, status=422)
+        return form_page(call, "new", params, exc.errors, status=422)
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.resource.fields))
     url = call.urls.show(call.resource.name, record.id)
@@ -113,17 +129,19 @@ def create(call: Call) -> webob.Response:
         response = json_response(record_json(record, call.resource.name, call.urls), status=201)
         response.location = url
         response.etag = record.version
-        return response
-    return redirect(call, url, call.gettext("%(resource)s %(record)s created.",
-                                            resource=call.gettext(call.resource.label),
-                                            record=record.label))
+    else:
+        response = redirect(call, url, call.gettext("%(resource)s %(record)s created.",
+                                                    resource=call.gettext(call.resource.label),
+                                                    record=record.label))
+    response.rum_created_id = record.id
+    return response
 
 
 def edit(call: Call) -> webob.Response:
     only_html(call)
     row = call.get_row(call.match.id)
     record = call.repo.record(row, call.visible(call.resource.fields))
-    return _form_page(call, "edit", record.values, {}, record=record)
+    return form_page(call, "edit", record.values, {}, record=record)
 
 
 def _if_match(call: Call) -> str:
@@ -146,7 +164,7 @@ def _expected_version(call: Call, params) -> str:
 def update(call: Call) -> webob.Response:
     html_or_json(call)
     row = call.get_row(call.match.id, for_update=True)
-    params = _submitted(call)
+    params = submitted(call)
     expected = _expected_version(call, params)
     current = call.repo.version(row)
     if expected and expected != current:
@@ -164,7 +182,7 @@ def update(call: Call) -> webob.Response:
         if call.wants_json:
             raise
         record = call.repo.record(call.get_row(call.match.id), call.visible(call.resource.fields))
-        return _form_page(call, "edit", params, exc.errors, record=record, status=422)
+        return form_page(call, "edit", params, exc.errors, record=record, status=422)
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.resource.fields))
     if call.wants_json:
@@ -181,5 +199,5 @@ def _conflict_page(call: Call, row, params) -> webob.Response:
     fields = call.visible(call.resource.form_fields)
     stored = call.repo.record(row, call.visible(call.resource.fields))
     mine = params.mixed() if hasattr(params, "mixed") else dict(params)
-    return _form_page(call, "edit", params, {}, record=stored, status=409,
+    return form_page(call, "edit", params, {}, record=stored, status=409,
                       template="conflict.html", fields=fields, mine=mine)

@@ -31,7 +31,15 @@ def json_value(value: Any, urls: Urls) -> Any:
 
 
 def record_json(record: Record, resource: str, urls: Urls) -> dict:
-    out = {k: json_value(v, urls) for k, v in record.values.items()}
+    """A row as JSON; files become download links, collections link their nested list."""
+    out = {}
+    for k, v in record.values.items():
+        if isinstance(v, bytes):
+            out[k] = urls.download(resource, record.id, k) if v else None
+        else:
+            out[k] = json_value(v, urls)
+        if isinstance(v, list) and all(isinstance(x, Ref) for x in v):
+            out[f"_{k}_url"] = urls.nested(resource, record.id, k)
     out["_id"] = record.id
     out["_label"] = record.label
     out["_url"] = urls.show(resource, record.id)

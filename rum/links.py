@@ -9,17 +9,23 @@ class ListLinks:
     """Every URL of one list page, keeping the rest of the query as it is."""
 
     def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int,
-                 fmt: str = "", allowed: frozenset = frozenset({"update", "delete"})):
+                 fmt: str = "", allowed: frozenset = frozenset({"update", "delete"}),
+                 selectable: bool | None = None):
         self.urls = urls
         self.resource = resource
         self.query = query
         self.default_limit = default_limit
         self.fmt = fmt  # links of a JSON page stay JSON
         self.allowed = allowed  # row actions the policy allows ("update", "delete")
+        # rows get checkboxes for a bulk action (delete, or unlink on a nested page)
+        self.selectable = "delete" in allowed if selectable is None else selectable
 
     def _list(self, query: Query, fmt: str | None = None) -> str:
-        return self.urls.index(self.resource, self.fmt if fmt is None else fmt,
-                               query.to_query_string(self.default_limit))
+        fmt = self.fmt if fmt is None else fmt
+        qs = query.to_query_string(self.default_limit)
+        if self.query.parent:  # a nested list keeps its place under the parent row
+            return self.urls.nested(*self.query.parent, fmt=fmt, query=qs)
+        return self.urls.index(self.resource, fmt, qs)
 
     def sort(self, name: str) -> str:
         return self._list(self.query.toggled_sort(name))

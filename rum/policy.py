@@ -33,7 +33,9 @@ PERMISSIONS = {
     "home": "read", "index": "read", "show": "read", "complete": "read", "download": "read",
     "new": "create", "create": "create", "edit": "update", "update": "update",
     "confirm_delete": "delete", "delete": "delete", "confirm_delete_many": "delete",
-    "delete_many": "delete",
+    "delete_many": "delete", "nested_index": "read", "nested_new": "create",
+    "nested_create": "create", "link": "update", "unlink": "update", "meta": "read",
+    "openapi": "read",
 }
 ALL = frozenset({"read", "create", "update", "delete"})
 OPTIONS = frozenset({"use", "default", "read_only", "login_required", "identity", "rules",

@@ -61,6 +61,7 @@ class Query:
     backward: bool = False  # the cursor marks the row *after* the wanted page
     count_limit: int = 10_000  # count exactly up to here, then say "at least"
     scope: tuple[Filter, ...] = ()  # the policy's row filters: applied, never in links
+    parent: tuple[str, str, str] | None = None  # (resource, id, relation): a nested list
 
     @property
     def offset(self) -> int:

@@ -2,13 +2,23 @@
 
 import webob
 
-from .errors import BadRequest
+from .errors import BadRequest, RumError
 
 OVERRIDABLE = frozenset({"PUT", "DELETE", "PATCH"})
 
 
 class RumRequest(webob.Request):
     """A WebOb request; per-request state of Rum lives here, never in globals."""
+
+    @property
+    def form(self):
+        """The body's form fields (WebOb's POST), or BadRequest when it cannot be parsed."""
+        try:
+            return self.POST
+        except RumError:
+            raise
+        except Exception:  # a broken multipart boundary, bad encoding, truncated body...
+            raise BadRequest("the form data in the request body cannot be read") from None
 
     @property
     def effective_method(self) -> str:
@@ -18,7 +28,7 @@ class RumRequest(webob.Request):
             override = self.GET["_method"].upper()
         elif method == "POST" and self.content_type in (
                 "application/x-www-form-urlencoded", "multipart/form-data"):
-            override = self.POST.get("_method", "").upper()
+            override = self.form.get("_method", "").upper()
         else:
             return method
         if not override:

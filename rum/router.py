@@ -16,6 +16,12 @@ METHODS = {
     "complete": {"GET": "complete"},
     "delete_many": {"GET": "confirm_delete_many", "POST": "delete_many"},
     "download": {"GET": "download"},
+    "nested": {"GET": "nested_index", "POST": "nested_create"},
+    "nested_new": {"GET": "nested_new"},
+    "link": {"POST": "link"},
+    "unlink": {"POST": "unlink"},
+    "meta": {"GET": "meta"},
+    "openapi": {"GET": "openapi"},
     "member": {"GET": "show", "PUT": "update", "PATCH": "update", "DELETE": "delete"},
     "edit": {"GET": "edit"},
     "confirm_delete": {"GET": "confirm_delete"},
@@ -29,6 +35,7 @@ class Match:
     id: str = ""
     format: str = "html"
     path: str = ""
+    relation: str = ""
 
 
 def build_mapper() -> Mapper:
@@ -38,6 +45,9 @@ def build_mapper() -> Mapper:
     m.connect("home", "/", kind="home")
     m.connect("home_fmt", "/index.{format}", kind="home", requirements=fmt)
     m.connect("static", "/_static/{path:.+}", kind="static")
+    m.connect("meta", "/_meta", kind="meta")
+    m.connect("meta_fmt", "/_meta.{format}", kind="meta", requirements={"format": "html|json"})
+    m.connect("openapi", "/openapi.json", kind="openapi", format="json")
     m.connect("new", "/{resource}/new", kind="new")
     m.connect("complete", "/{resource}/complete", kind="complete")
     m.connect("complete_fmt", "/{resource}/complete.{format}", kind="complete",
@@ -46,6 +56,14 @@ def build_mapper() -> Mapper:
     m.connect("edit", "/{resource}/{id}/edit", kind="edit")
     m.connect("download", "/{resource}/{id}/download/{path}", kind="download")
     m.connect("confirm_delete", "/{resource}/{id}/confirm_delete", kind="confirm_delete")
+    m.connect("nested_new", "/{resource}/{id}/{relation}/new", kind="nested_new")
+    for kind in ("link", "unlink"):
+        m.connect(kind, f"/{{resource}}/{{id}}/{{relation}}/{kind}", kind=kind)
+        m.connect(f"{kind}_fmt", f"/{{resource}}/{{id}}/{{relation}}/{kind}.{{format}}",
+                  kind=kind, requirements={"format": "json"})
+    m.connect("nested_fmt", "/{resource}/{id}/{relation}.{format}", kind="nested",
+              requirements=fmt)
+    m.connect("nested", "/{resource}/{id}/{relation}", kind="nested")
     m.connect("collection_fmt", "/{resource}.{format}", kind="collection", requirements=fmt)
     m.connect("collection", "/{resource}", kind="collection")
     m.connect("member_fmt", "/{resource}/{id}.{format}", kind="member", requirements=fmt)
@@ -69,4 +87,5 @@ class Router:
         if not action:
             raise MethodNotAllowed(tuple(actions))
         return Match(action=action, resource=found.get("resource", ""), id=found.get("id", ""),
-                     format=found.get("format") or "html", path=found.get("path", ""))
+                     format=found.get("format") or "html", path=found.get("path", ""),
+                     relation=found.get("relation", ""))

@@ -28,6 +28,11 @@ class Urls:
     def download(self, resource: str, ident: str, field: str) -> str:
         return self.show(resource, ident) + f"/download/{quote(field)}"
 
+    def nested(self, resource: str, ident: str, relation: str, fmt: str = "",
+               query: str = "") -> str:
+        url = self.show(resource, ident) + f"/{quote(relation)}" + (f".{fmt}" if fmt else "")
+        return url + (f"?{query}" if query else "")
+
     def new(self, resource: str) -> str:
         return f"{self.root}/{quote(resource)}/new"
 

@@ -85,7 +85,7 @@ class UnitOfWork:
         if info is None:
             raise NotFound(f"no resource named {resource!r}")
         return SQLAlchemyRepository(self.session, info, self.factory.catalog,
-                                    self.factory.transactional)
+                                    self.factory.transactional, engine=self.factory.engine)
 
     def doom(self) -> None:
         self.doomed = True

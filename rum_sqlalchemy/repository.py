@@ -22,6 +22,7 @@ from .identity import decode_key, encode_key
 from .integrity import field_errors
 from .keyset import decode_cursor, encode_cursor, seek_clause
 from .querying import apply_filters, escape_like, keyset_able, sort_spec
+from .streaming import stream_records
 
 log = logging.getLogger(__name__)
 TO_MANY_SHOWN = 50
@@ -30,11 +31,18 @@ TO_MANY_SHOWN = 50
 class SQLAlchemyRepository:
     """Reads and writes rows of one mapped class; raises rum domain errors only."""
 
-    def __init__(self, session: Session, model_info, catalog, transactional: bool = True):
+    def __init__(self, session: Session, model_info, catalog, transactional: bool = True,
+                 engine=None):
         self.session = session
         self.info = model_info  # .model, .mapper, .fields, .resource, .label_attr
         self.catalog = catalog
         self.transactional = transactional
+        self.engine = engine  # for exports, which read in a session of their own
+
+    def stream(self, query: Query, fields: tuple[Field, ...]):
+        """Every row of `query` as records, from a cursor: for exports of any size."""
+        return stream_records(self.engine, lambda session: SQLAlchemyRepository(
+            session, self.info, self.catalog, self.transactional), query, fields)
 
     # -- reading -------------------------------------------------------------------
     def get(self, ident: str, scope=(), for_update: bool = False) -> Any:
@@ -59,6 +67,8 @@ class SQLAlchemyRepository:
         scoped = query.but(filters=query.filters + query.scope) if query.scope else query
         base = apply_filters(sa.select(self.info.model), self.info, scoped, self._related_key,
                              self.catalog)
+        if query.parent:
+            base = base.where(self.parent_clause(query.parent))
         count, exact, estimated = self._count(base, query)
         columns, descending, sort_fields = sort_spec(self.info, query)
         keyset = keyset_able(self.info, columns)
@@ -90,6 +100,37 @@ class SQLAlchemyRepository:
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(rows[-1]) if keyset and rows and has_next else "",
                     prev_cursor=cursor_of(rows[0]) if keyset and rows and has_prev else "")
+
+    def parent_clause(self, parent: tuple[str, str, str]):
+        """Rows related to one parent row: `/movies/3/actors` lists Movie 3's actors."""
+        name, ident, relation = parent
+        owner = self.catalog.info_by_resource(name)
+        rel = owner.mapper.relationships.get(relation) if owner else None
+        if rel is None or not issubclass(self.info.model, rel.mapper.class_):
+            raise NotFound(f"{name!r} has no relation {relation!r} to {self.info.name}")
+        row = self.session.get(owner.model, decode_key(ident, owner.mapper))
+        if row is None:
+            raise NotFound(f"no {owner.name} with id {ident!r}")
+        return with_parent(row, rel)
+
+    def reverse_of(self, relation: str) -> str | None:
+        """The name of the relation pointing back from the other side, if it is mapped."""
+        rel = self.info.mapper.relationships[relation]
+        back = next(iter(rel._reverse_property), None)
+        return back.key if back is not None else None
+
+    def link(self, row, relation: str, idents, add: bool = True) -> None:
+        """Add (or remove) rows to a to-many relation of `row`: many-to-many links."""
+        fields = {f.name: f for f in self.info.fields}
+        field = fields[relation]
+        collection = getattr(row, relation)
+        for ident in idents:
+            other = self._resolve(field, ident)
+            if add and other not in collection:
+                collection.append(other)
+            elif not add and other in collection:
+                collection.remove(other)
+        self._flush()
 
     def _count(self, base, query: Query) -> tuple[int, bool, bool]:
         count, exact = capped_count(self.session, base, query.count_limit)

@@ -12,6 +12,6 @@ if [ -z "${RUM_TEST_MARIADB_URL:-}" ]; then
   if answers 3306; then export RUM_TEST_MARIADB_URL="mysql+pymysql://root@127.0.0.1:3306/test"
   else echo "tests/run.sh: MariaDB does not answer on 127.0.0.1:3306; its tests will skip" >&2; fi
 fi
-"$BIN/ruff" check rum rum_sqlalchemy rum_toscawidgets tests model.py demo_data.py || exit 1
+"$BIN/ruff" check rum rum_sqlalchemy rum_toscawidgets tests examples model.py demo_data.py || exit 1
 # tests/deploy (real servers, Apache) runs in `make test-deploy`; .ci/run runs both.
 exec "$BIN/python" -m pytest --ignore=tests/browser --ignore=tests/deploy "$@"

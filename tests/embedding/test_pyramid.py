@@ -58,3 +58,14 @@ def test_unexpected_errors_reach_pyramid(host, mounted, monkeypatch):
     _login(host)
     with pytest.raises(RuntimeError, match="a bug inside Rum"):
         host.get("/admin/movies")
+
+
+def test_the_hosts_user_reaches_rums_policy(demo_db):
+    from rum import RumApp
+    from tests.conftest import demo_config
+
+    policy = {"default": "deny", "rules": [{"users": ["alice"], "allow": True}]}
+    host = webtest.TestApp(make_app(RumApp(demo_config(demo_db, **{"rum.policy": policy}),
+                                           full_stack=False)))
+    _login(host)
+    crud_round_trip(host, "/admin", "Allowed for the host's user")

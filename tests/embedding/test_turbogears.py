@@ -91,3 +91,26 @@ def test_rums_own_error_answers_pass_through(host):
     assert 'href="/admin/_static/rum/rum.css"' in missing.text  # Rum's page, not the host's
     as_json = host.get("/admin/movies/999999.json", status=404)
     assert as_json.json["status"] == 404
+
+
+def test_the_hosts_login_and_groups_reach_rums_policy(demo_db, tw2_renders):
+    """Rum's policy sees TurboGears' repoze.who identity: its user and its groups as roles."""
+    from rum import RumApp
+    from tests.conftest import demo_config
+
+    policy = {"default": "deny", "login_required": True, "rules": [
+        {"roles": ["editors"], "allow": True},
+        {"users": ["bob"], "permissions": ["read"], "allow": True}]}
+    host = webtest.TestApp(make_app(RumApp(demo_config(demo_db, **{"rum.policy": policy}),
+                                           full_stack=False)))
+    anonymous = host.get("/admin/movies")
+    assert anonymous.status_int == 302 and "/login" in anonymous.location  # the host's login
+
+    _login(host, "bob", "builder")
+    assert "<table" in host.get("/admin/movies").text
+    refused = host.get("/admin/movies/new", status=403)
+    assert "You may not create movies" in refused.text
+
+    host.reset()
+    _login(host, "alice", "wonderland")  # in the host's group "editors"
+    crud_round_trip(host, "/admin", "Allowed by the host's group")

@@ -226,7 +226,8 @@ def test_show_page_counts_to_many(client, rum_app):
     with sa.orm.Session(rum_app.repositories.engine) as s:
         n = s.scalar(sa.select(sa.func.count()).select_from(Movie).where(
             Movie.genre_id == int(genre_id)))
-    assert f'<p class="size">{n} movies</p>' in client.get(f"/genres/{genre_id}").text
+    assert (f'<p class="size"><a href="/genres/{genre_id}/movies">{n} movies</a></p>'
+            in client.get(f"/genres/{genre_id}").text)
 
 
 def test_template_override(demo_db, tmp_path):

@@ -59,7 +59,7 @@ def test_head_acts_as_get(router, path, action):
 
 
 @pytest.mark.parametrize("path", [
-    "/movies/", "/movies/3/", "/movies/3/edit/x", "/movies/3/bogus", "/a/b/c", "/_static/",
+    "/movies/", "/movies/3/", "/movies/3/edit/x", "/movies/3/bogus/deeper/still", "/a/b/c/d/e", "/_static/",
 ])
 def test_unknown_paths_are_not_found(router, path):
     with pytest.raises(NotFound):
