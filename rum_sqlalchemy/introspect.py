@@ -1,5 +1,7 @@
 """Mapped classes -> rum fields, by reading SQLAlchemy's mapper."""
 
+import enum
+
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper
@@ -123,3 +125,10 @@ def label_attribute(model) -> str | None:
         if column_kind(prop.columns[0].type) == "string" and not prop.columns[0].primary_key:
             return prop.key
     return None
+
+
+def enum_value(mapper, name: str, member: enum.Enum) -> str:
+    """The stored value of an enum member (its name, or what `values_callable` made of it)."""
+    column_type = mapper.columns[name].type
+    members = list(column_type.enum_class)
+    return column_type.enums[members.index(member)]

@@ -20,6 +20,7 @@ from rum.query import Page, Query
 from .counting import capped_count, estimated_rows
 from .identity import decode_key, encode_key
 from .integrity import field_errors
+from .introspect import enum_value
 from .keyset import decode_cursor, encode_cursor, seek_clause
 from .querying import apply_filters, escape_like, keyset_able, sort_spec
 from .streaming import stream_records
@@ -326,13 +327,6 @@ class SQLAlchemyRepository:
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
             raise Invalid(field_errors(exc, self.info)) from None
-
-
-def enum_value(mapper, name: str, member: enum.Enum) -> str:
-    """The stored value of an enum member (its name, or what `values_callable` made of it)."""
-    column_type = mapper.columns[name].type
-    members = list(column_type.enum_class)
-    return column_type.enums[members.index(member)]
 
 
 def delete_action(rel) -> str:

@@ -2,21 +2,62 @@
 
 An export outlives the request's unit of work (the response streams after the action
 returns), so it reads in a session of its own, opened when the first row is wanted and
-closed when the last is sent or the client goes away.
+closed when the last is sent or the client goes away. When every exported relation has a
+name column, rows come as plain tuples (no ORM objects: exports of a million rows are
+dominated by object creation otherwise); other shapes go through the ORM, batch by batch.
 """
 
+import enum
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from rum.contracts import Record
+from rum.contracts import Record, Ref
 from rum.fields import Field
 from rum.query import Query
 
+from .identity import encode_key
+from .introspect import enum_value
 from .querying import apply_filters, sort_spec
 
 BATCH = 1000
+
+
+def _filtered(repo, query: Query):
+    info = repo.info
+    scoped = query.but(filters=query.filters + query.scope) if query.scope else query
+    stmt = apply_filters(sa.select(info.model), info, scoped, repo._related_key, repo.catalog)
+    if query.parent:
+        stmt = stmt.where(repo.parent_clause(query.parent))
+    columns, descending, _fields = sort_spec(info, query)
+    return stmt.order_by(*(c.desc() if d else c.asc()
+                           for c, d in zip(columns, descending, strict=True)))
+
+
+def _flat_columns(repo, fields: tuple[Field, ...]):
+    """(stmt modifier, per-field readers) for a tuple query, or None if a field needs the ORM."""
+    info, catalog = repo.info, repo.catalog
+    selected, joins, readers = [], [], []
+    pk = [getattr(info.model, info.mapper.get_property_by_column(c).key)
+          for c in info.mapper.primary_key]
+    for f in fields:
+        if f.kind == "to_many":
+            return None
+        if f.kind != "to_one":
+            readers.append((f, len(selected), None))
+            selected.append(getattr(info.model, f.name))
+            continue
+        rel = info.mapper.relationships[f.name]
+        target = catalog.info_for(rel.mapper.class_)
+        if target is None or not target.label_attr or len(target.mapper.primary_key) != 1:
+            return None
+        other = aliased(target.model)
+        joins.append((other, getattr(info.model, f.name).of_type(other)))
+        key = getattr(other, target.mapper.get_property_by_column(target.mapper.primary_key[0]).key)
+        readers.append((f, len(selected), target.resource))
+        selected.extend([key, getattr(other, target.label_attr)])
+    return selected + pk, joins, readers, len(selected)
 
 
 def stream_records(engine, make_repository, query: Query, fields: tuple[Field, ...],
@@ -24,19 +65,30 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
     """Every row `query` selects (no paging), as records of `fields`, `batch` rows at a time."""
     with Session(engine) as session:
         repo = make_repository(session)
-        info = repo.info
-        scoped = query.but(filters=query.filters + query.scope) if query.scope else query
-        stmt = apply_filters(sa.select(info.model), info, scoped, repo._related_key,
-                             repo.catalog)
-        if query.parent:
-            stmt = stmt.where(repo.parent_clause(query.parent))
-        columns, descending, _fields = sort_spec(info, query)
-        stmt = stmt.order_by(*(c.desc() if d else c.asc()
-                               for c, d in zip(columns, descending, strict=True)))
-        eager = [joinedload(getattr(info.model, f.name)) for f in fields
-                 if f.kind == "to_one" and f.related]
-        result = session.execute(stmt.options(*eager).execution_options(yield_per=batch))
-        for partition in result.scalars().partitions():
-            for row in partition:
-                yield repo.record(row, fields)
-            session.expunge_all()  # keep memory flat: rows already sent are let go
+        stmt = _filtered(repo, query)
+        flat = _flat_columns(repo, fields)
+        if flat is None:
+            eager = [joinedload(getattr(repo.info.model, f.name)) for f in fields
+                     if f.kind == "to_one" and f.related]
+            result = session.execute(stmt.options(*eager).execution_options(yield_per=batch))
+            # The identity map holds rows weakly: once a batch is written out, it is let go.
+            for partition in result.scalars().partitions():
+                for row in partition:
+                    yield repo.record(row, fields)
+            return
+        columns, joins, readers, pk_at = flat
+        stmt = stmt.with_only_columns(*columns)
+        for other, path in joins:
+            stmt = stmt.outerjoin(other, path)
+        result = session.execute(stmt.execution_options(yield_per=batch))
+        for row in result:
+            values = {}
+            for f, at, related in readers:
+                if related is None:
+                    value = row[at]
+                    values[f.name] = enum_value(repo.info.mapper, f.name, value) \
+                        if isinstance(value, enum.Enum) else value
+                else:
+                    values[f.name] = None if row[at] is None else Ref(
+                        related, str(row[at]), str(row[at + 1]))
+            yield Record(id=encode_key(row[pk_at:]), label="", values=values)

@@ -61,3 +61,32 @@ def test_export_neutralises_stored_formulas(client):
     post(client, "/genres", {"name": "=HYPERLINK(\"http://x\")"})
     rows = parse(client.get("/genres.csv").text)
     assert ["'=HYPERLINK(\"http://x\")"] == [r[1] for r in rows if "HYPERLINK" in r[1]]
+
+
+def test_export_of_other_shapes(tmp_path):
+    import sqlalchemy as sa
+
+    from rum import RumApp
+    from tests.conftest import ROOT, wrap
+    from tests.fixtures import shapes_model as sm
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    engine = sa.create_engine(url)
+    sm.Base.metadata.create_all(engine)
+    with sa.orm.Session(engine) as s:
+        owner = sm.Owner(name="Olga")
+        s.add_all([sm.Everything(name="e", mood=sm.Mood.sad, flag=True), owner,
+                   sm.Dog(name="Rex", owner=owner), sm.Line(order_no="A,1", line_no=2)])
+        s.commit()
+    client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
+        "models": list(sm.MODELS), "sqlalchemy.url": url},
+        "resources": {"Owner": {"list_fields": ["id", "name", "pets"]}}}))
+    rows = parse(client.get("/everythings.csv").text)
+    header, row = rows[0], rows[1]
+    assert dict(zip(header, row, strict=True))["Mood"] == "sad"
+    assert dict(zip(header, row, strict=True))["Flag"] == "true"
+    dogs = parse(client.get("/dogs.csv").text)
+    assert dict(zip(dogs[0], dogs[1], strict=True))["Owner"] == "Olga"
+    owners = parse(client.get("/owners.csv").text)  # a to-many column: the ORM path
+    assert owners[1] == ["1", "Olga", "Rex"]
+    lines = parse(client.get("/lines.csv").text)
+    assert lines[1][:2] == ["A,1", "2"]

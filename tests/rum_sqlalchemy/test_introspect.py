@@ -28,8 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, column_property, relationsh
 
 from model import Actor, Director, Genre, Movie, Person, Rental
 from rum.fields import KINDS
-from rum_sqlalchemy.introspect import column_kind, label_attribute, model_fields
-from rum_sqlalchemy.repository import enum_value
+from rum_sqlalchemy.introspect import column_kind, enum_value, label_attribute, model_fields
 
 
 def fields_of(model) -> dict:
