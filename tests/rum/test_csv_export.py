@@ -79,7 +79,8 @@ def test_export_of_other_shapes(tmp_path):
         s.commit()
     client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
         "models": list(sm.MODELS), "sqlalchemy.url": url},
-        "resources": {"Owner": {"list_fields": ["id", "name", "pets"]}}}))
+        "resources": {"Owner": {"list_fields": ["id", "name", "pets"]},
+                      "Everything": {"list_fields": ["id", "name", "mood", "flag"]}}}))
     rows = parse(client.get("/everythings.csv").text)
     header, row = rows[0], rows[1]
     assert dict(zip(header, row, strict=True))["Mood"] == "sad"
