@@ -60,4 +60,4 @@ test-deploy: $(STAMP)
 apache-modwsgi:
 	@test -e /usr/lib/apache2/modules/mod_wsgi.so -a -x /usr/sbin/apachectl || { \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	        --no-install-recommends apache2 libapache2-mod-wsgi-py3; }
+	        --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3.11-venv; }

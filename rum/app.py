@@ -66,9 +66,9 @@ def _secret(configured: str) -> bytes:
 class RumApp:
     """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server."""
 
-    def __init__(self, config, *, full_stack: bool = True, debug: bool | None = None):
-        self.config = load_config(config, debug=debug)
-        self.full_stack = full_stack
+    def __init__(self, config, *, full_stack: bool | None = None, debug: bool | None = None):
+        self.config = load_config(config, debug=debug, full_stack=full_stack)
+        self.full_stack = self.config.full_stack
         self.debug = self.config.debug
         self.options = self.config.options
         repo_options = dict(self.config.repository)

@@ -54,6 +54,7 @@ class Config:
     options: dict = field(default_factory=dict)
     resources: dict = field(default_factory=dict)
     policy: dict = field(default_factory=dict)
+    full_stack: bool = True  # False: unexpected errors propagate to the host
 
 
 def as_bool(value: Any, key: str) -> bool:
@@ -145,4 +146,5 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         options=options,
         resources=dict(raw.get("resources", {})),
         policy=dict(raw.get(POLICY, {})),
+        full_stack=as_bool(raw.get("full_stack", True), "full_stack"),
     )

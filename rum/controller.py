@@ -37,14 +37,17 @@ def index(call: Call, parent_record=None) -> webob.Response:
     fields = call.visible(resource.list_fields)
     query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
                         resource.page_size, call.app.options["max_limit"])
+    query = query.but(search_in=tuple(f.name for f in call.visible(resource.fields)
+                                      if f.searchable))
     if call.parent is not None:
         query = query.but(parent=call.parent.key)
     if call.match.format == "csv":
         labelled = call.visible(call.translations.resource(resource).list_fields)
         return csv_response(call.repo.stream(query.but(scope=call.scope), fields),
                             labelled, resource.name)
-    result = call.repo.select(query.but(count_limit=resource.count_limit, scope=call.scope))
-    records = [call.repo.record(row, fields) for row in result.rows]
+    result = call.repo.select(query.but(count_limit=resource.count_limit, scope=call.scope),
+                              fields)
+    records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
     links = ListLinks(call.urls, resource.name, query, resource.page_size,
                       "json" if call.wants_json else "",
                       allowed=frozenset(p for p in ("update", "delete") if call.can(p)),

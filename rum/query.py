@@ -62,6 +62,7 @@ class Query:
     count_limit: int = 10_000  # count exactly up to here, then say "at least"
     scope: tuple[Filter, ...] = ()  # the policy's row filters: applied, never in links
     parent: tuple[str, str, str] | None = None  # (resource, id, relation): a nested list
+    search_in: tuple[str, ...] | None = None  # fields a search looks in; None: the backend's
 
     @property
     def offset(self) -> int:

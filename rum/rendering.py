@@ -5,10 +5,10 @@ from gettext import NullTranslations
 
 from genshi.core import START, QName
 from genshi.filters import Translator
-from genshi.template import TemplateLoader
+from genshi.template import Context, TemplateLoader
 from genshi.template.loader import TemplateNotFound
 
-from .i18n import DEFAULT, Translations
+from .i18n import DEFAULT, Translations, _Untranslated
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TRANSLATIONS = "rum_translations"  # the render context's key for the request's translations
@@ -22,14 +22,46 @@ class RequestTranslator(Translator):
 
     def __call__(self, stream, ctxt=None, translate_text=True, translate_attrs=True):
         translations = ctxt.get(TRANSLATIONS) if ctxt is not None else None
+        if ctxt is not None and _as_written(translations):
+            # English without a catalog: the text stays as written, so walking every event
+            # to translate it would change nothing. The i18n: directives still need these.
+            ctxt.update(_untranslated(translations or NullTranslations()))
+            return stream
         translator = Translator(translations or NullTranslations(), self.ignore_tags,
                                 self.include_attrs, self.extract_text)
         return translator(stream, ctxt, translate_text=translate_text,
                           translate_attrs=translate_attrs)
 
 
+def _as_written(translations) -> bool:
+    """Whether `translations` leave every message as written (no catalog at all)."""
+    catalog = getattr(translations, "catalog", translations)
+    return translations is None or type(catalog) in (NullTranslations, _Untranslated)
+
+
+def _untranslated(translations) -> dict:
+    """The context entries Genshi's Translator sets, for messages that stay as written."""
+    gettext, ngettext = translations.gettext, translations.ngettext
+    return {"_i18n.gettext": gettext, "_i18n.ngettext": ngettext,
+            "_i18n.dgettext": lambda _domain, msg: gettext(msg),
+            "_i18n.dngettext": lambda _domain, s, p, n: ngettext(s, p, n),
+            "_i18n.pgettext": lambda _context, msg: gettext(msg),
+            "_i18n.npgettext": lambda _context, s, p, n: ngettext(s, p, n),
+            "_i18n.dpgettext": lambda _domain, _context, msg: gettext(msg),
+            "_i18n.dnpgettext": lambda _domain, _context, s, p, n: ngettext(s, p, n)}
+
+
 def _translatable(template) -> None:
     RequestTranslator(include_attrs=TRANSLATED_ATTRS).setup(template)
+
+
+class _Context(Context):
+    """A render context that is true without counting itself. Genshi's Translator asks
+    `if ctxt:` on every nested stream, and `Context.__len__` lists every variable of every
+    frame to answer: a tenth of a list page's render time."""
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class _Lang:
@@ -79,5 +111,5 @@ class Renderer:
         data = {**data, TRANSLATIONS: translations, "_": translations.gettext,
                 "ngettext": translations.ngettext, "lang": translations.lang,
                 "in_sentence": translations.in_sentence}
-        stream = self.template(name, resource).generate(**data) | _Lang(translations.lang)
+        stream = self.template(name, resource).generate(_Context(**data)) | _Lang(translations.lang)
         return stream.render("html", doctype="html5", encoding=None)

@@ -22,7 +22,7 @@ from .identity import decode_key, encode_key
 from .integrity import field_errors
 from .introspect import enum_value
 from .keyset import decode_cursor, encode_cursor, seek_clause
-from .querying import apply_filters, escape_like, keyset_able, sort_spec
+from .querying import ILike, apply_filters, escape_like, keyset_able, sort_spec
 from .streaming import stream_records
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ class SQLAlchemyRepository:
             raise NotFound(f"no {self.info.name} with id {ident!r}")
         return row
 
-    def select(self, query: Query) -> Page:
-        """One page: a capped count and one row query (to-one relations joined in)."""
+    def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
+        """One page: a capped count and one row query, with the to-one relations among
+        `fields` (the columns the page shows; default: every field) joined in."""
         scoped = query.but(filters=query.filters + query.scope) if query.scope else query
         base = apply_filters(sa.select(self.info.model), self.info, scoped, self._related_key,
                              self.catalog)
@@ -84,7 +85,8 @@ class SQLAlchemyRepository:
                                for c, d in zip(columns, descending, strict=True)))
         if not query.cursor:
             stmt = stmt.offset(query.offset)
-        eager = [joinedload(getattr(self.info.model, f.name)) for f in self.info.fields
+        eager = [joinedload(getattr(self.info.model, f.name))
+                 for f in (self.info.fields if fields is None else fields)
                  if f.kind == "to_one" and f.related]
         rows = list(self.session.scalars(stmt.options(*eager).limit(query.limit + 1)).unique())
         more = len(rows) > query.limit
@@ -163,8 +165,8 @@ class SQLAlchemyRepository:
             if not columns:
                 return [self.ref(r) for r in found]
             pattern = f"%{escape_like(term)}%"
-            stmt = stmt.where(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns)))
-            prefix = sa.or_(*(c.ilike(f"{escape_like(term)}%", escape="\\") for c in columns))
+            stmt = stmt.where(sa.or_(*(ILike(c, pattern) for c in columns)))
+            prefix = sa.or_(*(ILike(c, f"{escape_like(term)}%") for c in columns))
             stmt = stmt.order_by(sa.case((prefix, 0), else_=1))
         stmt = stmt.order_by(*columns, *self.info.mapper.primary_key).limit(limit)
         rows = found + [r for r in self.session.scalars(stmt) if not found or r is not found[0]]
@@ -181,7 +183,8 @@ class SQLAlchemyRepository:
         return Ref(resource=info.resource if info else "", id=info_identify(info, row),
                    label=self.catalog.label(row))
 
-    def record(self, row, fields: tuple[Field, ...]) -> Record:
+    def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:
+        """`versioned=False` leaves `version` empty: lists and exports never send it back."""
         values = {}
         for f in fields:
             if f.kind == "to_one":
@@ -194,7 +197,7 @@ class SQLAlchemyRepository:
                 values[f.name] = enum_value(self.info.mapper, f.name, value) \
                     if isinstance(value, enum.Enum) else value
         return Record(id=self.identify(row), label=self.label(row), values=values,
-                      version=self.version(row))
+                      version=self.version(row) if versioned else "")
 
     def version(self, row) -> str:
         """What an edit form must send back: the version column, else a digest of the row's

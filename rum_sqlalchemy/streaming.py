@@ -74,7 +74,7 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
             # The identity map holds rows weakly: once a batch is written out, it is let go.
             for partition in result.scalars().partitions():
                 for row in partition:
-                    yield repo.record(row, fields)
+                    yield repo.record(row, fields, versioned=False)
             return
         columns, joins, readers, pk_at = flat
         stmt = stmt.with_only_columns(*columns)

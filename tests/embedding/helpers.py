@@ -35,7 +35,9 @@ def crud_round_trip(client, prefix: str = "/admin", title: str = "Mounted Movie"
     assert f'href="{prefix}/_static/rum/rum.css"' in listing.text
     assert "/resources/" not in listing.text, "a tw2 resource link leaked into Rum's page"
 
-    form = find_form(client.get(f"{prefix}/movies/new"), f"{prefix}/movies")
+    new = client.get(f"{prefix}/movies/new")  # a tw2 form, with no tw2 resource links
+    assert "/resources/" not in new.text and f'src="{prefix}/_static/rum/rum.js"' in new.text
+    form = find_form(new, f"{prefix}/movies")
     form["title"] = title
     form["year"] = "2011"
     form["genre"] = "1"

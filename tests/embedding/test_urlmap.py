@@ -78,3 +78,11 @@ def test_full_stack_false_still_rolls_the_write_back(demo_db, monkeypatch):
         kept = conn.execute(sa.select(Movie.id).where(Movie.title == "Never Kept")).all()
     engine.dispose()
     assert kept == []
+
+
+@pytest.mark.parametrize("in_config, argument, expected", [
+    (None, None, True), (False, None, False), ("false", None, False), ("True", None, True),
+    (False, True, True), (True, False, False)])
+def test_full_stack_comes_from_the_config_unless_given(demo_db, in_config, argument, expected):
+    extra = {} if in_config is None else {"full_stack": in_config}
+    assert RumApp(demo_config(demo_db, **extra), full_stack=argument).full_stack is expected
