@@ -26,13 +26,7 @@ ROWS, LIMIT, ROUNDS = 1_000_000, 20, 30
 
 def build(path: str) -> str:
     engine = sa.create_engine(f"sqlite:///{path}")
-    big_model.Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-                             "WHERE i < 100) INSERT INTO shelf SELECT i, 'shelf ' || i FROM n")
-        conn.exec_driver_sql(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-                             f"WHERE i < {ROWS}) INSERT INTO item SELECT i, 'item ' || i, "
-                             "1900 + (i * 7919) % 125, 1 + i % 100 FROM n")
+    big_model.fill(engine, ROWS)
     engine.dispose()
     return f"sqlite:///{path}"
 

@@ -109,9 +109,6 @@ def backend_url(request, tmp_path) -> str:
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def any_db(request, tmp_path):
     """A fresh, filled demo database on each backend: SQLite file, PostgreSQL, MariaDB."""
-    import sqlalchemy as sa
-    from sqlalchemy.orm import Session
-
     from model import Base
 
     if request.param == "sqlite":
@@ -120,17 +117,28 @@ def any_db(request, tmp_path):
         yield f"sqlite:///{path}"
         return
     url = server_url(request.param)
+    engine = fresh_demo_schema(url)
+    try:
+        yield url
+    finally:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+
+
+def fresh_demo_schema(url: str):
+    """The demo's tables, dropped and made anew with the sample rows; returns the engine."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from model import Base
+
     engine = sa.create_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         demo_data.populate(session)
         session.commit()
-    try:
-        yield url
-    finally:
-        Base.metadata.drop_all(engine)
-        engine.dispose()
+    return engine
 
 
 def copy_demo(target) -> str:

@@ -15,9 +15,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import demo_data
 from model import Base, Genre
-from tests.conftest import copy_demo, server_url
+from tests.conftest import copy_demo, fresh_demo_schema, server_url
 from tests.functional.servers import BIN, Server, free_port
 
 pytestmark = pytest.mark.server
@@ -57,12 +56,7 @@ class Client:
 @pytest.fixture
 def pg_server(tmp_path):
     url = server_url("postgresql")
-    engine = sa.create_engine(url)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        demo_data.populate(s)
-        s.commit()
+    engine = fresh_demo_schema(url)
     copy_demo(tmp_path)
     cfg = (tmp_path / "development.cfg").read_text().replace("sqlite:///movie.db", url)
     (tmp_path / "development.cfg").write_text(cfg.replace("[rum]\n", "[rum]\nsecret = 'load'\n"))

@@ -26,13 +26,7 @@ def peak_rss_kib(pid: int) -> int:
 def big_server(tmp_path):
     db = tmp_path / "big.db"
     engine = sa.create_engine(f"sqlite:///{db}")
-    big_model.Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-                             "WHERE i < 100) INSERT INTO shelf SELECT i, 'shelf ' || i FROM n")
-        conn.exec_driver_sql(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-                             f"WHERE i < {ROWS}) INSERT INTO item SELECT i, 'item ' || i, "
-                             "1900 + i % 125, 1 + i % 100 FROM n")
+    big_model.fill(engine, ROWS, year_step=1)
     engine.dispose()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     (tmp_path / "big.cfg").write_text(

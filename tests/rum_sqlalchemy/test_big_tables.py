@@ -22,15 +22,7 @@ def big_url(tmp_path_factory):
     """1,000,000 items on 100 shelves, built in SQL in a few seconds."""
     path = tmp_path_factory.mktemp("big") / "big.db"
     engine = sa.create_engine(f"sqlite:///{path}")
-    big_model.Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
-            "INSERT INTO shelf (id, name) SELECT i, 'shelf ' || i FROM n")
-        conn.exec_driver_sql(
-            f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ROWS}) "
-            "INSERT INTO item (id, title, year, shelf_id) "
-            "SELECT i, 'item ' || i, 1900 + (i * 7919) % 125, 1 + i % 100 FROM n")
+    big_model.fill(engine, ROWS)
     engine.dispose()
     return f"sqlite:///{path}"
 
