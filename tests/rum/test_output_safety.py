@@ -44,6 +44,11 @@ def test_payloads_are_escaped_in_every_page(tmp_path):
         data = client.get(first["_url"] + ".json")
         assert "<" not in data.text and ">" not in data.text  # \u003c, \u003e in JSON
         assert data.content_type == "application/json"
+    exported = client.get("/dogs.csv").text
+    assert "'" + "=" not in exported  # nothing to defuse here, and nothing defused wrongly
+    assert PAYLOAD.replace('"', '""') in exported  # CSV carries the text as it is, quoted
+    formula = client.get("/owners.csv")
+    assert formula.content_type == "text/csv"
     dog = client.get("/dogs.json").json["items"][0]
     assert "&lt;script&gt;alert" in client.get(dog["_url"]).text  # shown, as text
     assert client.get(dog["_url"] + ".json").json["name"] == PAYLOAD  # and intact

@@ -89,6 +89,8 @@ def test_hidden_field_is_gone_from_every_format(demo_db):
     assert 'name="birth_date"' not in client.get(f"/persons/{pid}/edit").text
     assert all("birth_date" not in item for item in client.get("/persons.json").json["items"])
     assert "birth_date" not in client.get(f"/persons/{pid}.json").json
+    exported = client.get("/persons.csv").text
+    assert "Birth date" not in exported.splitlines()[0] and born not in exported
     client.get("/persons?sort=birth_date", status=400)
     client.get("/persons?f.birth_date.eq=2000-01-01", status=400)
     form = client.get(f"/persons/{pid}/edit").forms[0]
