@@ -116,3 +116,19 @@ def test_csv_export_has_every_movie(traced):
     body = client.get("/movies.csv").text
     lines = body.strip().splitlines()
     assert lines[0] == "Id,Title,Year,Genre" and len(lines) == MOVIES + 1
+
+
+def test_a_search_counts_ten_pages_of_matches_at_most(traced):
+    text, sql = statements(traced, "/movies?q=the")  # "The ... of the ...": ~900 of 3,000
+    assert "200+ rows" in text and 'rel="next"' in text
+    counts = [q for q in sql if "count(" in q.lower()]
+    assert len(counts) == 1 and "LIMIT 201" in counts[0], counts
+    client, _ = traced
+    assert client.get("/movies.json?q=the&limit=5").json["count"] == 50  # ten pages of 5
+
+
+def test_a_result_that_fits_one_page_needs_no_count(traced):
+    text, sql = statements(traced, "/movies?q=people")
+    assert "0 rows" in text and len(sql) == 1, sql
+    text, sql = statements(traced, "/movies?q=harbor&limit=500")
+    assert not any("count(" in q.lower() for q in sql), sql

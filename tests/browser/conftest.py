@@ -8,8 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import copy_demo
-from tests.functional.servers import BIN, Server, free_port
+from tests.functional.servers import serve_demo
 
 CHROMIUM = os.environ.get("RUM_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
@@ -31,14 +30,7 @@ def browser():
 
 @pytest.fixture
 def server(tmp_path):
-    copy_demo(tmp_path)
-    port = free_port()
-    ini = (tmp_path / "development.ini").read_text().replace("port = 5000", f"port = {port}")
-    (tmp_path / "development.ini").write_text(ini)
-    with Server([os.path.join(BIN, "paster"), "serve", "development.ini"], port, str(tmp_path),
-                str(tmp_path / "server.log"), ready="/movies") as srv:
-        srv.base = f"http://127.0.0.1:{port}"
-        srv.db = str(tmp_path / "movie.db")
+    with serve_demo(tmp_path) as srv:
         yield srv
 
 

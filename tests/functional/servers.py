@@ -87,3 +87,33 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def serve_demo(tmp_path, waitress: bool = False, rum_options: str = "", url: str = "",
+               ready: str = "/movies") -> Server:
+    """The movie demo copied into `tmp_path` and served by `paster serve` on a free port.
+
+    By default the copy's own development.ini (egg:Paste#http) with only its port changed;
+    `waitress=True` serves the same app through egg:waitress#main instead. `rum_options`
+    are lines added to the `[rum]` section; `url` replaces the demo's SQLite database.
+    """
+    from tests.conftest import copy_demo
+
+    copy_demo(tmp_path)
+    cfg = tmp_path / "development.cfg"
+    text = cfg.read_text().replace("[rum]\n", "[rum]\n" + rum_options)
+    cfg.write_text(text.replace("sqlite:///movie.db", url) if url else text)
+    port = free_port()
+    ini = tmp_path / "development.ini"
+    if waitress:
+        ini = tmp_path / "waitress.ini"
+        ini.write_text("[app:main]\nuse = egg:rum\nconfig = %(here)s/development.cfg\n\n"
+                       f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\n"
+                       "threads = 8\n")
+    else:
+        ini.write_text(ini.read_text().replace("port = 5000", f"port = {port}"))
+    server = Server([os.path.join(BIN, "paster"), "serve", ini.name], port, str(tmp_path),
+                    str(tmp_path / "server.log"), ready=ready)
+    server.base = f"http://127.0.0.1:{port}"
+    server.db = str(tmp_path / "movie.db")
+    return server

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from model import Base, Genre
-from tests.conftest import copy_demo, fresh_demo_schema, server_url
-from tests.functional.servers import BIN, Server, free_port
+from tests.conftest import fresh_demo_schema, server_url
+from tests.functional.servers import serve_demo
 
 pytestmark = pytest.mark.server
 THREADS, SECONDS, HOT = 16, float(os.environ.get("RUM_LOAD_SECONDS", "20")), 4
@@ -57,15 +57,8 @@ class Client:
 def pg_server(tmp_path):
     url = server_url("postgresql")
     engine = fresh_demo_schema(url)
-    copy_demo(tmp_path)
-    cfg = (tmp_path / "development.cfg").read_text().replace("sqlite:///movie.db", url)
-    (tmp_path / "development.cfg").write_text(cfg.replace("[rum]\n", "[rum]\nsecret = 'load'\n"))
-    port = free_port()
-    (tmp_path / "load.ini").write_text(
-        "[app:main]\nuse = egg:rum\nconfig = %(here)s/development.cfg\n\n"
-        f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\nthreads = 8\n")
-    with Server([os.path.join(BIN, "paster"), "serve", "load.ini"], port, str(tmp_path),
-                str(tmp_path / "server.log"), ready="/genres") as server:
+    with serve_demo(tmp_path, waitress=True, rum_options="secret = 'load'\n", url=url,
+                    ready="/genres") as server:
         yield server, engine
     Base.metadata.drop_all(engine)
     engine.dispose()

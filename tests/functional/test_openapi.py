@@ -6,8 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import copy_demo
-from tests.functional.servers import BIN, Server, free_port
+from tests.functional.servers import BIN, serve_demo
 
 pytestmark = pytest.mark.server
 EXAMPLES = os.environ.get("RUM_SCHEMATHESIS_EXAMPLES", "15")
@@ -15,16 +14,9 @@ EXAMPLES = os.environ.get("RUM_SCHEMATHESIS_EXAMPLES", "15")
 
 @pytest.fixture
 def server(tmp_path):
-    copy_demo(tmp_path)
-    cfg = (tmp_path / "development.cfg").read_text()
     # Writes get exercised too: this throwaway copy turns CSRF off (it has its own tests).
-    (tmp_path / "development.cfg").write_text(cfg.replace("[rum]\n", "[rum]\ncsrf = False\n"))
-    port = free_port()
-    (tmp_path / "api.ini").write_text(
-        "[app:main]\nuse = egg:rum\nconfig = %(here)s/development.cfg\n\n"
-        f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\n")
-    with Server([os.path.join(BIN, "paster"), "serve", "api.ini"], port, str(tmp_path),
-                str(tmp_path / "server.log"), ready="/openapi.json") as srv:
+    with serve_demo(tmp_path, waitress=True, rum_options="csrf = False\n",
+                    ready="/openapi.json") as srv:
         yield srv
 
 

@@ -1,25 +1,18 @@
 """`paster serve development.ini` for real: a movie created, edited and deleted over HTTP."""
 
 import json
-import os
 import re
 
 import pytest
 
-from tests.conftest import copy_demo
-from tests.functional.servers import BIN, Server, free_port
+from tests.functional.servers import serve_demo
 
 pytestmark = pytest.mark.server
 
 
 @pytest.fixture
 def paster(tmp_path):
-    copy_demo(tmp_path)
-    port = free_port()
-    ini = (tmp_path / "development.ini").read_text().replace("port = 5000", f"port = {port}")
-    (tmp_path / "development.ini").write_text(ini)
-    with Server([os.path.join(BIN, "paster"), "serve", "development.ini"], port, str(tmp_path),
-                str(tmp_path / "paster.log"), ready="/movies") as server:
+    with serve_demo(tmp_path) as server:
         yield server
 
 
