@@ -61,3 +61,12 @@ apache-modwsgi:
 	@test -e /usr/lib/apache2/modules/mod_wsgi.so -a -x /usr/sbin/apachectl || { \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	        --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3.11-venv; }
+
+# Rum beside Flask-Admin, sqladmin, Django admin, starlette-admin and the bare-WSGI floor of
+# ../shared/bench in one run, then Rum alone at 1,000,000 movies; writes bench/RESULTS.md
+# (about 35 minutes). bench/.work/ holds the anchors' venvs, the databases and the raw
+# results. A smoke run: `$(BIN)/python bench/run.py --quick`.
+.PHONY: bench
+bench: $(STAMP)
+	@test -x $(BIN)/gunicorn || $(BIN)/pip install --quiet gunicorn
+	$(BIN)/python bench/run.py

@@ -17,6 +17,7 @@ from .links import ListLinks
 from .query import ops_for, parse_query
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
+SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
 OP_LABELS = {"eq": N_("is"), "ne": N_("is not"), "lt": "<", "le": "≤", "gt": ">", "ge": "≥",
              "contains": N_("contains"), "startswith": N_("starts with"), "in": N_("is one of"),
              "is_null": N_("is empty")}
@@ -45,8 +46,12 @@ def index(call: Call, parent_record=None) -> webob.Response:
         labelled = call.visible(call.translations.resource(resource).list_fields)
         return csv_response(call.repo.stream(query.but(scope=call.scope), fields),
                             labelled, resource.name)
-    result = call.repo.select(query.but(count_limit=resource.count_limit, scope=call.scope),
-                              fields)
+    count_limit = resource.count_limit
+    if query.search:
+        # A search uses no index, so counting every match reads the whole table: it counts
+        # up to ten pages of matches, past what anyone pages through ("200+ rows").
+        count_limit = min(count_limit, SEARCH_COUNT_PAGES * query.limit)
+    result = call.repo.select(query.but(count_limit=count_limit, scope=call.scope), fields)
     records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
     links = ListLinks(call.urls, resource.name, query, resource.page_size,
                       "json" if call.wants_json else "",

@@ -17,6 +17,11 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as
 
 def cell(value) -> str:
     """One value as CSV text: relations by name, dates in ISO 8601, formulas defused."""
+    kind = type(value)
+    if kind is int or kind is float:  # the most common cells first: numbers need no defusing
+        return str(value)
+    if kind is str:
+        return "'" + value if value.startswith(DANGEROUS) and not _is_number(value) else value
     if value is None:
         return ""
     if isinstance(value, Ref):
@@ -51,8 +56,10 @@ def rows(records: Iterable[Record], fields: tuple[Field, ...]) -> Iterator[bytes
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([cell(f.label) for f in fields])
+    names = [f.name for f in fields]
     for n, record in enumerate(records, 1):
-        writer.writerow([cell(record.values.get(f.name)) for f in fields])
+        values = record.values
+        writer.writerow([cell(values.get(name)) for name in names])
         if n % FLUSH_EVERY == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -112,4 +112,4 @@ class Renderer:
                 "ngettext": translations.ngettext, "lang": translations.lang,
                 "in_sentence": translations.in_sentence}
         stream = self.template(name, resource).generate(_Context(**data)) | _Lang(translations.lang)
-        return stream.render("html", doctype="html5", encoding=None)
+        return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)

@@ -71,7 +71,6 @@ class SQLAlchemyRepository:
                              self.catalog)
         if query.parent:
             base = base.where(self.parent_clause(query.parent))
-        count, exact, estimated = self._count(base, query)
         columns, descending, sort_fields = sort_spec(self.info, query)
         keyset = keyset_able(self.info, columns)
         stmt, backward = base, False
@@ -96,6 +95,12 @@ class SQLAlchemyRepository:
             has_next, has_prev = True, more
         else:
             has_next, has_prev = more, bool(query.cursor) or query.offset > 0
+        if not query.cursor and query.offset == 0 and not more:
+            # the whole result is on this page: no count to run (a rare search's second scan)
+            count, exact, estimated = min(len(rows), query.count_limit), \
+                len(rows) <= query.count_limit, False
+        else:
+            count, exact, estimated = self._count(base, query)
 
         def cursor_of(row):
             return encode_cursor([getattr(row, f.name) for f in sort_fields])

@@ -97,4 +97,4 @@ class Grid:
         stream = self.template.generate(resource=self.resource, fields=fields, rows=rows,
                                         records=records, page=page, links=links, numbers=numbers,
                                         _=translations.gettext, ngettext=translations.ngettext)
-        return stream.render("html", encoding=None)
+        return stream.render("html", encoding=None, strip_whitespace=False)

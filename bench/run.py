@@ -1,0 +1,351 @@
+"""`make bench`: Rum beside the anchors of ../shared/bench in one run, then Rum alone at
+1,000,000 movies, then the tables, ratios and targets written into bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py                 # everything (about 35 minutes)
+    .venv/bin/python bench/run.py --quick         # QUICK=1 PEERS=floor,rum smoke run, no 1M
+    .venv/bin/python bench/run.py --report-only   # rewrite RESULTS.md from the saved runs
+
+Everything generated goes under bench/.work/ (git-ignored): the anchors' venvs and the
+100,000-movie database (the shared run_all.sh makes them, BENCH_WORK=bench/.work), the
+1,000,000-movie database (data-1m/), server logs, SQL traces and the results JSON
+(results/latest.json, results-1m/latest.json). Only the part of RESULTS.md between the
+`make bench` markers is rewritten; the notes around it are kept.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SHARED = os.path.abspath(os.environ.get("BENCH_SHARED") or os.path.join(ROOT, os.pardir,
+                                                                         "shared", "bench"))
+WORK = os.path.join(HERE, ".work")
+PEER_FILE = os.path.join(HERE, "rum-peer.json")
+RESULTS_MD = os.path.join(HERE, "RESULTS.md")
+OUT = os.path.join(WORK, "results")
+OUT_1M = os.path.join(WORK, "results-1m")
+DB_1M = os.path.join(WORK, "data-1m", "movies.db")
+MOVIES_1M = 1_000_000
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+ANCHORS = ("flask-admin", "flask-admin-waitress", "sqladmin", "django-admin", "starlette-admin")
+
+
+def log(*args):
+    print(time.strftime("%H:%M:%S"), *args, file=sys.stderr, flush=True)
+
+
+def shared_bench(db: str, work: str):
+    """The shared harness's bench.py as a module, its paths set for `db` and `work`."""
+    os.environ.update(BENCH_DB=db, BENCH_WORK=work)
+    spec = importlib.util.spec_from_file_location("shared_bench", os.path.join(SHARED, "bench.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ------------------------------------------------------------------ the run beside the anchors
+def prepare_flask_venv() -> None:
+    """Flask-Admin 2.2.1 (reqs/flask.txt) cannot import `flask_admin.contrib.sqla` without
+    Flask-SQLAlchemy installed (`_types.T_SESSION` is only defined when it imports), although
+    the anchor uses a plain scoped_session: add it to that venv, before run_all.sh installs
+    the pins into it (which it leaves as they are)."""
+    venv = os.path.join(WORK, "venv-flask")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([os.environ.get("PYTHON", "python3"), "-m", "venv", venv], check=True)
+    probe = subprocess.run([python, "-c", "import flask_sqlalchemy"], capture_output=True)
+    if probe.returncode:
+        log("adding Flask-SQLAlchemy to the flask-admin venv (see bench/run.py)")
+        subprocess.run([python, "-m", "pip", "install", "-q", "-r",
+                        os.path.join(SHARED, "reqs", "flask.txt"), "Flask-SQLAlchemy"], check=True)
+
+
+def run_peers(quick: bool) -> None:
+    env = dict(os.environ, BENCH_WORK=WORK, EXTRA=PEER_FILE,
+               OUT=os.path.join(WORK, "results-quick") if quick else OUT)
+    env.pop("BENCH_DB", None)
+    if quick:
+        env.update(QUICK="1", PEERS=env.get("PEERS", "floor,rum"))
+    if "flask-admin" in env.get("PEERS", "flask-admin"):
+        prepare_flask_venv()
+    log(f"run_all.sh with Rum as a peer ({'quick' if quick else 'every anchor, about 25 min'})")
+    subprocess.run([os.path.join(SHARED, "run_all.sh")], env=env, check=True)
+
+
+# ------------------------------------------------------------------ Rum alone at 1,000,000
+def scale_peer() -> dict:
+    """rum-peer.json's entry, with a second deep page in the middle of the bigger table."""
+    sys.path.insert(0, ROOT)
+    from rum_sqlalchemy.keyset import encode_cursor
+
+    with open(PEER_FILE) as f:
+        peer = json.load(f)[0]
+    peer["cwd"] = os.path.normpath(os.path.join(HERE, peer.get("cwd", ".")))
+    middle = MOVIES_1M // 2 // 20  # page 25,000: movies 499,981-500,000
+    peer["urls"]["deep_middle"] = f"/movies?after={encode_cursor([(middle - 1) * 20])}&page={middle}"
+    return peer
+
+
+def run_scale(runs: int, duration: int) -> None:
+    if not os.path.isfile(DB_1M):
+        log(f"generating {MOVIES_1M:,} movies (gen_db.py, about a minute)")
+        os.makedirs(os.path.dirname(DB_1M), exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(SHARED, "gen_db.py"), "--out", DB_1M,
+                        "--movies", str(MOVIES_1M)], check=True)
+    b = shared_bench(DB_1M, os.path.join(WORK, "scale-1m"))
+    peer = scale_peer()
+    markers = b.expected_markers()
+    import sqlite3
+    with sqlite3.connect(f"file:{DB_1M}?mode=ro", uri=True) as con:
+        markers["deep_middle"] = con.execute("SELECT title FROM movie WHERE id = ?",
+                                             (MOVIES_1M // 2 - 19,)).fetchone()[0]
+    measurements = ["list", "deep", "deep_middle", "search"]
+    result = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "movies": markers["movies"],
+              "runs": runs, "duration": duration, "urls": peer["urls"],
+              "loadavg_start": os.getloadavg()}
+    log(f"== rum at {markers['movies']:,} movies")
+    result["startup_s"] = [round(t, 3) for t in b.phase_startup(peer, 3)]
+    os.makedirs(b.TRACES, exist_ok=True)
+    trace = os.path.join(b.TRACES, "trace-rum-1m.sql")
+    open(trace, "w").close()
+    probe = {}
+    server = b.Server(peer, {"BENCH_SQLTRACE": trace})
+    try:
+        server.wait_ready(peer["urls"]["list"])
+        for meas in measurements:
+            path = peer["urls"][meas]
+            b.http_get(server.port, path)
+            start = os.path.getsize(trace)
+            status, body, first, _ = b.http_get(server.port, path)
+            with open(trace) as f:
+                f.seek(start)
+                sql = [line.rstrip("\n") for line in f if line.strip()]
+            times = [first] + [b.http_get(server.port, path)[2] for _ in range(2)]
+            text = body.decode("utf-8", "replace")
+            import html
+            ok = status == 200 and markers[meas] in html.unescape(text)
+            if meas == "search":
+                ok = ok and text.lower().count("harbor") >= 20
+            probe[meas] = dict(status=status, bytes=len(body), content_ok=ok, sql=sql,
+                               sql_count=len(sql), single_ms=[round(t * 1000, 1) for t in times])
+            log(f"  probe {meas}: {status} ok={ok} sql={len(sql)} single={probe[meas]['single_ms']}")
+    finally:
+        server.stop()
+    result["probe"] = probe
+    load = {"wrk": {}}
+    server = b.Server(peer)
+    try:
+        server.wait_ready(peer["urls"]["list"])
+        worker = server.worker_pid()
+        for meas in measurements:
+            path = peer["urls"][meas]
+            b.http_get(server.port, path)
+            server.wait_idle()
+            rr = []
+            for i in range(runs):
+                r = b.run_wrk(server.port, path, duration)
+                server.wait_idle()
+                rr.append({k: v for k, v in r.items() if k != "raw"})
+                log(f"  wrk {meas} #{i + 1}: {r['rps']} req/s p50={r['p50']}ms n={r['requests']} "
+                    f"non2xx={r['non2xx']}")
+            load["wrk"][meas] = dict(runs=rr, rps=b.med([r["rps"] for r in rr]),
+                                     p50=b.med([r["p50"] for r in rr]),
+                                     p99=b.med([r["p99"] for r in rr]))
+        load["rss_after_load"] = b.proc_status(worker)
+        exports = []
+        for i in range(runs):
+            status, nbytes, rows, seconds = b.do_export(peer)
+            server.wait_idle()
+            exports.append(dict(status=status, bytes=nbytes, rows=rows, seconds=round(seconds, 3)))
+            log(f"  export #{i + 1}: {status} {nbytes}B rows={rows} {seconds:.2f}s "
+                f"rss={b.proc_status(worker)}")
+        load["export"] = dict(runs=exports, seconds=b.med([e["seconds"] for e in exports]),
+                              rss_after=b.proc_status(worker))
+    finally:
+        server.stop()
+    result["load"] = load
+    result["loadavg_end"] = os.getloadavg()
+    os.makedirs(OUT_1M, exist_ok=True)
+    with open(os.path.join(OUT_1M, "latest.json"), "w") as f:
+        json.dump(result, f, indent=1)
+
+
+# ------------------------------------------------------------------ RESULTS.md
+def fmt(x, nd=1):
+    if x is None:
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.{nd}f}"
+
+
+def targets(results: dict) -> list[tuple[str, str, str, str]]:
+    """(target, measured, met?, by how much) from one run of bench.py."""
+    peers = results["peers"]
+    rum, floor = peers.get("rum", {}), peers.get("floor", {})
+
+    def rps(p, m):
+        w = p.get("load", {}).get("wrk", {}).get(m)
+        return w["rps"] if w else None
+
+    def single(p, m):
+        pr = p.get("probe", {}).get(m)
+        return statistics.median(pr["single_ms"]) if pr else None
+
+    rows = []
+
+    def add(target, measured, ok, margin):
+        rows.append((target, measured, "met" if ok else "**missed**", margin))
+
+    anchors = {n: rps(peers[n], "list") for n in ANCHORS if n in peers and rps(peers[n], "list")}
+    r_list, f_list = rps(rum, "list"), rps(floor, "list")
+    if anchors and r_list:
+        best = max(anchors, key=anchors.get)
+        x = r_list / anchors[best]
+        add("list >= 8x the best peer's req/s", f"{x:.1f}x ({fmt(r_list)} vs {best} "
+            f"{fmt(anchors[best])} req/s)", x >= 8, f"{x / 8:.0%} of the target")
+    if r_list and f_list:
+        x = f_list / r_list
+        add("list within 5x of the floor's req/s", f"{x:.1f}x slower ({fmt(r_list)} vs "
+            f"{fmt(f_list)} req/s)", x <= 5, f"{x / 5:.1f}x the allowed gap")
+    r_deep = rps(rum, "deep")
+    if r_list and r_deep:
+        x = r_list / r_deep
+        s = (single(rum, "deep") or 0) / (single(rum, "list") or 1)
+        add("deep page <= 1.2x page 1's time", f"{x:.2f}x by req/s, {s:.2f}x single request",
+            x <= 1.2, f"{x / 1.2:.0%} of the limit")
+    r_search, f_search = rps(rum, "search"), rps(floor, "search")
+    if r_search and f_search:
+        x = r_search / f_search
+        add("search >= the floor's req/s", f"{x:.1f}x ({fmt(r_search)} vs {fmt(f_search)} req/s)",
+            x >= 1, f"{x:.0%} of the floor")
+    edit = single(rum, "edit")
+    if edit is not None:
+        add("edit form < 30 ms single request", f"{fmt(edit)} ms", edit < 30,
+            f"{edit / 30:.0%} of the limit")
+    ex, fex = rum.get("load", {}).get("export"), floor.get("load", {}).get("export")
+    if ex and fex:
+        x = ex["seconds"] / fex["seconds"]
+        add("CSV of 100k rows <= 2x the floor's time", f"{x:.1f}x ({ex['seconds']:.2f} s vs "
+            f"{fex['seconds']:.2f} s, {ex['runs'][0]['rows']:,} rows)", x <= 2,
+            f"{x / 2:.1f}x the limit" if x > 2 else f"{x / 2:.0%} of the limit")
+        peak = ex["rss_after"].get("VmHWM")
+        add("CSV peak RSS <= 64 MiB", f"{peak} MiB (worker VmHWM)", peak is not None and peak <= 64,
+            f"{peak - 64:+d} MiB" if peak is not None else "-")
+    start = rum.get("startup_s")
+    if start:
+        s = statistics.median(start)
+        add("start-up <= 1 s", f"{s:.2f} s", s <= 1, f"{s:.0%} of the limit")
+    pr = rum.get("probe", {})
+    counts = {m: pr[m]["sql_count"] for m in ("list", "deep", "search") if m in pr}
+    if counts:
+        worst = max(counts.values())
+        add("<= 3 SQL statements per list page", ", ".join(f"{m} {n}" for m, n in counts.items()),
+            worst <= 3, f"at most {worst}")
+    return rows
+
+
+def scale_section(big: dict, small: dict | None) -> list[str]:
+    small_rum = (small or {}).get("peers", {}).get("rum", {})
+    L = [f"### Rum alone at {big['movies']:,} movies (run of {big['started']})", "",
+         f"Same server, flags and `wrk -t1 -c4 -d{big['duration']}s` (median of {big['runs']}); "
+         "`deep` is the page holding movies 49,981-50,000 as at 100,000, `deep_middle` the page "
+         "holding 499,981-500,000 (page 25,000), both by Rum's own next-page link. The x100k "
+         "column divides by the same measurement of the run above (a different run: read it "
+         "as a trend only).", "",
+         "| page | req/s | p50 ms | 1 request ms | SQL statements | x100k req/s |",
+         "|---|---|---|---|---|---|"]
+    for meas in ("list", "deep", "deep_middle", "search"):
+        w = big["load"]["wrk"].get(meas, {})
+        pr = big["probe"].get(meas, {})
+        base = small_rum.get("load", {}).get("wrk", {}).get(meas if meas != "deep_middle" else "deep")
+        ratio = f"{w['rps'] / base['rps']:.2f}x" if base and w.get("rps") else "-"
+        L.append(f"| {meas} | {fmt(w.get('rps'))} | {fmt(w.get('p50'))} | "
+                 f"{fmt(statistics.median(pr['single_ms'])) if pr else '-'} | "
+                 f"{pr.get('sql_count', '-')} | {ratio} |")
+    ex = big["load"]["export"]
+    sex = small_rum.get("load", {}).get("export")
+    L += ["", f"CSV export of all {ex['runs'][0]['rows']:,} movies: {ex['seconds']:.2f} s "
+          f"({ex['runs'][0]['bytes'] // 1024 // 1024} MiB)"
+          + (f", {ex['seconds'] / sex['seconds']:.1f}x the 100,000-row export" if sex else "")
+          + f"; worker peak RSS {ex['rss_after'].get('VmHWM')} MiB (after load: "
+          f"{big['load']['rss_after_load'].get('VmRSS')} MiB). Start-up "
+          f"{statistics.median(big['startup_s']):.2f} s.",
+          "content checks: " + ("every probed page was 200 with the expected movie titles"
+                                if all(p["content_ok"] for p in big["probe"].values())
+                                else "FAILED for " + ", ".join(m for m, p in big["probe"].items()
+                                                                if not p["content_ok"])),
+          f"load average at start/end: {big['loadavg_start']} / {big['loadavg_end']}"]
+    return L
+
+
+def write_results(results: dict | None, big: dict | None) -> None:
+    b = shared_bench(os.environ.get("BENCH_DB") or os.path.join(WORK, "data", "movies.db"), WORK)
+    L = [BEGIN, ""]
+    if results:
+        rum = results["peers"].get("rum", {})
+        L += [f"### Rum beside the anchors: one run of {results['started']} "
+              f"({results['runs']} x {results['duration']} s per page, "
+              f"{len(results['peers'])} peers, {results['markers']['movies']:,} movies)", "",
+              "Written by `make bench` (`bench/run.py`): the shared `run_all.sh` with "
+              "`EXTRA=bench/rum-peer.json`, its own tables unchanged below. Rum's `deep` URL is its "
+              f"next-page link (`{rum.get('urls', {}).get('deep')}`). One deviation from the "
+              "harness: Flask-SQLAlchemy is added to the flask-admin venv, without which the pinned "
+              "Flask-Admin 2.2.1 does not import its SQLAlchemy views (`prepare_flask_venv`); the "
+              "anchor still uses its plain `scoped_session`.", "",
+              b.report(results).replace("### ", "#### "), "",
+              "#### The targets of issue 8, as ratios from this run", "",
+              "| target | measured | | margin |", "|---|---|---|---|"]
+        L += [f"| {t} | {m} | {ok} | {margin} |" for t, m, ok, margin in targets(results)]
+        L.append("")
+    if big:
+        L += scale_section(big, results) + [""]
+    L.append(END)
+    block = "\n".join(L)
+    text = open(RESULTS_MD).read() if os.path.exists(RESULTS_MD) else "# Rum benchmark results\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        first, _, rest = text.partition("\n## ")
+        text = first.rstrip("\n") + "\n\n" + block + "\n\n" + ("## " + rest if rest else "")
+    with open(RESULTS_MD, "w") as f:
+        f.write(text)
+    log(f"wrote {os.path.relpath(RESULTS_MD, ROOT)}")
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="QUICK=1 PEERS=floor,rum, no 1M point, "
+                    "RESULTS.md untouched")
+    ap.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md")
+    ap.add_argument("--no-peers", action="store_true", help="skip the run beside the anchors")
+    ap.add_argument("--no-scale", action="store_true", help="skip the 1,000,000-movie point")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--duration", type=int, default=10)
+    a = ap.parse_args()
+    if a.quick:
+        run_peers(quick=True)
+        return
+    if not a.report_only:
+        if not a.no_peers:
+            run_peers(quick=False)
+        if not a.no_scale:
+            run_scale(a.runs, a.duration)
+    write_results(load(os.path.join(OUT, "latest.json")), load(os.path.join(OUT_1M, "latest.json")))
+
+
+if __name__ == "__main__":
+    main()
