@@ -14,15 +14,11 @@ from genshi.core import Markup
 
 from .call import Call, only_html, page, redirect
 from .contracts import RelationInput
-from .errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, RumError
+from .errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from .formats import json_response, record_json
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-
-class PreconditionFailed(RumError):
-    status = 412
-    title = "Precondition failed"
 
 
 def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:

@@ -48,6 +48,11 @@ class Conflict(RumError):
     title = N_("Conflict")
 
 
+class PreconditionFailed(RumError):
+    status = 412
+    title = N_("Precondition failed")
+
+
 class TooLarge(RumError):
     status = 413
     title = N_("Request body too large")

@@ -56,11 +56,7 @@ class ListLinks:
                                              page=self.query.page - 1))
         return self.page(self.query.page - 1)
 
-    def first(self) -> str:
-        return self.page(1)
 
-    def export(self, fmt: str) -> str:
-        return self._list(self.query.but(page=1, cursor="", backward=False), fmt)
 
     def show(self, ident: str) -> str:
         return self.urls.show(self.resource, ident)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import webob
 
-from .call import Call, only_html, page, redirect
+from .call import Call, only_html, redirect
 from .contracts import Ref
 from .errors import BadRequest, NotFound
 from .fields import Field
@@ -112,6 +112,3 @@ def link(call: Call) -> webob.Response:
 def unlink(call: Call) -> webob.Response:
     return _link(call, add=False)
 
-
-__all__ = ["Parent", "resolve", "nested_index", "nested_new", "nested_create", "link",
-           "unlink", "page"]

@@ -5,7 +5,7 @@ Query-string form (every link is a bookmark)::
     ?q=harbor&sort=-year,title&f.genre.eq=3&f.year.ge=1990&page=2&limit=20
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from .errors import BadRequest
@@ -109,7 +109,6 @@ class Page:
     has_prev: bool = False
     next_cursor: str = ""  # keyset position after the last row ("" when offset paging)
     prev_cursor: str = ""  # keyset position before the first row
-    extra: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int | None:

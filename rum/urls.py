@@ -1,6 +1,6 @@
 """URLs for every page, built from the request's SCRIPT_NAME so Rum works at any mount point."""
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 
 class Urls:
@@ -45,6 +45,3 @@ class Urls:
     def confirm_delete(self, resource: str, ident: str) -> str:
         return self.show(resource, ident) + "/confirm_delete"
 
-    def with_params(self, url: str, params) -> str:
-        query = urlencode(params)
-        return f"{url}?{query}" if query else url

@@ -2,11 +2,11 @@
 
 import pytest
 from tw2.core import core as tw2_core
-from tw2.core import templating
 
 from rum import RumApp
 from tests.conftest import demo_config
 from tests.embedding.helpers import EnvironSpy
+from tests.fixtures.tw2_spy import spy_on_renders
 
 
 @pytest.fixture
@@ -18,15 +18,5 @@ def mounted(demo_db) -> EnvironSpy:
 @pytest.fixture
 def tw2_renders(monkeypatch):
     """(engine, template) of every tw2 template render, over a fresh engine cache."""
-    monkeypatch.setattr(templating, "engine_name_cache", {})
-    seen = []
-    real = templating.get_render_callable
-
-    def spy(engine_name, displays_on, src, filename=None, inline=False):
-        seen.append((engine_name, filename))
-        return real(engine_name, displays_on, src, filename, inline)
-
-    spy._flush = real._flush
-    monkeypatch.setattr(templating, "get_render_callable", spy)
-    yield seen
+    yield spy_on_renders(monkeypatch)
     tw2_core.request_local().clear()

@@ -9,6 +9,7 @@ from tw2.core.middleware import TwMiddleware
 from rum.fields import Field
 from rum_toscawidgets.forms import ToscaWidgetsForm
 from rum_toscawidgets.isolation import Tw2State
+from tests.fixtures.tw2_spy import spy_on_renders
 
 FIELDS = (Field("name", "string", required=True), Field("notes", "text"),
           Field("active", "boolean"))
@@ -17,17 +18,7 @@ FIELDS = (Field("name", "string", required=True), Field("notes", "text"),
 @pytest.fixture
 def engines(monkeypatch):
     """(engine, template) of every tw2 render, with a fresh engine cache for the test."""
-    monkeypatch.setattr(templating, "engine_name_cache", {})
-    seen = []
-    real = templating.get_render_callable
-
-    def spy(engine_name, displays_on, src, filename=None, inline=False):
-        seen.append((engine_name, filename))
-        return real(engine_name, displays_on, src, filename, inline)
-
-    spy._flush = real._flush  # tw2 flushes it when templates auto-reload
-    monkeypatch.setattr(templating, "get_render_callable", spy)
-    yield seen
+    yield spy_on_renders(monkeypatch)
     tw2_core.request_local().clear()
 
 
