@@ -8,6 +8,7 @@ import traceback
 import webob
 
 from . import controller, limits, nesting
+from .access import Access
 from .config import POLICY, REPOSITORY, VIEW, Config, load_config
 from .contracts import ModelInfo
 from .csrf import FIELD as CSRF_FIELD
@@ -114,7 +115,8 @@ class RumApp:
             elif match.action not in GLOBAL_ACTIONS:
                 call.resource = self.registry.get(match.resource)
             self.authorize(call)
-            with self.repositories.unit_of_work(request.environ) as uow, self.views.scope():
+            with self.repositories.unit_of_work(request.environ, access=call.access) as uow, \
+                    self.views.scope():
                 call.uow = uow
                 response = controller.ACTIONS[match.action](call)
             if request.method in ("GET", "HEAD") and self.csrf.enabled:
@@ -156,9 +158,10 @@ class RumApp:
                 raise Unauthorized("Log in to use this admin.")
             raise Forbidden(f"You may not {permission} {call.resource.plural_label.lower()}.")
         call.identity = identity
+        call.access = Access(self.policy, identity)  # what every repository path may reach
         if call.resource is not None:
-            call.hidden = self.policy.hidden(identity, resource)
-            call.scope = self.policy.scope(identity, resource)
+            call.hidden = call.access.hidden(resource)
+            call.scope = call.access.scope(resource)
         if call.request.method.upper() in UNSAFE:
             submitted = None
             if call.request.content_type in FORM_TYPES:

@@ -7,6 +7,7 @@ from typing import Any
 import webob
 from genshi.core import Markup
 
+from .access import Access
 from .contracts import UnitOfWork
 from .errors import NotFound
 from .flash import pop_flash, set_flash
@@ -28,8 +29,9 @@ class Call:
     resource: Resource | None = None
     uow: UnitOfWork | None = None
     identity: Any = None  # from the policy; None when nobody is logged in
+    access: Access | None = None  # what this identity may reach; the unit of work applies it
     hidden: frozenset = frozenset()  # field names the policy hides here
-    scope: tuple = ()  # the policy's row filters for this resource
+    scope: tuple = ()  # the policy's row filters for this resource (the repository applies them)
     parent: Any = None  # a nesting.Parent for `/movies/3/actors` pages
 
     @property
@@ -50,8 +52,9 @@ class Call:
         return tuple(f for f in fields if f.name not in self.hidden)
 
     def get_row(self, ident: str, for_update: bool = False):
-        """The row named `ident`, if the policy's row filters let this identity reach it."""
-        return self.repo.get(ident, scope=self.scope, for_update=for_update)
+        """The row named `ident`, if the policy's row filters let this identity reach it
+        (the repository applies them)."""
+        return self.repo.get(ident, for_update=for_update)
 
     @property
     def csrf_token(self) -> str:

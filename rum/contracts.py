@@ -11,11 +11,17 @@ from .query import Page, Query
 
 @dataclass(frozen=True)
 class Ref:
-    """A pointer to a row of another resource, with the text people see for it."""
+    """A pointer to a row of another resource, with the text people see for it.
+
+    `opaque`: the identity may not see that row (its resource is not readable, the row is
+    outside its row filters, or its label is a hidden field): the label is `#<id>` and no
+    link to it is shown.
+    """
 
     resource: str
     id: str
     label: str
+    opaque: bool = False
 
 
 @dataclass
@@ -60,10 +66,16 @@ class ModelInfo:
 
 
 class Repository(Protocol):
-    """Data access for one resource, bound to one unit of work. Raises domain errors only."""
+    """Data access for one resource, bound to one unit of work and its `Access`.
+
+    Its own resource's row filters narrow every get/select/stream/count; related rows are
+    read with their resource's permission, row filters and hidden fields (rows the identity
+    may not see are left out of lists and become opaque `Ref`s). Raises domain errors only.
+    """
 
     def get(self, ident: str, scope: tuple = (), for_update: bool = False) -> Any:
-        """The row named `ident` (NotFound when missing or outside the `scope` filters)."""
+        """The row named `ident` (NotFound when missing, outside the access's row filters,
+        or outside the extra `scope` filters)."""
     def version(self, row: Any) -> str:
         """A token that changes whenever the stored row changes (edit conflicts)."""
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
@@ -92,7 +104,8 @@ class Repository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: commit when the `with` block ends cleanly, roll back otherwise."""
 
-    def repository(self, resource: str) -> Repository: ...
+    def repository(self, resource: str) -> Repository:
+        """The repository of `resource`, bound to this unit of work's `Access`."""
     def doom(self) -> None:
         """Roll back at the end even though no exception escaped."""
 
@@ -103,7 +116,10 @@ class RepositoryFactory(Protocol):
     def models(self) -> list[ModelInfo]: ...
     def bind(self, names: Mapping[Any, str]) -> None:
         """Learn the resource name of each model (for relations), once, at start-up."""
-    def unit_of_work(self, environ: Mapping[str, Any]) -> AbstractContextManager[UnitOfWork]: ...
+    def unit_of_work(self, environ: Mapping[str, Any], access: Any = None,
+                     write: bool = False) -> AbstractContextManager[UnitOfWork]:
+        """One transaction whose repositories apply `access` (a `rum.access.Access`; None:
+        unrestricted, for code without a policy)."""
 
 
 class FormView(Protocol):

@@ -10,8 +10,8 @@ from genshi.core import Markup
 from . import deleting, editing, nesting, schema
 from .call import Call, only_html, page
 from .csv_export import csv_response
-from .errors import BadRequest, NotFound
-from .formats import json_response, record_json
+from .errors import BadRequest, Forbidden, NotFound
+from .formats import json_response, json_value, record_json
 from .i18n import N_
 from .links import ListLinks
 from .query import ops_for, parse_query
@@ -44,14 +44,14 @@ def index(call: Call, parent_record=None) -> webob.Response:
         query = query.but(parent=call.parent.key)
     if call.match.format == "csv":
         labelled = call.visible(call.translations.resource(resource).list_fields)
-        return csv_response(call.repo.stream(query.but(scope=call.scope), fields),
+        return csv_response(call.repo.stream(query, fields),
                             labelled, resource.name)
     count_limit = resource.count_limit
     if query.search:
         # A search uses no index, so counting every match reads the whole table: it counts
         # up to ten pages of matches, past what anyone pages through ("200+ rows").
         count_limit = min(count_limit, SEARCH_COUNT_PAGES * query.limit)
-    result = call.repo.select(query.but(count_limit=count_limit, scope=call.scope), fields)
+    result = call.repo.select(query.but(count_limit=count_limit), fields)
     records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
     links = ListLinks(call.urls, resource.name, query, resource.page_size,
                       "json" if call.wants_json else "",
@@ -131,9 +131,10 @@ def complete(call: Call) -> webob.Response:
     except ValueError:
         raise BadRequest("'limit' must be a whole number") from None
     related = fields[name].related
+    if not call.access.can_read(related):
+        raise Forbidden(f"You may not read {fields[name].label.lower()}.")
     refs = call.uow.repository(related).complete(call.request.GET.get("q", ""), limit)
-    return json_response({"items": [{"id": r.id, "label": r.label,
-                                     "url": call.urls.show(r.resource, r.id)} for r in refs]})
+    return json_response({"items": [json_value(r, call.urls) for r in refs]})
 
 
 ACTIONS = {

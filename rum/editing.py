@@ -22,11 +22,17 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
-    """A select for small related tables, autocomplete beyond `relation_select_limit` rows."""
+    """A select for small related tables, autocomplete beyond `relation_select_limit` rows.
+
+    Both offer only the related rows this identity may read (the repository scopes them);
+    an unreadable resource offers none."""
     limit = call.app.options["relation_select_limit"]
     out = {}
     for f in fields:
         if not (f.is_relation and f.related):
+            continue
+        if not call.access.can_read(f.related):
+            out[f.name] = RelationInput(complete_url="", choices=[])
             continue
         related = call.uow.repository(f.related)
         _size, exact = related.size(limit)
@@ -71,11 +77,13 @@ def submitted(call: Call) -> Any:
                      "or application/json")
 
 
-def _check_scope(call: Call, row) -> None:
+def check_scope(call: Call, row, resource: str | None = None) -> None:
     """A write may not move a row out of what the policy lets this identity reach."""
-    if call.scope:
+    name = resource or call.resource.name
+    if call.access.scope(name):
+        repo = call.uow.repository(name)
         try:
-            call.repo.get(call.repo.record(row, ()).id, scope=call.scope)
+            repo.get(repo.record(row, (), versioned=False).id)
         except NotFound:
             raise Forbidden("You may not store a row you could not see afterwards.") from None
 
@@ -103,7 +111,9 @@ def _as_params(values: dict) -> dict:
     return out
 
 
-def create(call: Call, defaults: dict | None = None) -> webob.Response:
+def create(call: Call, defaults: dict | None = None, attach=None) -> webob.Response:
+    """`defaults`/`attach`: a nested create presets the link back to the parent and attaches
+    the new row to it before the scope check, so what is checked is what is stored."""
     html_or_json(call)
     params = submitted(call)
     if defaults:  # a nested create: the link back to the parent, unless the client set it
@@ -113,12 +123,14 @@ def create(call: Call, defaults: dict | None = None) -> webob.Response:
     try:
         values = _form(call, "new").validate(params)
         row = call.repo.create(values)
+        if attach is not None:
+            attach(row)
     except Invalid as exc:
         call.uow.doom()
         if call.wants_json:
             raise
         return form_page(call, "new", params, exc.errors, status=422)
-    _check_scope(call, row)
+    check_scope(call, row)
     record = call.repo.record(row, call.visible(call.resource.fields))
     url = call.urls.show(call.resource.name, record.id)
     if call.wants_json:
@@ -179,7 +191,7 @@ def update(call: Call) -> webob.Response:
             raise
         record = call.repo.record(call.get_row(call.match.id), call.visible(call.resource.fields))
         return form_page(call, "edit", params, exc.errors, record=record, status=422)
-    _check_scope(call, row)
+    check_scope(call, row)
     record = call.repo.record(row, call.visible(call.resource.fields))
     if call.wants_json:
         response = json_response(record_json(record, call.resource.name, call.urls))

@@ -16,6 +16,8 @@ from .urls import Urls
 def json_value(value: Any, urls: Urls) -> Any:
     """A field value in JSON terms: ISO dates, decimals as strings, refs as objects."""
     if isinstance(value, Ref):
+        if value.opaque:  # a row this identity may not see: its id only, no name, no link
+            return {"id": value.id, "label": value.label, "opaque": True}
         return {"id": value.id, "label": value.label, "url": urls.show(value.resource, value.id)}
     if isinstance(value, list | tuple):
         return [json_value(v, urls) for v in value]

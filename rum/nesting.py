@@ -11,7 +11,7 @@ import webob
 
 from .call import Call, only_html, redirect
 from .contracts import Ref
-from .errors import BadRequest, NotFound
+from .errors import BadRequest, Forbidden, NotFound
 from .fields import Field
 from .resources import Resource
 
@@ -41,9 +41,9 @@ def resolve(call: Call, registry) -> None:
 
 
 def _parent_record(call: Call):
+    """The parent row, if this identity may read it (its row filters apply)."""
     repo = call.uow.repository(call.parent.resource.name)
-    row = repo.get(call.parent.id, scope=call.app.policy.scope(
-        call.identity, call.parent.resource.name))
+    row = repo.get(call.parent.id)
     return repo, row, repo.record(row, ())
 
 
@@ -73,15 +73,29 @@ def nested_new(call: Call) -> webob.Response:
 
 
 def nested_create(call: Call) -> webob.Response:
-    from .editing import create
+    """Create a row already attached to the parent: attached first, then checked, so a
+    link that moves the new row (or the parent) out of the identity's reach is refused."""
+    from .editing import check_scope, create
 
     repo, row, record = _parent_record(call)
-    response = create(call, defaults=_reverse_values(call, record))
-    child_id = getattr(response, "rum_created_id", None)
-    if child_id is not None:
-        repo.link(row, call.parent.field.name, [child_id])
-        if not call.wants_json:
-            response.location = call.urls.nested(*call.parent.key)
+
+    def attach(child) -> None:
+        child_id = call.repo.record(child, (), versioned=False).id
+        try:
+            repo.link(row, call.parent.field.name, [child_id])
+        except NotFound:  # the new row is already out of reach
+            call.uow.doom()
+            raise Forbidden("You may not store a row you could not see afterwards.") from None
+        try:
+            check_scope(call, child)
+            check_scope(call, row, call.parent.resource.name)
+        except Forbidden:
+            call.uow.doom()
+            raise
+
+    response = create(call, defaults=_reverse_values(call, record), attach=attach)
+    if getattr(response, "rum_created_id", None) is not None and not call.wants_json:
+        response.location = call.urls.nested(*call.parent.key)
     return response
 
 

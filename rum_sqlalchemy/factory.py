@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import sessionmaker
 
+from rum.access import as_access
 from rum.config import as_bool
 from rum.contracts import ModelInfo
 from rum.errors import ConfigError, NotFound
@@ -75,17 +76,21 @@ def _session_factory(options: dict, here: str, engine):
 class UnitOfWork:
     """One session and one transaction for one request."""
 
-    def __init__(self, factory, session):
+    def __init__(self, factory, session, access=None):
         self.factory = factory
         self.session = session
         self.doomed = False
+        self.access = as_access(access)
+        self.seen: dict = {}  # related rows already checked against their row filters
 
     def repository(self, resource: str) -> SQLAlchemyRepository:
+        """The repository of `resource`, bound to this unit of work's access."""
         info = self.factory.catalog.info_by_resource(resource)
         if info is None:
             raise NotFound(f"no resource named {resource!r}")
         return SQLAlchemyRepository(self.session, info, self.factory.catalog,
-                                    self.factory.transactional, engine=self.factory.engine)
+                                    self.factory.transactional, engine=self.factory.engine,
+                                    access=self.access, seen=self.seen)
 
     def doom(self) -> None:
         self.doomed = True
@@ -121,11 +126,12 @@ class SQLAlchemyRepositoryFactory:
         self.catalog.bind(names)
 
     @contextmanager
-    def unit_of_work(self, environ):
-        """One transaction per request. With `session.external`, the host's transaction
-        manager commits; Rum only flushes, and rolls back to its savepoint on errors."""
+    def unit_of_work(self, environ, access=None, write: bool = False):
+        """One transaction per request, its repositories bound to `access` (None:
+        unrestricted). With `session.external`, the host's transaction manager commits;
+        Rum only flushes, and rolls back to its savepoint on errors."""
         session = self.sessions()
-        uow = UnitOfWork(self, session)
+        uow = UnitOfWork(self, session, access)
         if self.external:
             nested = session.begin_nested()
             try:

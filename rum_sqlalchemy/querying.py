@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from rum.access import as_access
 from rum.errors import BadRequest, NotFound
 from rum.fields import Field
 from rum.query import Filter, Query
 
-from .identity import convert_key_part
+from .identity import convert_key_part, decode_key
 
 CONVERTERS = {
     "integer": int, "float": float, "decimal": decimal.Decimal,
@@ -76,17 +77,52 @@ def _sqlite_like(element, compiler, **kw):
     return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
 
 
-def _related_clause(info, f: Filter, catalog):
-    """`f.genre.name.eq=Drama`: a filter on a column of a to-one relation, as EXISTS."""
+def _related_clause(info, f: Filter, catalog, access=None):
+    """`f.genre.name.eq=Drama`: a filter on a column of a to-one relation, as EXISTS.
+
+    With an `access` (a user's filter) the target must be readable, its column not hidden,
+    and the EXISTS only sees the target's rows in scope: a filter is no oracle. Without one
+    (the policy's own row filters) it is applied as written.
+    """
     head, _, rest = f.field.partition(".")
     rel = info.mapper.relationships.get(head) if head in info.mapper.relationships else None
     target = catalog.info_for(rel.mapper.class_) if rel is not None and not rel.uselist else None
     fields = {x.name: x for x in target.fields} if target else {}
     if target is None or rest not in fields or fields[rest].is_relation:
         raise BadRequest(f"cannot filter on {f.field!r}")
+    scope = ()
+    if access is not None:
+        if (head in access.hidden(info.resource) or not access.can_read(target.resource)
+                or rest in access.hidden(target.resource)):
+            raise BadRequest(f"cannot filter on {f.field!r}")
+        scope = scope_clauses(target, access.scope(target.resource), catalog)
     inner = _column_clause(target, getattr(target.model, rest), fields[rest], f.op, f.value,
                            lambda text: convert(fields[rest], text))
-    return getattr(info.model, head).has(inner)
+    return getattr(info.model, head).has(sa.and_(inner, *scope))
+
+
+def catalog_key(catalog):
+    """`related_key` for filters: an id of a related resource as its primary key values."""
+    def related_key(field: Field, ident: str):
+        target = catalog.info_by_resource(field.related)
+        if target is None:
+            return None  # not served: the caller converts by the foreign-key column
+        return decode_key(ident, target.mapper)
+    return related_key
+
+
+def scope_clauses(info, scope, catalog) -> list:
+    """The policy's row filters of `info`'s resource as SQL conditions on its model."""
+    fields = {f.name: f for f in info.fields}
+    out = []
+    for f in scope:
+        if "." in f.field:
+            out.append(_related_clause(info, f, catalog))
+        elif f.field in fields:
+            out.append(_filter_clause(info, f, fields[f.field], catalog_key(catalog)))
+        else:
+            raise BadRequest(f"row filter on unknown field {f.field!r} of {info.name}")
+    return out
 
 
 def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
@@ -125,32 +161,42 @@ def _filter_clause(info, f: Filter, field: Field, related_key):
     return _column_clause(info, column, field, f.op, f.value, value_of)
 
 
-def apply_filters(stmt, info, query: Query, related_key, catalog):
-    """`stmt` with the query's filters and search (no order, no paging)."""
+def apply_filters(stmt, info, query: Query, related_key, catalog, access=None):
+    """`stmt` with the query's filters and search (no order, no paging), narrowed to the
+    rows `access` may reach; filters and search never touch a hidden column."""
+    access = as_access(access)
+    hidden = access.hidden(info.resource)
     fields = {f.name: f for f in info.fields}
     for f in query.filters:
+        if f.field.partition(".")[0] in hidden:
+            raise BadRequest(f"cannot filter on {f.field!r}")
         if "." in f.field:
-            stmt = stmt.where(_related_clause(info, f, catalog))
+            stmt = stmt.where(_related_clause(info, f, catalog, access))
         else:
             stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key))
+    scope = access.scope(info.resource) + tuple(
+        f for f in query.scope if f not in access.scope(info.resource))
+    if scope:
+        stmt = stmt.where(*scope_clauses(info, scope, catalog))
     if query.search:
         pattern = f"%{escape_like(query.search)}%"
         wanted = query.search_in  # the resource's search_fields; None: every text column
         columns = [getattr(info.model, f.name) for f in info.fields
                    if (f.searchable if wanted is None else f.name in wanted)
-                   and f.kind in ("string", "text")]
+                   and f.kind in ("string", "text") and f.name not in hidden]
         if columns:
             stmt = stmt.where(sa.or_(*(ILike(c, pattern) for c in columns)))
     return stmt
 
 
-def sort_spec(info, query: Query) -> tuple[list, list[bool], list[Field]]:
-    """(columns, descending flags, fields) of the order, ending in the primary key (a unique tiebreak)."""
+def sort_spec(info, query: Query, hidden=frozenset()) -> tuple[list, list[bool], list[Field]]:
+    """(columns, descending flags, fields) of the order, ending in the primary key (a unique
+    tiebreak); a `hidden` field is no sort key."""
     fields = {f.name: f for f in info.fields}
     columns, descending, spec_fields = [], [], []
     for s in query.sort:
         field = fields[s.field]
-        if field.is_relation or not field.sortable:
+        if field.is_relation or not field.sortable or field.name in hidden:
             raise BadRequest(f"cannot sort on {field.name!r}")
         columns.append(getattr(info.model, field.name))
         descending.append(s.descending)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload, with_parent
 from sqlalchemy.orm import exc as orm_exc
 from sqlalchemy.orm.interfaces import MANYTOMANY, ONETOMANY
 
+from rum.access import as_access
 from rum.contracts import Effect, Record, Ref
 from rum.errors import BadRequest, Conflict, Invalid, NotFound
 from rum.fields import Field, humanize
@@ -22,36 +23,58 @@ from .identity import decode_key, encode_key
 from .integrity import field_errors
 from .introspect import enum_value
 from .keyset import decode_cursor, encode_cursor, seek_clause
-from .querying import ILike, apply_filters, escape_like, keyset_able, sort_spec
+from .querying import ILike, apply_filters, escape_like, keyset_able, scope_clauses, sort_spec
 from .streaming import stream_records
+from .visibility import ScopedReads, info_identify
 
 log = logging.getLogger(__name__)
 TO_MANY_SHOWN = 50
 
 
-class SQLAlchemyRepository:
-    """Reads and writes rows of one mapped class; raises rum domain errors only."""
+class SQLAlchemyRepository(ScopedReads):
+    """Reads and writes rows of one mapped class for one `Access`; raises rum domain errors only.
+
+    Its own resource's row filters narrow every read; related rows are read with their own
+    resource's permission, row filters and hidden fields (see `ref` and `_to_many`).
+    """
 
     def __init__(self, session: Session, model_info, catalog, transactional: bool = True,
-                 engine=None):
+                 engine=None, access=None, seen: dict | None = None):
         self.session = session
         self.info = model_info  # .model, .mapper, .fields, .resource, .label_attr
         self.catalog = catalog
         self.transactional = transactional
         self.engine = engine  # for exports, which read in a session of their own
+        self.access = as_access(access)
+        # {resource: {id: visible}} of related rows already checked, shared by the unit of work
+        self.seen = {} if seen is None else seen
+
+    def other(self, info) -> "SQLAlchemyRepository":
+        """The repository of another resource, in the same session and for the same access."""
+        return SQLAlchemyRepository(self.session, info, self.catalog, self.transactional,
+                                    self.engine, self.access, self.seen)
 
     def stream(self, query: Query, fields: tuple[Field, ...]):
         """Every row of `query` as records, from a cursor: for exports of any size."""
         return stream_records(self.engine, lambda session: SQLAlchemyRepository(
-            session, self.info, self.catalog, self.transactional), query, fields)
+            session, self.info, self.catalog, self.transactional, access=self.access),
+            query, fields)
+
+    def _scope(self, info=None) -> list:
+        """The access's row filters of `info` (default: this resource) as SQL conditions."""
+        info = info or self.info
+        return scope_clauses(info, self.access.scope(info.resource), self.catalog)
 
     # -- reading -------------------------------------------------------------------
     def get(self, ident: str, scope=(), for_update: bool = False) -> Any:
-        """The row named `ident`; NotFound if there is none, or if `scope` filters it out."""
+        """The row named `ident`; NotFound if there is none, or if the access's row filters
+        (or the extra `scope` filters) leave it out."""
         key = decode_key(ident, self.info.mapper)
+        own = self.access.scope(self.info.resource)
+        scope = own + tuple(f for f in scope if f not in own)
         if scope:
-            stmt = apply_filters(sa.select(self.info.model), self.info, Query(filters=scope),
-                                 self._related_key, self.catalog)
+            stmt = sa.select(self.info.model).where(
+                *scope_clauses(self.info, scope, self.catalog))
             pk = self.info.mapper.primary_key
             stmt = stmt.where(*(c == v for c, v in zip(pk, key, strict=True)))
             if for_update:
@@ -66,12 +89,12 @@ class SQLAlchemyRepository:
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
         """One page: a capped count and one row query, with the to-one relations among
         `fields` (the columns the page shows; default: every field) joined in."""
-        scoped = query.but(filters=query.filters + query.scope) if query.scope else query
-        base = apply_filters(sa.select(self.info.model), self.info, scoped, self._related_key,
-                             self.catalog)
+        base = apply_filters(sa.select(self.info.model), self.info, query, self._related_key,
+                             self.catalog, self.access)
         if query.parent:
             base = base.where(self.parent_clause(query.parent))
-        columns, descending, sort_fields = sort_spec(self.info, query)
+        columns, descending, sort_fields = sort_spec(self.info, query,
+                                                     self.access.hidden(self.info.resource))
         keyset = keyset_able(self.info, columns)
         stmt, backward = base, False
         if query.cursor:
@@ -90,6 +113,7 @@ class SQLAlchemyRepository:
         rows = list(self.session.scalars(stmt.options(*eager).limit(query.limit + 1)).unique())
         more = len(rows) > query.limit
         rows = rows[:query.limit]
+        self.prefetch(rows, self.info.fields if fields is None else fields)
         if backward:
             rows.reverse()
             has_next, has_prev = True, more
@@ -133,7 +157,10 @@ class SQLAlchemyRepository:
         field = fields[relation]
         collection = getattr(row, relation)
         for ident in idents:
-            other = self._resolve(field, ident)
+            try:  # a row the identity may not see is as absent as one that does not exist
+                other = self._resolve(field, ident)
+            except Invalid as exc:
+                raise NotFound(exc.errors.get(field.name) or exc.message) from None
             if add and other not in collection:
                 collection.append(other)
             elif not add and other in collection:
@@ -142,7 +169,8 @@ class SQLAlchemyRepository:
 
     def _count(self, base, query: Query) -> tuple[int, bool, bool]:
         count, exact = capped_count(self.session, base, query.count_limit)
-        if exact or query.filters or query.search or self.info.mapper.inherits is not None:
+        if exact or query.filters or query.search or query.scope or \
+                self.access.scope(self.info.resource) or self.info.mapper.inherits is not None:
             return count, exact, False
         estimate = estimated_rows(self.session, self.info.mapper.local_table)
         if estimate and estimate > count:
@@ -150,16 +178,24 @@ class SQLAlchemyRepository:
         return count, False, False
 
     def size(self, limit: int) -> tuple[int, bool]:
-        """How many rows, exactly up to `limit` (so a view can pick select vs autocomplete)."""
-        return capped_count(self.session, sa.select(self.info.model), limit)
+        """How many rows the access reaches, exactly up to `limit` (so a view can pick
+        select vs autocomplete); none when the resource is not readable."""
+        if not self.access.can_read(self.info.resource):
+            return 0, True
+        return capped_count(self.session, sa.select(self.info.model).where(*self._scope()),
+                            limit)
 
     def complete(self, term: str, limit: int) -> list[Ref]:
-        """Rows whose label (or searchable text) matches `term`; prefix matches first."""
+        """Rows in scope whose label (or searchable text) matches `term`; prefix matches
+        first. A hidden column is never searched (then only an exact id matches)."""
+        if not self.access.can_read(self.info.resource):
+            return []
+        hidden = self.access.hidden(self.info.resource)
         attr = self.info.label_attr
-        columns = [getattr(self.info.model, attr)] if attr else [
+        columns = ([getattr(self.info.model, attr)] if attr not in hidden else []) if attr else [
             getattr(self.info.model, f.name) for f in self.info.fields
-            if f.searchable and f.kind == "string"]
-        stmt = sa.select(self.info.model)
+            if f.searchable and f.kind == "string" and f.name not in hidden]
+        stmt = sa.select(self.info.model).where(*self._scope())
         term = (term or "").strip()
         found = []
         if term:
@@ -175,18 +211,17 @@ class SQLAlchemyRepository:
             stmt = stmt.order_by(sa.case((prefix, 0), else_=1))
         stmt = stmt.order_by(*columns, *self.info.mapper.primary_key).limit(limit)
         rows = found + [r for r in self.session.scalars(stmt) if not found or r is not found[0]]
+        self._mark_seen(self.info, rows[:limit])
         return [self.ref(r) for r in rows[:limit]]
 
     def identify(self, row) -> str:
         return encode_key(self.info.mapper.primary_key_from_instance(row))
 
     def label(self, row) -> str:
+        """The row's name, or `#<id>` when the column naming it is hidden from the access."""
+        if self._label_hidden(self.info):
+            return f"#{self.identify(row)}"
         return self.catalog.label(row)
-
-    def ref(self, row) -> Ref:
-        info = self.catalog.info_for(type(row))
-        return Ref(resource=info.resource if info else "", id=info_identify(info, row),
-                   label=self.catalog.label(row))
 
     def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:
         """`versioned=False` leaves `version` empty: lists and exports never send it back."""
@@ -219,21 +254,39 @@ class SQLAlchemyRepository:
         return digest.hexdigest()[:20]
 
     def _to_many(self, row, field: Field) -> list[Ref]:
+        """The related rows the access may see (one query, row filters applied in it)."""
         rel = self.info.mapper.relationships[field.name]
+        target = self.catalog.info_for(rel.mapper.class_)
+        if target is not None and not self.access.can_read(target.resource):
+            return []
+        scope = self._scope(target) if target is not None else []
         state = sa.inspect(row)
-        if field.name not in state.unloaded:
+        if not scope and field.name not in state.unloaded:
             return [self.ref(r) for r in getattr(row, field.name)]
-        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel)).limit(TO_MANY_SHOWN)
-        return [self.ref(r) for r in self.session.scalars(stmt)]
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel), *scope)
+        rows = list(self.session.scalars(stmt.limit(TO_MANY_SHOWN)))
+        if target is not None:
+            self._mark_seen(target, rows)
+        return [self.ref(r) for r in rows]
 
-    def _related_count(self, row, rel, limit: int) -> tuple[int, bool]:
+    def _related_count(self, row, rel, limit: int, scoped: bool = False) -> tuple[int, bool]:
         stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
+        target = self.catalog.info_for(rel.mapper.class_) if scoped else None
+        if target is not None:
+            stmt = stmt.where(*self._scope(target))
         return capped_count(self.session, stmt, limit)
 
     def related_sizes(self, row, fields: tuple[Field, ...], limit: int) -> dict:
+        """Sizes of the to-many relations the access may read, counting rows in scope only."""
         rels = self.info.mapper.relationships
-        return {f.name: self._related_count(row, rels[f.name], limit)
-                for f in fields if f.kind == "to_many" and f.name in rels}
+        out = {}
+        for f in fields:
+            if f.kind != "to_many" or f.name not in rels:
+                continue
+            target = self.catalog.info_for(rels[f.name].mapper.class_)
+            if target is None or self.access.can_read(target.resource):
+                out[f.name] = self._related_count(row, rels[f.name], limit, scoped=True)
+        return out
 
     def delete_effects(self, row, limit: int) -> list[Effect]:
         """What deleting `row` does to the rows that refer to it, counted up to `limit`."""
@@ -252,8 +305,14 @@ class SQLAlchemyRepository:
         return effects
 
     def choices(self, limit: int) -> list[Ref]:
-        stmt = sa.select(self.info.model).order_by(*self.info.mapper.primary_key).limit(limit)
-        return [self.ref(r) for r in self.session.scalars(stmt)]
+        """The first rows in scope, for a select; none when the resource is not readable."""
+        if not self.access.can_read(self.info.resource):
+            return []
+        stmt = sa.select(self.info.model).where(*self._scope())
+        rows = list(self.session.scalars(stmt.order_by(*self.info.mapper.primary_key)
+                                         .limit(limit)))
+        self._mark_seen(self.info, rows)
+        return [self.ref(r) for r in rows]
 
     # -- writing -------------------------------------------------------------------
     def create(self, values: Mapping[str, Any]) -> Any:
@@ -283,26 +342,39 @@ class SQLAlchemyRepository:
         return decode_key(ident, target.mapper)
 
     def _resolve(self, field: Field, ident) -> Any:
-        """The related row named by an id, or else by its exact label (inputs without JS)."""
+        """The related row named by an id, or else by its exact label (inputs without JS),
+        among the rows the access may read: any other is "no such row"."""
         target = self.catalog.info_by_resource(field.related)
         if target is None:
             raise Invalid({field.name: f"{field.label} cannot be set here"})
         text = str(ident).strip()
+        missing = Invalid({field.name: f"no {target.name} with id or name {text!r}"})
+        if not self.access.can_read(target.resource):
+            raise missing
         try:
-            row = self.session.get(target.model, decode_key(text, target.mapper))
+            row = self.other(target).get(text)
         except NotFound:
             row = None
-        if row is None and target.label_attr:
+        if row is None and target.label_attr and not self._label_hidden(target):
             column = getattr(target.model, target.label_attr)
-            rows = list(self.session.scalars(sa.select(target.model).where(column == text)
-                                             .limit(2)))
+            rows = list(self.session.scalars(sa.select(target.model).where(
+                column == text, *self._scope(target)).limit(2)))
             if len(rows) > 1:
                 raise Invalid({field.name: f"more than one {target.name} is called {text!r}; "
                                            "give its id"})
             row = rows[0] if rows else None
         if row is None:
-            raise Invalid({field.name: f"no {target.name} with id or name {text!r}"})
+            raise missing
         return row
+
+    def _unchanged(self, row, name: str, value) -> bool:
+        """A to-one given as the id it already holds: kept as is, even when the access
+        may not see its target (an edit form sends back what it showed)."""
+        current = getattr(row, name) if sa.inspect(row).key is not None else None
+        if current is None or value in (None, ""):
+            return False
+        return info_identify(self.catalog.info_for(type(current)), current) == \
+            str(value).strip()
 
     def _assign(self, row, values: Mapping[str, Any]) -> None:
         errors = {}
@@ -313,9 +385,12 @@ class SQLAlchemyRepository:
                 continue
             try:
                 if f.kind == "to_one":
+                    if self._unchanged(row, name, value):
+                        continue
                     value = None if value in (None, "") else self._resolve(f, value)
                 elif f.kind == "to_many":
                     value = [self._resolve(f, v) for v in (value or [])]
+                    value += [m for m in self._unseen_members(row, f) if m not in value]
             except Invalid as exc:
                 errors.update(exc.errors)
                 continue
@@ -349,8 +424,3 @@ def delete_action(rel) -> str:
             for c in fks):
         return "delete"
     return "unlink" if all(c.nullable for c in fks) else "block"
-
-
-def info_identify(info, row) -> str:
-    mapper = info.mapper if info else sa.inspect(type(row))
-    return encode_key(mapper.primary_key_from_instance(row))

@@ -26,18 +26,19 @@ BATCH = 1000
 
 def _filtered(repo, query: Query):
     info = repo.info
-    scoped = query.but(filters=query.filters + query.scope) if query.scope else query
-    stmt = apply_filters(sa.select(info.model), info, scoped, repo._related_key, repo.catalog)
+    stmt = apply_filters(sa.select(info.model), info, query, repo._related_key, repo.catalog,
+                         repo.access)
     if query.parent:
         stmt = stmt.where(repo.parent_clause(query.parent))
-    columns, descending, _fields = sort_spec(info, query)
+    columns, descending, _fields = sort_spec(info, query, repo.access.hidden(info.resource))
     return stmt.order_by(*(c.desc() if d else c.asc()
                            for c, d in zip(columns, descending, strict=True)))
 
 
 def _flat_columns(repo, fields: tuple[Field, ...]):
-    """(stmt modifier, per-field readers) for a tuple query, or None if a field needs the ORM."""
-    info, catalog = repo.info, repo.catalog
+    """(stmt modifier, per-field readers) for a tuple query, or None if a field needs the ORM
+    (a to-many, or a to-one whose target has row filters: those are checked per batch)."""
+    info, catalog, access = repo.info, repo.catalog, repo.access
     selected, joins, readers = [], [], []
     pk = [getattr(info.model, info.mapper.get_property_by_column(c).key)
           for c in info.mapper.primary_key]
@@ -52,11 +53,16 @@ def _flat_columns(repo, fields: tuple[Field, ...]):
         target = catalog.info_for(rel.mapper.class_)
         if target is None or not target.label_attr or len(target.mapper.primary_key) != 1:
             return None
+        readable = access.can_read(target.resource)
+        if readable and access.scope(target.resource):
+            return None
         other = aliased(target.model)
         joins.append((other, getattr(info.model, f.name).of_type(other)))
         key = getattr(other, target.mapper.get_property_by_column(target.mapper.primary_key[0]).key)
-        readers.append((f, len(selected), target.resource))
-        selected.extend([key, getattr(other, target.label_attr)])
+        # unreadable target, or hidden name: an opaque reference, its name never selected
+        opaque = not readable or target.label_attr in access.hidden(target.resource)
+        readers.append((f, len(selected), (target.resource, opaque)))
+        selected.extend([key, sa.null() if opaque else getattr(other, target.label_attr)])
     return selected + pk, joins, readers, len(selected)
 
 
@@ -73,6 +79,8 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
             result = session.execute(stmt.options(*eager).execution_options(yield_per=batch))
             # The identity map holds rows weakly: once a batch is written out, it is let go.
             for partition in result.scalars().partitions():
+                repo.seen.clear()  # memory stays flat however long the export
+                repo.prefetch(partition, fields)  # one query per scoped relation and batch
                 for row in partition:
                     yield repo.record(row, fields, versioned=False)
             return
@@ -93,8 +101,9 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
                 for name in enums:
                     if isinstance(values[name], enum.Enum):
                         values[name] = enum_value(mapper, name, values[name])
-                for name, at, related in refs:
+                for name, at, (related, opaque) in refs:
                     key = row[at]
-                    values[name] = None if key is None else Ref(related, str(key),
-                                                                 str(row[at + 1]))
+                    values[name] = None if key is None else (
+                        Ref(related, str(key), f"#{key}", opaque=True) if opaque
+                        else Ref(related, str(key), str(row[at + 1])))
                 yield Record(id=encode_key(row[pk_at:]), label="", values=values)

@@ -63,7 +63,11 @@ class RelationField(twf.widgets.FormField):
         values = self.value if isinstance(self.value, list | tuple) else (
             [] if self.value in (None, "") else [self.value])
         if relation is not None and relation.choices is not None:
-            self.mode, self.choices = "select", relation.choices
+            offered = {c.id for c in relation.choices}
+            # a current value the identity may not see is offered as stored (opaque), so
+            # saving the form keeps it instead of clearing it
+            kept = [v for v in values if isinstance(v, Ref) and v.id not in offered]
+            self.mode, self.choices = "select", [*relation.choices, *kept]
             self.selected = {v.id if isinstance(v, Ref) else token(str(v)) for v in values}
         else:
             self.mode = "complete"

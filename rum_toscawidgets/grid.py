@@ -43,7 +43,7 @@ def _cell(record, field, value, links, gettext, show_url) -> str:
         return "<td></td>"
     if field.kind == "to_one":
         label = escape(value.label, quotes=False)
-        if not value.resource:
+        if not value.resource or value.opaque:  # opaque: a row this identity may not see
             return f"<td>{label}</td>"
         return f'<td><a href="{escape(links.ref(value))}">{label}</a></td>'
     if field.kind == "boolean":
