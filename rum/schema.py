@@ -15,7 +15,9 @@ ERROR = {"type": "object", "properties": {
     "errors": {"type": "object", "additionalProperties": {"type": "string"}}},
     "required": ["error", "message", "status"]}
 REF = {"type": "object", "properties": {"id": {"type": "string"}, "label": {"type": "string"},
-                                        "url": {"type": "string"}}}
+                                        "url": {"type": "string"},
+                                        # a row the identity may not see: "#<id>", no url
+                                        "opaque": {"type": "boolean"}}}
 
 
 def _readable(call: Call):
