@@ -75,7 +75,7 @@ class ScopedReads:
         """Check the to-one targets of `rows` against their row filters: one query per
         scoped relation for a whole page, none when no row filter applies."""
         for f in fields:
-            if f.kind != "to_one" or f.name not in self.info.mapper.relationships:
+            if f.kind != "to_one" or not f.related or f.name not in self.info.mapper.relationships:
                 continue
             by_info = {}
             for row in rows:

@@ -122,6 +122,9 @@ def test_to_many_leaves_out_rows_the_identity_may_not_see(client):
     assert "INV-A1" in page and "INV-B1" not in page
     assert "1 invoices" in page  # the size counts rows in scope only
     assert client.get("/tags/2.json", headers=ALICE).json["invoices"] == []
+    nested = client.get("/tags/1/invoices.json", headers=ALICE).json
+    assert [i["name"] for i in nested["items"]] == ["INV-A1"] and nested["count"] == 1
+    assert "INV-B1" not in client.get("/tags/1/invoices.csv", headers=ALICE).text
 
 
 def test_tokens_of_a_user_follow_read_permission_and_hidden_labels(client):
