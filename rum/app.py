@@ -114,7 +114,9 @@ class RumApp:
             elif match.action not in GLOBAL_ACTIONS:
                 call.resource = self.registry.get(match.resource)
             self.authorize(call)
-            with self.repositories.unit_of_work(request.environ) as uow, self.views.scope():
+            write = request.method.upper() in UNSAFE  # its version check must be atomic
+            with self.repositories.unit_of_work(request.environ, write=write) as uow, \
+                    self.views.scope():
                 call.uow = uow
                 response = controller.ACTIONS[match.action](call)
             if request.method in ("GET", "HEAD") and self.csrf.enabled:

@@ -1,5 +1,7 @@
 """The per-request `Call` and the helpers every action uses to answer: pages and redirects."""
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -52,6 +54,15 @@ class Call:
     def get_row(self, ident: str, for_update: bool = False):
         """The row named `ident`, if the policy's row filters let this identity reach it."""
         return self.repo.get(ident, scope=self.scope, for_update=for_update)
+
+    def version(self, stored: str) -> str:
+        """A row's version as clients see it (ETag, form `_version`), from the repository's
+        token. Keyed with the app's secret: a digest of the row's columns, hidden ones
+        included, would otherwise let anyone confirm a guess of a hidden value."""
+        if not stored:
+            return ""
+        message = f"{self.resource.name}\x00{stored}".encode()
+        return hmac.new(self.app.csrf.secret, message, hashlib.sha256).hexdigest()[:32]
 
     @property
     def csrf_token(self) -> str:
