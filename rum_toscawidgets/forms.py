@@ -20,7 +20,9 @@ from .validators import CONVERTERS, BinaryConverter, BooleanConverter, ChoiceCon
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
                "datetime": "datetime-local", "time": "time"}
 VALID_ID = re.compile(r"^[a-zA-Z][\w\-.]*$")
-FINER_THAN_BROWSERS = re.compile(r"\.\d{4,}")  # date/time inputs hold milliseconds at most
+# Values a date/time input cannot hold (it blanks them): sub-milliseconds, UTC offsets
+NOT_FOR_TIME_INPUTS = re.compile(r"\.\d{4,}|[+-]\d\d:\d\d$|Z$")
+LINE_BREAK = re.compile(r"\r\n?")
 
 
 def _root(widget):
@@ -95,12 +97,13 @@ class RelationField(twf.widgets.FormField):
 class TemporalField(twf.TextField):
     """A date-time or time input that keeps seconds and fractions (`step="any"`).
 
-    Browsers blank a date-time input whose value is finer than milliseconds, so such a
-    value is shown in a text input instead: saved unchanged, it is not lost or rewritten."""
+    Browsers blank a date-time input whose value is finer than milliseconds or carries a
+    UTC offset, so such a value is shown in a text input instead: saved unchanged, it is
+    neither lost nor rewritten."""
 
     def prepare(self):
         super().prepare()
-        if isinstance(self.value, str) and FINER_THAN_BROWSERS.search(self.value):
+        if isinstance(self.value, str) and NOT_FOR_TIME_INPUTS.search(self.value):
             self.type = "text"
 
 
@@ -214,7 +217,7 @@ def _sent(params, name: str) -> list:
 
 
 def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n")  # browsers send a textarea's newlines as CRLF
+    return LINE_BREAK.sub("\n", text)  # browsers send a textarea's line breaks as CRLF
 
 
 def _differs(field: Field, sent: list, stored, validator) -> bool:
