@@ -104,7 +104,8 @@ class TemporalField(twf.TextField):
     def prepare(self):
         super().prepare()
         if isinstance(self.value, str) and NOT_FOR_TIME_INPUTS.search(self.value):
-            self.type = "text"
+            self.safe_modify("attrs")
+            self.type = self.attrs["type"] = "text"
 
 
 class BinaryField(twf.FileField):
