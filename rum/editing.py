@@ -170,6 +170,8 @@ def _expected_version(call: Call, params) -> str:
     428, unless `[rum] blind_writes`; `If-Match: *` is an explicit blind write."""
     if call.wants_json:
         expected = _if_match(call) or params.get("_version", "") or ""
+        if not isinstance(expected, str):
+            raise BadRequest("_version must be the text of an ETag")
         if not expected and not call.app.options["blind_writes"] and \
                 call.request.headers.get("If-Match", "").strip() != "*":
             raise PreconditionRequired("send the ETag you read in If-Match (or `_version`), so "

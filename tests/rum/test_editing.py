@@ -199,6 +199,11 @@ def test_json_writes_must_name_the_version_they_read(client, rum_app, method, ve
         assert response.status_int == 200 and _movie(rum_app)["title"] == "Blind?"
 
 
+def test_a_version_that_is_not_text_is_a_bad_request(client):
+    client.put_json("/movies/1.json", {"title": "x", "_version": ["a"]},
+                    headers=csrf_headers(client), status=400)
+
+
 def test_blind_writes_can_be_allowed(demo_db):
     client = wrap(RumApp(demo_config(demo_db, rum={"blind_writes": True})))
     done = client.patch_json("/movies/1.json", {"title": "Blind"}, headers=csrf_headers(client))
