@@ -115,7 +115,9 @@ class RumApp:
             elif match.action not in GLOBAL_ACTIONS:
                 call.resource = self.registry.get(match.resource)
             self.authorize(call)
-            with self.repositories.unit_of_work(request.environ, access=call.access) as uow, \
+            write = request.method.upper() in UNSAFE  # its version check must be atomic
+            with self.repositories.unit_of_work(request.environ, access=call.access,
+                                                write=write) as uow, \
                     self.views.scope():
                 call.uow = uow
                 response = controller.ACTIONS[match.action](call)

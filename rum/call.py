@@ -1,5 +1,7 @@
 """The per-request `Call` and the helpers every action uses to answer: pages and redirects."""
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -55,6 +57,15 @@ class Call:
         """The row named `ident`, if the policy's row filters let this identity reach it
         (the repository applies them)."""
         return self.repo.get(ident, for_update=for_update)
+
+    def version(self, stored: str) -> str:
+        """A row's version as clients see it (ETag, form `_version`), from the repository's
+        token. Keyed with the app's secret: a digest of the row's columns, hidden ones
+        included, would otherwise let anyone confirm a guess of a hidden value."""
+        if not stored:
+            return ""
+        message = f"{self.resource.name}\x00{stored}".encode()
+        return hmac.new(self.app.csrf.secret, message, hashlib.sha256).hexdigest()[:32]
 
     @property
     def csrf_token(self) -> str:

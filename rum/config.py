@@ -42,6 +42,7 @@ APP_OPTIONS = {
     "secret": "",  # signs CSRF tokens; give every process of one site the same secret
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
+    "blind_writes": False,  # True: JSON PUT/PATCH without If-Match or _version are accepted
 }
 
 
@@ -131,6 +132,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     for key in ("page_size", "max_limit", "relation_select_limit", "max_body"):
         if type(options[key]) is not int or options[key] < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
+    options["blind_writes"] = as_bool(options["blind_writes"], f"{APP}.blind_writes")
     if not isinstance(options["locale"], str):
         raise ConfigError(f"{APP}.locale", "must be a locale name such as 'es', or ''")
     if isinstance(options["translations"], str):

@@ -29,12 +29,15 @@ class Record:
     """A row as the views see it: its id, its label and its values by field name.
 
     Relations are `Ref` (to_one) or lists of `Ref` (to_many); other values are plain Python.
+    `partial` names the to-many values that hold only some of the linked rows: a form must
+    not offer them as inputs (saving one would unlink the rows it did not show).
     """
 
     id: str
     label: str
     values: dict[str, Any] = field(default_factory=dict)
     version: str = ""
+    partial: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -119,12 +122,17 @@ class RepositoryFactory(Protocol):
     def unit_of_work(self, environ: Mapping[str, Any], access: Any = None,
                      write: bool = False) -> AbstractContextManager[UnitOfWork]:
         """One transaction whose repositories apply `access` (a `rum.access.Access`; None:
-        unrestricted, for code without a policy)."""
+        unrestricted, for code without a policy). `write=True` (POST, PUT, PATCH, DELETE)
+        must make a read-version-then-write atomic: lock what is read, or start as a writer."""
 
 
 class FormView(Protocol):
-    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Converted values, or raise `rum.errors.Invalid` with messages by field."""
+    def validate(self, params: Mapping[str, Any], only: Any = None) -> dict[str, Any]:
+        """Converted values, or raise `rum.errors.Invalid` with messages by field.
+        `only` (a set of field names): validate and return those fields alone."""
+    def changed(self, params: Mapping[str, Any], stored: Mapping[str, Any]) -> set[str]:
+        """The fields whose submitted text differs from the text this form renders for the
+        `stored` values (a Record's values): the only ones an edit may write."""
     def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
                relations: Mapping[str, RelationInput], translations: Any = None) -> str:
         """`translations`: the request's language (gettext/ngettext) for labels and errors."""

@@ -97,7 +97,7 @@ def show(call: Call) -> webob.Response:
     record = call.repo.record(row, call.visible(call.resource.fields))
     if call.wants_json:
         response = json_response(record_json(record, call.resource.name, call.urls))
-        response.etag = record.version
+        response.etag = call.version(record.version)
         return response
     only_html(call)
     sizes = call.repo.related_sizes(row, call.visible(call.resource.fields), SIZE_LIMIT)

@@ -6,6 +6,7 @@ carries the version it started from; if the row changed since, the user gets a c
 page with both versions instead of silently overwriting someone else's work.
 """
 
+import hmac
 import json
 from typing import Any
 
@@ -14,7 +15,15 @@ from genshi.core import Markup
 
 from .call import Call, only_html, page, redirect
 from .contracts import RelationInput
-from .errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
+from .errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from .formats import json_response, record_json
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -42,20 +51,28 @@ def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
     return out
 
 
-def _form(call: Call, action: str):
-    return call.app.views.form(call.resource, action, call.visible(call.resource.form_fields))
+def _form(call: Call, action: str, record=None):
+    """The form for this identity; an edit form leaves out the to-many relations of which
+    `record` holds only some rows (they are linked and unlinked on their nested pages)."""
+    fields = call.visible(call.resource.form_fields)
+    if record is not None and record.partial:
+        fields = tuple(f for f in fields if f.name not in record.partial)
+    return call.app.views.form(call.resource, action, fields)
 
 
 def form_page(call: Call, action: str, values, errors, record=None, status=200,
                template="form.html", **extra):
-    form = _form(call, action)
+    form = _form(call, action, record)
     html = form.render(values, errors, relation_inputs(call, form.fields),
                        translations=call.translations)
     read_only = [f for f in call.visible(call.resource.fields) if f.read_only
                  and not f.is_relation and f.kind != "binary"] if record is not None else []
+    large = [f for f in call.visible(call.resource.form_fields)
+             if record is not None and f.name in record.partial]
     return page(call, template, status=status, form=Markup(html), action=action,
                 record=record, errors=errors, multipart=form.multipart, read_only=read_only,
-                version=record.version if record is not None else "",
+                version=call.version(record.version) if record is not None else "",
+                large_relations=large,
                 post_to=call.urls.nested(*call.parent.key) if call.parent else None, **extra)
 
 
@@ -136,7 +153,7 @@ def create(call: Call, defaults: dict | None = None, attach=None) -> webob.Respo
     if call.wants_json:
         response = json_response(record_json(record, call.resource.name, call.urls), status=201)
         response.location = url
-        response.etag = record.version
+        response.etag = call.version(record.version)
     else:
         response = redirect(call, url, call.gettext("%(resource)s %(record)s created.",
                                                     resource=call.gettext(call.resource.label),
@@ -161,29 +178,50 @@ def _if_match(call: Call) -> str:
 
 
 def _expected_version(call: Call, params) -> str:
+    """The version the client read. JSON clients name it (If-Match or `_version`) or get
+    428, unless `[rum] blind_writes`; `If-Match: *` is an explicit blind write."""
     if call.wants_json:
-        return _if_match(call) or params.get("_version", "") or ""
+        expected = _if_match(call) or params.get("_version", "") or ""
+        if not isinstance(expected, str):
+            raise BadRequest("_version must be the text of an ETag")
+        if not expected and not call.app.options["blind_writes"] and \
+                call.request.headers.get("If-Match", "").strip() != "*":
+            raise PreconditionRequired("send the ETag you read in If-Match (or `_version`), so "
+                                       "a change made since is not overwritten")
+        return expected
     version = params.get("_version")
     if not version:
         raise BadRequest("the form carries no version; reload the edit page")
     return version
 
 
+def _named(params) -> set[str]:
+    """The fields a PATCH names: the keys it sends, without the form's own (`_csrf`...)."""
+    return {k for k in params.keys() if not k.startswith("_")}
+
+
 def update(call: Call) -> webob.Response:
+    """PUT stores the form (or JSON object); PATCH only the fields it names. Either way only
+    fields whose text differs from what the edit form shows for the stored row are written."""
     html_or_json(call)
-    row = call.get_row(call.match.id, for_update=True)
     params = submitted(call)
     expected = _expected_version(call, params)
-    current = call.repo.version(row)
-    if expected and expected != current:
+    row = call.get_row(call.match.id, for_update=True)
+    current = call.version(call.repo.version(row))
+    if expected and not hmac.compare_digest(expected.encode(), current.encode()):
         call.uow.doom()
         if call.wants_json:
             if _if_match(call):
                 raise PreconditionFailed("the row changed since you read it (ETag differs)")
             raise Conflict("the row changed since you read it; fetch it again")
         return _conflict_page(call, row, params)
+    stored = call.repo.record(row, call.visible(call.resource.fields))
+    form = _form(call, "edit", stored)
+    names = form.changed(params, stored.values)
+    if call.request.effective_method == "PATCH":
+        names &= _named(params)
     try:
-        values = _form(call, "edit").validate(params)
+        values = form.validate(params, only=names)
         row = call.repo.update(row, values)
     except Invalid as exc:
         call.uow.doom()
@@ -195,7 +233,7 @@ def update(call: Call) -> webob.Response:
     record = call.repo.record(row, call.visible(call.resource.fields))
     if call.wants_json:
         response = json_response(record_json(record, call.resource.name, call.urls))
-        response.etag = record.version
+        response.etag = call.version(record.version)
         return response
     return redirect(call, call.urls.show(call.resource.name, record.id),
                     call.gettext("%(resource)s %(record)s saved.",

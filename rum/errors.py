@@ -53,6 +53,14 @@ class PreconditionFailed(RumError):
     title = N_("Precondition failed")
 
 
+class PreconditionRequired(RumError):
+    """A write that names no version to check (no If-Match, no `_version`): it could
+    silently overwrite someone else's change, so it is refused unless blind writes are on."""
+
+    status = 428
+    title = N_("Precondition required")
+
+
 class TooLarge(RumError):
     status = 413
     title = N_("Request body too large")

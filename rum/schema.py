@@ -98,6 +98,11 @@ def _resource_paths(call: Call, r) -> dict:
         ("page", {"type": "integer", "minimum": 1}),
         ("limit", {"type": "integer", "minimum": 1}))]
     ident = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    partial_body = {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "properties": {f.name: _input(f) for f in fields if not f.read_only}}}}}
+    if_match = [{"name": "If-Match", "in": "header", "required": False,
+                 "description": "the ETag read (or `_version` in the body); without either: 428",
+                 "schema": {"type": "string"}}]
     base = f"/{r.name}"
     paths = {
         f"{base}.json": {
@@ -111,8 +116,13 @@ def _resource_paths(call: Call, r) -> dict:
             "get": {"summary": f"Show a {r.label}",
                     "responses": _responses(200, 400, 401, 403, 404, ok=record)},
             "put": {"summary": f"Update a {r.label}", "requestBody": body,
-                    "responses": _responses(200, 400, 401, 403, 404, 409, 412, 413, 422,
+                    "parameters": if_match,
+                    "responses": _responses(200, 400, 401, 403, 404, 409, 412, 413, 422, 428,
                                             ok=record)},
+            "patch": {"summary": f"Change the fields named of a {r.label}",
+                      "requestBody": partial_body, "parameters": if_match,
+                      "responses": _responses(200, 400, 401, 403, 404, 409, 412, 413, 422,
+                                              428, ok=record)},
             "delete": {"summary": f"Delete a {r.label}",
                        "responses": _responses(204, 400, 401, 403, 404, 409)},
         },

@@ -73,6 +73,21 @@ def _session_factory(options: dict, here: str, engine):
     return factory, True
 
 
+def lock_for_writing(session) -> None:
+    """On SQLite, begin the transaction with the database's write lock held.
+
+    pysqlite starts a transaction only at the first INSERT/UPDATE/DELETE, so two requests
+    could both read a row's version, both find it current, and both write: a lost update.
+    `BEGIN IMMEDIATE` serializes writers from their first read. pysqlite commits and rolls
+    back an explicitly begun transaction like its own, so nothing else changes."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
+    if not getattr(dbapi_connection, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class UnitOfWork:
     """One session and one transaction for one request."""
 
@@ -129,9 +144,16 @@ class SQLAlchemyRepositoryFactory:
     def unit_of_work(self, environ, access=None, write: bool = False):
         """One transaction per request, its repositories bound to `access` (None:
         unrestricted). With `session.external`, the host's transaction manager commits;
-        Rum only flushes, and rolls back to its savepoint on errors."""
+        Rum only flushes, and rolls back to its savepoint on errors.
+
+        `write=True` (POST, PUT, PATCH, DELETE) makes a request's read-check-write atomic:
+        on SQLite its transaction starts with `BEGIN IMMEDIATE` (the write lock is taken
+        before the version is read); PostgreSQL and MariaDB lock the edited row with
+        SELECT ... FOR UPDATE instead."""
         session = self.sessions()
         uow = UnitOfWork(self, session, access)
+        if write:
+            lock_for_writing(session)
         if self.external:
             nested = session.begin_nested()
             try:

@@ -28,7 +28,7 @@ from .streaming import stream_records
 from .visibility import ScopedReads, info_identify
 
 log = logging.getLogger(__name__)
-TO_MANY_SHOWN = 50
+TO_MANY_SHOWN = 50  # a record carries at most this many rows of a to-many relation
 
 
 class SQLAlchemyRepository(ScopedReads):
@@ -224,20 +224,23 @@ class SQLAlchemyRepository(ScopedReads):
         return self.catalog.label(row)
 
     def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:
-        """`versioned=False` leaves `version` empty: lists and exports never send it back."""
-        values = {}
+        """`versioned=False` leaves `version` empty: lists and exports never send it back.
+        A to-many value of more than TO_MANY_SHOWN rows is cut there and named in `partial`."""
+        values, partial = {}, set()
         for f in fields:
             if f.kind == "to_one":
                 target = getattr(row, f.name)
                 values[f.name] = None if target is None else self.ref(target)
             elif f.kind == "to_many":
-                values[f.name] = self._to_many(row, f)
+                values[f.name], complete = self._to_many(row, f)
+                if not complete:
+                    partial.add(f.name)
             else:
                 value = getattr(row, f.name)
                 values[f.name] = enum_value(self.info.mapper, f.name, value) \
                     if isinstance(value, enum.Enum) else value
         return Record(id=self.identify(row), label=self.label(row), values=values,
-                      version=self.version(row) if versioned else "")
+                      version=self.version(row) if versioned else "", partial=frozenset(partial))
 
     def version(self, row) -> str:
         """What an edit form must send back: the version column, else a digest of the row's
@@ -253,21 +256,22 @@ class SQLAlchemyRepository(ScopedReads):
             digest.update(repr(value).encode("utf-8", "replace") + b"\x00")
         return digest.hexdigest()[:20]
 
-    def _to_many(self, row, field: Field) -> list[Ref]:
-        """The related rows the access may see (one query, row filters applied in it)."""
+    def _to_many(self, row, field: Field) -> tuple[list[Ref], bool]:
+        """(refs, complete): the linked rows the access may see (one query, row filters
+        applied in it), up to TO_MANY_SHOWN; complete=False if there are more."""
         rel = self.info.mapper.relationships[field.name]
         target = self.catalog.info_for(rel.mapper.class_)
         if target is not None and not self.access.can_read(target.resource):
-            return []
+            return [], True
         scope = self._scope(target) if target is not None else []
         state = sa.inspect(row)
         if not scope and field.name not in state.unloaded:
-            return [self.ref(r) for r in getattr(row, field.name)]
+            return [self.ref(r) for r in getattr(row, field.name)], True
         stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel), *scope)
-        rows = list(self.session.scalars(stmt.limit(TO_MANY_SHOWN)))
+        rows = list(self.session.scalars(stmt.limit(TO_MANY_SHOWN + 1)))
         if target is not None:
-            self._mark_seen(target, rows)
-        return [self.ref(r) for r in rows]
+            self._mark_seen(target, rows[:TO_MANY_SHOWN])
+        return [self.ref(r) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
     def _related_count(self, row, rel, limit: int, scoped: bool = False) -> tuple[int, bool]:
         stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))

@@ -6,6 +6,8 @@ from typing import Any
 
 import tw2.core as twc
 import tw2.forms as twf
+from tw2.core.validation import unflatten_params
+from tw2.core.widgets import WidgetBunch
 
 from rum.contracts import Ref
 from rum.errors import Invalid
@@ -18,6 +20,9 @@ from .validators import CONVERTERS, BinaryConverter, BooleanConverter, ChoiceCon
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
                "datetime": "datetime-local", "time": "time"}
 VALID_ID = re.compile(r"^[a-zA-Z][\w\-.]*$")
+# Values a date/time input cannot hold (it blanks them): sub-milliseconds, UTC offsets
+NOT_FOR_TIME_INPUTS = re.compile(r"\.\d{4,}|[+-]\d\d:\d\d$|Z$")
+LINE_BREAK = re.compile(r"\r\n?")
 
 
 def _root(widget):
@@ -93,6 +98,20 @@ class RelationField(twf.widgets.FormField):
         return tokens[0] if tokens else None
 
 
+class TemporalField(twf.TextField):
+    """A date-time or time input that keeps seconds and fractions (`step="any"`).
+
+    Browsers blank a date-time input whose value is finer than milliseconds or carries a
+    UTC offset, so such a value is shown in a text input instead: saved unchanged, it is
+    neither lost nor rewritten."""
+
+    def prepare(self):
+        super().prepare()
+        if isinstance(self.value, str) and NOT_FOR_TIME_INPUTS.search(self.value):
+            self.safe_modify("attrs")
+            self.type = self.attrs["type"] = "text"
+
+
 class BinaryField(twf.FileField):
     """A file upload; an empty upload keeps what is stored."""
 
@@ -144,6 +163,9 @@ def field_widget(field: Field) -> type:
     if field.kind in ("text", "json"):
         return twf.TextArea(validator=validator, **common)
     attrs = {"inputmode": "decimal"} if field.kind in ("float", "decimal") else {}
+    if field.kind in ("datetime", "time"):
+        return TemporalField(type=INPUT_TYPES[field.kind], validator=validator,
+                             attrs={"step": "any"}, **common)
     return twf.TextField(type=INPUT_TYPES.get(field.kind, "text"), validator=validator,
                          maxlength=field.max_length, attrs=attrs, **common)
 
@@ -158,12 +180,26 @@ class ToscaWidgetsForm:
         self.widget = type(f"{name}Fields", (FieldsLayout,), {"children": children})
         pin_engine(self.widget)  # Genshi, whatever engine a host's tw2 prefers
 
-    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def validate(self, params: Mapping[str, Any], only=None) -> dict[str, Any]:
+        """Converted values; with `only` (field names), of those fields alone: the others are
+        neither checked nor returned (a PATCH, or fields an edit left as they were)."""
         try:
-            return dict(self.widget.validate(params))
+            if only is None:
+                return dict(self.widget.validate(params))
+            layout = self.widget.req()
+            layout.children = WidgetBunch(c for c in layout.children if c.key in only)
+            return dict(layout._validate(unflatten_params(params)))
         except twc.ValidationError as exc:
             errors = {c.key: c.error_msg for c in exc.widget.children if c.error_msg}
             raise Invalid(errors or {"": exc.msg or "Invalid input"}) from None
+
+    def changed(self, params: Mapping[str, Any], stored: Mapping[str, Any]) -> set[str]:
+        """The fields whose submitted text differs from what this form renders for `stored`.
+        Equal text means the user left the field alone, so it is not written: no rounding,
+        no '' turned into NULL (or back), no rewrite of a value the form cannot show."""
+        validators = {c.key: c.validator for c in self.widget.children}
+        return {f.name for f in self.fields
+                if _differs(f, _sent(params, f.name), stored.get(f.name), validators[f.name])}
 
     def render(self, values, errors, relations, translations=None) -> str:
         values = values.mixed() if hasattr(values, "mixed") else dict(values)
@@ -173,3 +209,36 @@ class ToscaWidgetsForm:
         return self.widget.req(value=values, rum_errors=dict(errors), rum_relations=dict(relations),
                                rum_gettext=translations.gettext if translations else None,
                                ).display(displays_on="genshi")
+
+
+def _sent(params, name: str) -> list:
+    """Every value sent for `name`: forms repeat a name, JSON sends a list or one value."""
+    if hasattr(params, "getall"):
+        return params.getall(name)
+    value = params.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _lines(text: str) -> str:
+    return LINE_BREAK.sub("\n", text)  # browsers send a textarea's line breaks as CRLF
+
+
+def _differs(field: Field, sent: list, stored, validator) -> bool:
+    """Whether `sent` is other than the text the form shows for `stored`."""
+    if field.kind == "binary":
+        return any(getattr(item, "filename", "") for item in sent)
+    if field.kind == "to_many":
+        tokens = {token(part) for item in sent if item for part in str(item).split(",")
+                  if part.strip()}
+        return tokens != {ref.id for ref in stored or ()}
+    if field.kind == "to_one":
+        return (token(str(sent[-1])) if sent and sent[-1] else "") != (
+            stored.id if isinstance(stored, Ref) else "")
+    if field.kind == "boolean":
+        return validator.to_python(sent[-1] if sent else "") != bool(stored)
+    if len(sent) > 1:
+        return True  # not what this form sends: let validation say why
+    shown = validator.from_python(stored)
+    return _lines(str(sent[0]) if sent else "") != _lines("" if shown is None else str(shown))

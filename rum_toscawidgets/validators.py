@@ -83,12 +83,19 @@ class DateConverter(TextConverter):
         return value.isoformat()
 
 
+def _timespec(value) -> str:
+    """As short as the value allows, never shorter: seconds and microseconds are kept."""
+    if value.microsecond:
+        return "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    return "seconds" if value.second else "minutes"
+
+
 class DateTimeConverter(TextConverter):
     msgs = {"bad": N_("Enter a date and time as YYYY-MM-DDTHH:MM")}
     parse = staticmethod(datetime.datetime.fromisoformat)
 
     def format(self, value):
-        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+        return value.isoformat(timespec=_timespec(value))
 
 
 class TimeConverter(TextConverter):
@@ -96,7 +103,7 @@ class TimeConverter(TextConverter):
     parse = staticmethod(datetime.time.fromisoformat)
 
     def format(self, value):
-        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+        return value.isoformat(timespec=_timespec(value))
 
 
 class UuidConverter(TextConverter):

@@ -2,7 +2,8 @@
 
 16 threads create, update (with If-Match) and delete rows for 20 seconds, half of their
 updates aimed at a few shared rows so conflicts really happen. Not a timing test: it checks
-that nothing answers 5xx and that the database ends exactly as the successful responses say.
+that nothing answers 5xx, that the database ends exactly as the successful responses say,
+and that stale writes to the shared rows really were refused (409/412), not let through.
 """
 
 import http.client
@@ -70,6 +71,7 @@ def test_concurrent_writers_lose_nothing(pg_server):
         hot = [g.id for g in s.scalars(sa.select(Genre).order_by(Genre.id).limit(HOT))]
     lock = threading.Lock()
     errors, alive, gone, hot_wins = [], {}, set(), []  # hot_wins: (id, etag, name)
+    refused = []  # statuses of hot updates turned away as stale
     stop = time.monotonic() + SECONDS
 
     def worker(n):
@@ -114,7 +116,10 @@ def test_concurrent_writers_lose_nothing(pg_server):
             if status == 200:
                 with lock:
                     hot_wins.append((target, headers["etag"], hot_name))
-            elif status not in (409, 412):
+            elif status in (409, 412):
+                with lock:
+                    refused.append(status)
+            else:
                 errors.append(("update hot", status, body[:200]))
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
@@ -124,6 +129,8 @@ def test_concurrent_writers_lose_nothing(pg_server):
         t.join()
     assert not errors, errors[:5]
     assert len(alive) + len(gone) > THREADS  # it really ran
+    assert refused, "16 writers on 4 rows never met a conflict: is the version check on?"
+    assert hot_wins, "no write to a shared row succeeded"
     with Session(engine) as s:
         stored = {str(g.id): g.name for g in s.scalars(sa.select(Genre))}
     for ident, name in alive.items():

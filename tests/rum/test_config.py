@@ -134,6 +134,8 @@ def test_missing_file(tmp_path):
     ({"rum": ["page_size"]}, "rum"),
     ({"resources": "Movie"}, "resources"),
     ({"debug": "maybe"}, "debug"),
+    ({"rum": {"blind_writes": "sometimes"}}, "rum.blind_writes"),
+    ({"rum": {"blind_writes": None}}, "rum.blind_writes"),
     (42, "config"),
 ])
 def test_load_config_errors_name_the_key(source, key):
@@ -168,3 +170,9 @@ def test_as_bool_rejects_other_values(value):
 def test_bool_page_size_is_rejected():
     with pytest.raises(ConfigError):
         load_config({"rum": {"page_size": True}})
+
+
+@pytest.mark.parametrize("value, expected", [(True, True), ("false", False), ("1", True)])
+def test_blind_writes_is_a_boolean(value, expected):
+    assert load_config({"rum": {"blind_writes": value}}).options["blind_writes"] is expected
+    assert load_config({}).options["blind_writes"] is False

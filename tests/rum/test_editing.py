@@ -1,11 +1,13 @@
 """Forms: relation inputs that scale, names instead of ids without JS, files, read-only fields."""
 
+import pytest
 import sqlalchemy as sa
 from webtest import Upload
 
-from model import Director, Movie
+from model import Actor, Director, Movie
 from rum import RumApp
-from tests.conftest import ROOT, post, wrap
+from rum_sqlalchemy.repository import TO_MANY_SHOWN
+from tests.conftest import ROOT, csrf_headers, demo_config, edit_version, post, wrap
 from tests.fixtures import shapes_model
 
 
@@ -136,3 +138,118 @@ def test_json_if_match(client, rum_app):
     client.put_json("/movies/1.json", body_version, headers=token, status=409)
     with sa.orm.Session(rum_app.repositories.engine) as s:
         assert s.get(Movie, 1).title == "Via JSON"
+
+
+def _movie(rum_app, ident=1):
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        m = s.get(Movie, ident)
+        return {"title": m.title, "year": m.year, "genre_id": m.genre_id,
+                "director_id": m.director_id, "description": m.description,
+                "actors": sorted(a.id for a in m.actors)}
+
+
+@pytest.mark.parametrize("how", ["form", "json", "form-json-override"])
+def test_patch_changes_only_the_fields_it_names(client, rum_app, how):
+    before = _movie(rum_app)
+    if how == "form":
+        done = post(client, "/movies/1", {"_method": "PATCH", "year": "1901",
+                                          "_version": edit_version(client, "/movies/1")})
+        assert done.status_int == 303
+    else:
+        etag = client.get("/movies/1.json").headers["ETag"]
+        headers = {**csrf_headers(client), "If-Match": etag}
+        if how == "json":
+            done = client.patch_json("/movies/1.json", {"year": 1901}, headers=headers)
+        else:  # a client that can only POST overrides the method in the query string
+            done = client.post_json("/movies/1.json?_method=PATCH", {"year": 1901},
+                                    headers=headers)
+        assert done.json["year"] == 1901
+    assert _movie(rum_app) == {**before, "year": 1901}  # actors, description... all kept
+
+
+def test_patch_validates_only_what_it_names_put_still_replaces(client, rum_app):
+    etag = client.get("/movies/1.json").headers["ETag"]
+    headers = {**csrf_headers(client), "If-Match": etag}
+    bad = client.patch_json("/movies/1.json", {"year": "soon"}, headers=headers, status=422)
+    assert set(bad.json["errors"]) == {"year"}  # title and genre (required) not named
+    put = client.put_json("/movies/1.json", {"year": 1901}, headers=headers, status=422)
+    assert {"title", "genre"} <= set(put.json["errors"])  # PUT is the whole row
+    assert _movie(rum_app)["year"] != 1901
+
+
+@pytest.mark.parametrize("method,version", [
+    ("PUT", "none"), ("PATCH", "none"), ("PUT", "body"), ("PATCH", "if-match"),
+    ("PUT", "if-match-any")])
+def test_json_writes_must_name_the_version_they_read(client, rum_app, method, version):
+    shown = client.get("/movies/1.json")
+    headers = csrf_headers(client)
+    body = {"title": "Blind?", "year": shown.json["year"], "genre": shown.json["genre"]["id"]}
+    if version == "body":
+        body["_version"] = shown.headers["ETag"].strip('"')
+    elif version == "if-match":
+        headers["If-Match"] = shown.headers["ETag"]
+    elif version == "if-match-any":
+        headers["If-Match"] = "*"  # an explicit "whatever is stored"
+    call = client.put_json if method == "PUT" else client.patch_json
+    response = call("/movies/1.json", body, headers=headers, status="*")
+    if version == "none":
+        assert response.status_int == 428 and response.json["status"] == 428
+        assert _movie(rum_app)["title"] != "Blind?"
+    else:
+        assert response.status_int == 200 and _movie(rum_app)["title"] == "Blind?"
+
+
+def test_a_version_that_is_not_text_is_a_bad_request(client):
+    client.put_json("/movies/1.json", {"title": "x", "_version": ["a"]},
+                    headers=csrf_headers(client), status=400)
+
+
+def test_blind_writes_can_be_allowed(demo_db):
+    client = wrap(RumApp(demo_config(demo_db, rum={"blind_writes": True})))
+    done = client.patch_json("/movies/1.json", {"title": "Blind"}, headers=csrf_headers(client))
+    assert done.json["title"] == "Blind"
+
+
+def test_versions_are_keyed_with_the_secret(demo_db):
+    apps = {secret: RumApp(demo_config(demo_db, rum={"secret": secret}))
+            for secret in ("one", "two")}
+    one, two = wrap(apps["one"]), wrap(apps["two"])
+    etag = one.get("/movies/1.json").headers["ETag"]
+    assert etag == wrap(RumApp(demo_config(demo_db, rum={"secret": "one"}))).get(
+        "/movies/1.json").headers["ETag"]  # a function of the row and the secret only
+    assert etag != two.get("/movies/1.json").headers["ETag"]
+    assert edit_version(one, "/movies/1") == etag.strip('"')
+    with apps["one"].repositories.unit_of_work({}) as uow:
+        repo = uow.repository("movies")
+        unkeyed = repo.version(repo.get("1"))
+    assert unkeyed not in etag  # the column digest never leaves the server
+    two.put_json("/movies/1.json", {"title": "x"}, status=412,
+                 headers={**csrf_headers(two), "If-Match": etag})
+
+
+@pytest.mark.parametrize("resource,model,relation,other", [
+    ("movies", Movie, "actors", Actor), ("actors", Actor, "movies", Movie)])
+@pytest.mark.parametrize("linked", [TO_MANY_SHOWN, TO_MANY_SHOWN + 1])
+def test_edit_never_unlinks_rows_it_did_not_show(client, rum_app, resource, model, relation,
+                                                 other, linked):
+    engine = rum_app.repositories.engine
+    with sa.orm.Session(engine) as s:
+        row = s.scalars(sa.select(model).order_by(model.id)).first()
+        ident = row.id
+        setattr(row, relation, list(s.scalars(sa.select(other).order_by(other.id)
+                                              .limit(linked))))
+        s.commit()
+    page = client.get(f"/{resource}/{ident}/edit")
+    large = linked > TO_MANY_SHOWN
+    assert (f'name="{relation}"' not in page.text) is large
+    assert (f'href="/{resource}/{ident}/{relation}"' in page.text) is large
+    assert page.forms[0].submit().status_int == 303
+    shown = client.get(f"/{resource}/{ident}.json")
+    body = {k: v for k, v in shown.json.items() if not k.startswith("_")}
+    body = {k: (v["id"] if isinstance(v, dict) else [x["id"] for x in v]
+                if isinstance(v, list) else v) for k, v in body.items()}
+    assert len(body[relation]) == min(linked, TO_MANY_SHOWN)
+    client.put_json(f"/{resource}/{ident}.json", body,
+                    headers={**csrf_headers(client), "If-Match": shown.headers["ETag"]})
+    with sa.orm.Session(engine) as s:
+        assert len(getattr(s.get(model, ident), relation)) == linked  # every link kept

@@ -18,6 +18,7 @@ from rum.errors import BadRequest, Conflict, Invalid, NotFound
 from rum.query import Filter, Query, Sort
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
 from rum_sqlalchemy.identity import decode_key, encode_key
+from rum_sqlalchemy.repository import TO_MANY_SHOWN
 from tests.conftest import DEMO_MODELS, ROOT
 
 NAMES = {Person: "persons", Genre: "genres", Actor: "actors", Director: "directors",
@@ -901,3 +902,38 @@ def test_composite_keys_through_the_repository(keyed):
         for ident in ("1,a,b", "3,a", "x,a", "1"):
             with pytest.raises(NotFound):
                 repo.get(ident)
+
+
+@pytest.mark.parametrize("linked", [0, TO_MANY_SHOWN, TO_MANY_SHOWN + 1])
+def test_a_cut_to_many_value_is_named_partial(factory, linked):
+    with factory.unit_of_work({}) as uow:
+        repo = uow.repository("movies")
+        movie = repo.get("1")
+        movie.actors = list(uow.session.scalars(sa.select(Actor).order_by(Actor.id)
+                                                .limit(linked)))
+    with factory.unit_of_work({}) as uow:
+        repo = uow.repository("movies")
+        record = repo.record(repo.get("1"), factory.catalog.info_by_resource("movies").fields)
+    assert len(record.values["actors"]) == min(linked, TO_MANY_SHOWN)
+    assert record.partial == (frozenset({"actors"}) if linked > TO_MANY_SHOWN else frozenset())
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_a_write_unit_of_work_starts_as_a_writer_on_sqlite(tmp_path, write):
+    """BEGIN IMMEDIATE: a second writer waits for the first, before it reads anything."""
+    url = f"sqlite:///{tmp_path / 'lock.db'}"
+    import demo_data
+    demo_data.create(str(tmp_path / "lock.db"))
+    factory = make_factory(url)
+    with factory.unit_of_work({}, write=write) as uow:
+        uow.repository("movies").get("1")  # a read only
+        other = sa.create_engine(url, connect_args={"timeout": 0.1})
+        with other.connect() as conn:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                locked = False
+                conn.exec_driver_sql("ROLLBACK")
+            except sa.exc.OperationalError:
+                locked = True
+        other.dispose()
+    assert locked is write

@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import re
 
 import pytest
 from webob.multidict import MultiDict
@@ -124,3 +125,81 @@ def test_autocomplete_text_becomes_ids_or_names(form):
                                       ("actors", "Ann [7], Bob Builder, 9,, ")]))
     assert values["genre"] == "2"
     assert values["actors"] == ["7", "Bob Builder", "9"]
+
+
+STORED = {"title": " Heat ", "year": 1995, "price": decimal.Decimal("9.50"), "ratio": 0.1,
+          "released": None, "shown_at": datetime.datetime(1995, 12, 15, 20, 30, 1, 123456),
+          "starts": datetime.time(20, 30, 0, 250000), "active": True, "rating": None,
+          "notes": "two\nlines", "genre": Ref("genres", "2", "Comedy"),
+          "actors": [Ref("actors", "7", "Ann"), Ref("actors", "8", "Bob")]}
+
+
+def sent_by_browser(form, stored, relations) -> MultiDict:
+    """What a browser submits from the form rendered for `stored`, untouched."""
+    from webtest.forms import Form
+    html = str(form.render(stored, {}, relations))
+    fields = Form(None, f"<form>{html}</form>").submit_fields()
+    return MultiDict((k, v.replace("\n", "\r\n")) for k, v in fields)
+
+
+@pytest.mark.parametrize("relations", [CHOICES, COMPLETE], ids=["selects", "autocomplete"])
+def test_an_untouched_form_has_no_changes(form, relations):
+    assert form.changed(sent_by_browser(form, STORED, relations), STORED) == set()
+
+
+@pytest.mark.parametrize("name,sent,changed", [
+    ("title", "Heat", False),  # the form shows " Heat " stripped: sent back, it is kept
+    ("title", "Heat!", True),
+    ("year", "1996", True),
+    ("price", "9.5", True),
+    ("ratio", "0.10", True),
+    ("released", "", False),  # NULL shown as '' and sent back as '': left alone
+    ("released", "2001-01-01", True),
+    ("shown_at", "1995-12-15T20:30:01.123456", False),
+    ("shown_at", "1995-12-15T20:30:01", True),  # the fraction dropped is a change
+    ("starts", "20:30:00.250", False),
+    ("active", None, True),  # unchecked
+    ("rating", "G", True),
+    ("notes", "two\r\nlines", False),
+    ("notes", "two\nlines", False),
+    ("notes", "two lines", True),
+    ("genre", "Comedy [2]", False),
+    ("genre", "2", False),
+    ("genre", "Drama [1]", True),
+    ("genre", "", True),
+    ("actors", ["8", "7"], False),  # the same rows, in another order
+    ("actors", ["Bob [8], Ann [7]"], False),
+    ("actors", ["7"], True),
+    ("actors", [], True),
+])
+def test_only_fields_whose_text_changed_are_changed(form, name, sent, changed):
+    params = sent_by_browser(form, STORED, CHOICES)
+    del params[name]
+    for value in sent if isinstance(sent, list) else [] if sent is None else [sent]:
+        params.add(name, value)
+    assert form.changed(params, STORED) == ({name} if changed else set())
+
+
+def test_empty_text_and_null_stay_apart(form):
+    for stored in ("", None):
+        values = {**STORED, "notes": stored}
+        assert "notes" not in form.changed(sent_by_browser(form, values, CHOICES), values)
+
+
+def test_validate_only_checks_and_returns_the_named_fields(form):
+    # title and genre are required and absent: not named, so not checked
+    assert form.validate(MultiDict([("year", "2001")]), only={"year"}) == {"year": 2001}
+    assert form.validate(MultiDict([("year", "x")]), only=set()) == {}
+    with pytest.raises(Invalid) as info:
+        form.validate(MultiDict([("year", "soon"), ("price", "1")]), only={"year", "price"})
+    assert set(info.value.errors) == {"year"}
+
+
+def test_times_keep_their_fractions_and_inputs_accept_them(form):
+    html = form.render({"shown_at": datetime.datetime(2001, 2, 3, 4, 5, 6, 120000),
+                        "starts": datetime.time(4, 5, 6, 123456)}, {}, CHOICES)
+    assert 'value="2001-02-03T04:05:06.120"' in html and 'type="datetime-local"' in html
+    # a browser's time input would blank a microsecond value: it is shown as text instead
+    starts = re.search(r'<input[^>]*name="starts"[^>]*>', html).group(0)
+    assert 'type="text"' in starts and 'value="04:05:06.123456"' in starts, starts
+    assert html.count('step="any"') == 2
