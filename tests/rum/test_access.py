@@ -178,11 +178,18 @@ def test_link_and_unlink_refuse_rows_out_of_scope(client, app, action, ids):
     assert (tag_links(app, 2), tag_links(app, 1)) == before
 
 
+def versioned(client, path, headers):
+    """`headers` plus the If-Match of `path` as the same identity reads it now."""
+    return {**headers, "If-Match": client.get(path, headers=headers).headers["ETag"]}
+
+
 def test_assigning_a_to_many_keeps_what_the_identity_cannot_see(client, app):
     headers = json_headers(client, ALICE)
-    client.put_json("/tags/1.json", {"name": "urgent", "invoices": []}, headers=headers)
+    client.put_json("/tags/1.json", {"name": "urgent", "invoices": []},
+                    headers=versioned(client, "/tags/1.json", headers))
     assert tag_links(app, 1) == [2]  # bob's link stays; alice's own is gone
-    client.put_json("/tags/2.json", {"name": "paid", "invoices": ["1"]}, headers=headers)
+    client.put_json("/tags/2.json", {"name": "paid", "invoices": ["1"]},
+                    headers=versioned(client, "/tags/2.json", headers))
     assert tag_links(app, 2) == [1, 2]
     form = client.get("/tags/2/edit", headers=ALICE).forms[0]
     form["invoices"] = []
@@ -212,7 +219,7 @@ def test_assigning_rows_out_of_scope_is_invalid(client, app, resource, values, f
 def test_unchanged_opaque_to_one_is_kept(client, app):
     headers = json_headers(client, ALICE)
     done = client.put_json("/comments/1.json", {"body": "edited", "invoice": "2"},
-                           headers=headers)
+                           headers=versioned(client, "/comments/1.json", headers))
     assert done.json["invoice"]["opaque"]
     form = client.get("/comments/1/edit", headers=ALICE).forms[0]
     assert form["invoice"].value == "2"  # offered as stored, by its opaque label
@@ -220,7 +227,8 @@ def test_unchanged_opaque_to_one_is_kept(client, app):
     assert form.submit(headers=ALICE).status_int == 303
     assert db(app, sa.select(sm.Comment.body, sm.Comment.invoice_id).where(
         sm.Comment.id == 1)) == [("edited in the form", 2)]
-    client.put_json("/comments/2.json", {"invoice": "2"}, headers=headers, status=422)
+    client.put_json("/comments/2.json", {"invoice": "2"},
+                    headers=versioned(client, "/comments/2.json", headers), status=422)
 
 
 # -- 4. create-in-parent checks what is stored -----------------------------------------------
