@@ -21,15 +21,15 @@ world = boundary.world
 VIEWERS = ("alice", "bob", "hannah")
 RESOURCES = ("users", "api_tokens", "invoices", "tags", "documents", "comments")
 RELATIONS = {
-    "users": ("api_tokens", "invoices", "documents", "comments"),
+    "users": ("api_tokens", "invoices", "documents", "comments", "watched_invoices"),
     "api_tokens": ("user",),
-    "invoices": ("owner", "tags", "documents", "comments"),
+    "invoices": ("owner", "tags", "watchers", "documents", "comments"),
     "tags": ("invoices",),
     "documents": ("invoice", "owner"),
     "comments": ("invoice", "author"),
 }
-TO_MANY = {"users": ("api_tokens", "invoices", "documents", "comments"),
-           "invoices": ("tags", "documents", "comments"), "tags": ("invoices",)}
+TO_MANY = {"users": ("api_tokens", "invoices", "documents", "comments", "watched_invoices"),
+           "invoices": ("tags", "watchers", "documents", "comments"), "tags": ("invoices",)}
 # An id of the other side's row for each related resource: `complete` also matches exact ids.
 PROBE_ID = {"users": "{them}", "api_tokens": "{their_token}", "invoices": "{their_inv}",
             "tags": "{their_tag}", "documents": "{their_doc}", "comments": "{their_comment}"}
@@ -85,7 +85,8 @@ def read_paths() -> list[str]:
 def _related(resource: str, relation: str) -> str:
     return {"user": "users", "owner": "users", "author": "users", "invoice": "invoices",
             "tags": "tags", "invoices": "invoices", "documents": "documents",
-            "comments": "comments", "api_tokens": "api_tokens"}[relation]
+            "comments": "comments", "api_tokens": "api_tokens", "watchers": "users",
+            "watched_invoices": "invoices"}[relation]
 
 
 READ_PATHS = read_paths()
@@ -186,6 +187,10 @@ WRITES = [
           {"ids": ["{empty}"]}),
     Write("unlink a tag from their invoice", "POST", "/invoices/{their_inv}/tags/unlink.json",
           "json", {"ids": ["{shared}"]}),
+    Write("watch their invoice", "POST", "/invoices/{their_inv}/watchers/link.json", "json",
+          {"ids": ["{me}"]}),
+    Write("unwatch their invoice, form", "POST", "/invoices/{their_inv}/watchers/unlink", "form",
+          {"ids": ["{me}"]}),
     Write("unlink their token", "POST", "/users/{them}/api_tokens/unlink.json", "json",
           {"ids": ["{their_token}"]}),
     Write("tag emptied", "PUT", "/tags/{shared}.json", "json",
@@ -207,6 +212,20 @@ WRITES = [
     Write("my cross comment saved unchanged", "PUT", "/comments/{my_cross_comment}",
           "edit form", {}),
 ]
+
+
+@pytest.mark.parametrize("fmt", ["", ".json", ".csv"])
+@pytest.mark.parametrize("viewer, path", [
+    ("alice", "/invoices/{their_inv}/watchers"),  # the parent row is outside her row filter
+    ("alice", "/invoices/{their_inv}/tags"),
+    ("bob", "/invoices/{their_inv}/watchers"),
+    ("hannah", "/invoices/{their_inv}/watchers"),  # hr may not read invoices at all
+    ("hannah", "/invoices/{my_inv}/watchers"),
+])
+def test_nested_list_under_an_unreadable_parent_is_refused(reading_world, viewer, path, fmt):
+    url = fill(path, reading_world.context(viewer)) + fmt
+    response = get(reading_world, viewer, url)
+    assert response.status_int in (403, 404), f"GET {url} as {viewer}: {response.status}"
 
 
 @pytest.mark.parametrize("write", WRITES, ids=str)

@@ -59,6 +59,7 @@ ORACLES = [
     # (viewer, path with {}, the right guess, a wrong guess)
     ("alice", "/comments{fmt}?f.author.api_key.startswith={}", "AK-ALICE", "AK-ZZZZZ"),
     ("alice", "/comments{fmt}?f.author.password_hash.contains={}", "HASH-ALICE", "HASH-ZZZ"),
+    ("bob", "/comments{fmt}?f.author.api_key.startswith={}", "AK-B", "AK-Z"),
     ("bob", "/documents{fmt}?f.owner.api_key.eq={}", sm.api_key("bob"), "AK-BOB-000000"),
     ("hannah", "/api_tokens{fmt}?f.user.api_key.startswith={}", "AK-BOB", "AK-ZZZ"),
     ("hannah", "/api_tokens{fmt}?f.user.password_hash.startswith={}", "HASH-BOB", "HASH-ZZZ"),
