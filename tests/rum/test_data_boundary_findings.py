@@ -18,11 +18,17 @@ from tests.fixtures.boundary import Write, body_text, csrf_token, get, send
 from tests.fixtures.secrets_model import Comment, Document, invoice_tag
 
 # the shared fixtures, by name
-reading_world = boundary.reading_world
 secrets_template = boundary.secrets_template
 world = boundary.world
 
-ALICE, BOB, HANNAH, ROOT = (sm.headers_for(u) for u in ("alice", "bob", "hannah", "root"))
+
+@pytest.fixture(scope="module")
+def seen(secrets_template, tmp_path_factory):
+    """The database of the tests that only read (reads change nothing)."""
+    return boundary.make_world(secrets_template, tmp_path_factory.mktemp("seen"))
+
+
+ALICE, HANNAH, ROOT = (sm.headers_for(u) for u in ("alice", "hannah", "root"))
 
 
 def scalar(world, stmt):
@@ -76,13 +82,13 @@ ORACLES = [
 
 @pytest.mark.parametrize("fmt", [".json", ".csv", ""])
 @pytest.mark.parametrize("viewer, path, right, wrong", ORACLES)
-def test_filter_is_no_oracle_for_hidden_or_out_of_scope_values(reading_world, viewer, path, right,
-                                                               wrong, fmt):
-    ctx = reading_world.context(viewer)
+def test_filter_is_no_oracle_for_hidden_or_out_of_scope_values(seen, viewer, path, right, wrong,
+                                                               fmt):
+    ctx = seen.context(viewer)
     right, wrong = right.format(**ctx), wrong.format(**ctx)
     headers = sm.headers_for(viewer)
-    hit = reading_world.client.get(path.format(right, fmt=fmt), headers=headers, expect_errors=True)
-    miss = reading_world.client.get(path.format(wrong, fmt=fmt), headers=headers, expect_errors=True)
+    hit = seen.client.get(path.format(right, fmt=fmt), headers=headers, expect_errors=True)
+    miss = seen.client.get(path.format(wrong, fmt=fmt), headers=headers, expect_errors=True)
     assert hit.status_int < 500 and miss.status_int < 500
     assert answer(hit) == answer(miss), \
         f"{path.format(right, fmt=fmt)} answers differently from a wrong guess"
@@ -90,9 +96,9 @@ def test_filter_is_no_oracle_for_hidden_or_out_of_scope_values(reading_world, vi
 
 # -- (2) labels of unreadable related rows -----------------------------------------------------
 
-def test_to_one_out_of_scope_is_an_opaque_reference_in_json(reading_world):
-    ctx = reading_world.context("alice")
-    data = reading_world.client.get(f"/comments/{ctx['my_cross_comment']}.json", headers=ALICE).json
+def test_to_one_out_of_scope_is_an_opaque_reference_in_json(seen):
+    ctx = seen.context("alice")
+    data = seen.client.get(f"/comments/{ctx['my_cross_comment']}.json", headers=ALICE).json
     ref = data["invoice"]
     assert ref["id"] == ctx["their_inv"]
     assert ref["label"] == f"#{ctx['their_inv']}"
@@ -103,9 +109,9 @@ def test_to_one_out_of_scope_is_an_opaque_reference_in_json(reading_world):
 @pytest.mark.parametrize("path", ["/comments/{my_cross_comment}", "/documents/{my_cross_doc}",
                                   "/comments", "/documents", "/users/{me}/comments",
                                   "/documents/{my_cross_doc}/edit"])
-def test_to_one_out_of_scope_is_an_opaque_reference_in_html(reading_world, path):
-    ctx = reading_world.context("alice")
-    text = reading_world.client.get(path.format(**ctx), headers=ALICE).text
+def test_to_one_out_of_scope_is_an_opaque_reference_in_html(seen, path):
+    ctx = seen.context("alice")
+    text = seen.client.get(path.format(**ctx), headers=ALICE).text
     assert sm.invoice_number("bob", 1) not in text
     assert f'href="/invoices/{ctx["their_inv"]}"' not in text
     if not path.endswith("/edit"):
@@ -113,16 +119,16 @@ def test_to_one_out_of_scope_is_an_opaque_reference_in_html(reading_world, path)
 
 
 @pytest.mark.parametrize("fmt", [".json", ".csv"])
-def test_to_one_out_of_scope_in_lists_as_data(reading_world, fmt):
-    text = reading_world.client.get(f"/documents{fmt}", headers=ALICE).text
+def test_to_one_out_of_scope_in_lists_as_data(seen, fmt):
+    text = seen.client.get(f"/documents{fmt}", headers=ALICE).text
     assert sm.invoice_number("bob", 1) not in text
-    assert f"#{reading_world.ids['invoice:bob:1']}" in text
+    assert f"#{seen.ids['invoice:bob:1']}" in text
 
 
-def test_show_json_leaves_unreadable_rows_out_of_to_many(reading_world):
-    ctx = reading_world.context("alice")
-    them = reading_world.client.get(f"/users/{ctx['them']}.json", headers=ALICE).json
-    me = reading_world.client.get(f"/users/{ctx['me']}.json", headers=ALICE).json
+def test_show_json_leaves_unreadable_rows_out_of_to_many(seen):
+    ctx = seen.context("alice")
+    them = seen.client.get(f"/users/{ctx['them']}.json", headers=ALICE).json
+    me = seen.client.get(f"/users/{ctx['me']}.json", headers=ALICE).json
     for user in (them, me):
         assert not user.get("api_tokens"), "clerks may not read API tokens"
         assert "password_hash" not in user and "api_key" not in user
@@ -132,8 +138,8 @@ def test_show_json_leaves_unreadable_rows_out_of_to_many(reading_world):
     assert me["invoices"], "her own invoices stay listed"
 
 
-def test_show_json_for_hr_lists_tokens_but_no_invoices(reading_world):
-    user = reading_world.client.get(f"/users/{reading_world.ids['user:bob']}.json", headers=HANNAH).json
+def test_show_json_for_hr_lists_tokens_but_no_invoices(seen):
+    user = seen.client.get(f"/users/{seen.ids['user:bob']}.json", headers=HANNAH).json
     assert {r["label"] for r in user["api_tokens"]} == set(sm.tokens("bob"))
     assert not user.get("invoices") and not user.get("documents") and not user.get("comments")
 
@@ -147,25 +153,24 @@ def test_show_json_for_hr_lists_tokens_but_no_invoices(reading_world):
     ("alice", "/invoices/{my_inv}", 'href="/comments/{their_cross_comment}"'),
     ("alice", "/invoices/{my_inv}", 'href="/documents/{their_cross_doc}"'),
 ])
-def test_show_html_leaves_unreadable_rows_out(reading_world, viewer, path, secret):
-    ctx = reading_world.context(viewer)
-    response = get(reading_world, viewer, path.format(**ctx))
+def test_show_html_leaves_unreadable_rows_out(seen, viewer, path, secret):
+    ctx = seen.context(viewer)
+    response = get(seen, viewer, path.format(**ctx))
     assert response.status_int == 200
     assert secret.format(**ctx) not in response.text
 
 
 @pytest.mark.parametrize("fmt", ["", ".json", ".csv"])
-def test_grid_and_exports_of_a_tag_list_only_readable_invoices(reading_world, fmt):
-    text = reading_world.client.get(f"/tags/{reading_world.ids['tag:shared']}/invoices{fmt}",
-                            headers=ALICE).text
+def test_grid_and_exports_of_a_tag_list_only_readable_invoices(seen, fmt):
+    text = seen.client.get(f"/tags/{seen.ids['tag:shared']}/invoices{fmt}", headers=ALICE).text
     assert "INV-A-001" in text and "INV-B-001" not in text
     assert "SECRET-NOTE-BOB" not in text
 
 
-def test_counts_of_related_rows_count_only_readable_ones(reading_world):
-    shared = reading_world.ids["tag:shared"]
+def test_counts_of_related_rows_count_only_readable_ones(seen):
+    shared = seen.ids["tag:shared"]
     for path in (f"/tags/{shared}", f"/tags/{shared}/confirm_delete"):
-        text = reading_world.client.get(path, headers=ALICE).text
+        text = seen.client.get(path, headers=ALICE).text
         counts = {int(n) for n in re.findall(r"(\d+)\s+invoices", text)}
         assert 6 not in counts, f"{path} counts bob's invoices: {counts}"
 
@@ -175,10 +180,10 @@ def test_counts_of_related_rows_count_only_readable_ones(reading_world):
     ("tags", "invoices", "{their_inv}"), ("users", "api_tokens", "{their_token}"),
     ("users", "invoices", "INV-B"), ("invoices", "documents", "DOC-B"),
 ])
-def test_complete_offers_only_readable_rows(reading_world, resource, field, probe):
-    q = probe.format(**reading_world.context("alice"))
+def test_complete_offers_only_readable_rows(seen, resource, field, probe):
+    q = probe.format(**seen.context("alice"))
     for query in (f"&q={q}", ""):
-        response = reading_world.client.get(f"/{resource}/complete.json?field={field}{query}&limit=50",
+        response = seen.client.get(f"/{resource}/complete.json?field={field}{query}&limit=50",
                                     headers=ALICE, expect_errors=True)
         assert response.status_int < 500
         text = body_text(response)
@@ -188,8 +193,8 @@ def test_complete_offers_only_readable_rows(reading_world, resource, field, prob
 @pytest.mark.parametrize("path", ["/comments/new", "/documents/new", "/tags/new",
                                   "/tags/{shared}/edit", "/comments/{my_comment}/edit",
                                   "/users/{me}/documents/new"])
-def test_form_select_options_are_only_readable_rows(reading_world, path):
-    response = reading_world.client.get(path.format(**reading_world.context("alice")), headers=ALICE)
+def test_form_select_options_are_only_readable_rows(seen, path):
+    response = seen.client.get(path.format(**seen.context("alice")), headers=ALICE)
     options = re.findall(r"<option[^>]*>([^<]*)</option>", response.text)
     assert options, "the form offers its relations as selects"
     assert not [o for o in options if o.startswith(("INV-B-", "DOC-B-", "TOK-"))]
@@ -339,19 +344,18 @@ FORMATS = ["", ".json", ".csv"]
     ("alice", "/tags/{shared}/invoices", "INV-A-002", ["INV-B-002"]),
     ("alice", "/users/{me}/invoices", "INV-A-001", ["INV-B-001"]),
 ])
-def test_hidden_fields_and_row_filters_in_every_format(reading_world, viewer, path, present, absent,
-                                                       fmt):
-    url = path.format(**reading_world.context(viewer)) + fmt
-    response = reading_world.client.get(url, headers=sm.headers_for(viewer))
+def test_hidden_fields_and_row_filters_in_every_format(seen, viewer, path, present, absent, fmt):
+    url = path.format(**seen.context(viewer)) + fmt
+    response = seen.client.get(url, headers=sm.headers_for(viewer))
     text = body_text(response)
     assert present in text
     assert not [s for s in absent if s in text], f"{url} as {viewer}"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_row_filter_empties_a_nested_list_of_another_users_rows(reading_world, fmt):
-    response = reading_world.client.get(f"/users/{reading_world.ids['user:bob']}/invoices{fmt}?limit=50",
-                                headers=ALICE)
+def test_row_filter_empties_a_nested_list_of_another_users_rows(seen, fmt):
+    response = seen.client.get(f"/users/{seen.ids['user:bob']}/invoices{fmt}?limit=50",
+                               headers=ALICE)
     assert "INV-B-" not in body_text(response)
     if fmt == ".json":
         assert response.json["items"] == [] and response.json["count"] == 0
@@ -359,11 +363,11 @@ def test_row_filter_empties_a_nested_list_of_another_users_rows(reading_world, f
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_row_filter_holds_in_a_nested_list_of_my_own_invoice(reading_world, fmt):
+def test_row_filter_holds_in_a_nested_list_of_my_own_invoice(seen, fmt):
     """bob's comment on alice's invoice is bob's: not in her list of that invoice's comments."""
-    ctx = reading_world.context("alice")
+    ctx = seen.context("alice")
     url = f"/invoices/{ctx['my_inv']}/comments{fmt}"
-    response = reading_world.client.get(url, headers=ALICE)
+    response = seen.client.get(url, headers=ALICE)
     mine, theirs = ctx["my_comment"], ctx["their_cross_comment"]
     if fmt == ".json":
         assert [i["_id"] for i in response.json["items"]] == [mine]
