@@ -140,7 +140,7 @@ def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
             "gt": column.__gt__, "ge": column.__ge__}[op](value)
 
 
-def _filter_clause(info, f: Filter, field: Field, related_key):
+def _filter_clause(info, f: Filter, field: Field, related_key, catalog=None, access=None):
     if field.kind == "to_many" or field.kind in ("binary", "json"):
         raise BadRequest(f"cannot filter on {field.name!r}")
     if field.kind != "to_one":
@@ -158,7 +158,27 @@ def _filter_clause(info, f: Filter, field: Field, related_key):
             return key[0] if key is not None else convert_key_part(text, columns[0])
         except (NotFound, ValueError, TypeError):
             raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
-    return _column_clause(info, column, field, f.op, f.value, value_of)
+    clause = _column_clause(info, column, field, f.op, f.value, value_of)
+    seen = _seen_target(info, rel, catalog, access) if f.op in ("eq", "ne", "in") else None
+    if seen is None:
+        return clause
+    # A row the access may not see answers as an id that does not exist: no oracle.
+    if f.op == "ne":
+        return sa.and_(column.is_not(None), sa.or_(clause, sa.not_(seen)))
+    return sa.and_(clause, seen)
+
+
+def _seen_target(info, rel, catalog, access):
+    """The condition "the related row is one `access` may see", or None when it sees all."""
+    target = catalog.info_for(rel.mapper.class_) if catalog is not None else None
+    if target is None:
+        return None
+    if not access.can_read(target.resource):
+        return sa.false()
+    scope = access.scope(target.resource)
+    if not scope:
+        return None
+    return getattr(info.model, rel.key).has(sa.and_(*scope_clauses(target, scope, catalog)))
 
 
 def apply_filters(stmt, info, query: Query, related_key, catalog, access=None):
@@ -173,7 +193,8 @@ def apply_filters(stmt, info, query: Query, related_key, catalog, access=None):
         if "." in f.field:
             stmt = stmt.where(_related_clause(info, f, catalog, access))
         else:
-            stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key))
+            stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key, catalog,
+                                             access))
     scope = access.scope(info.resource) + tuple(
         f for f in query.scope if f not in access.scope(info.resource))
     if scope:

@@ -14,7 +14,7 @@ from sqlalchemy.orm.interfaces import MANYTOMANY, ONETOMANY
 
 from rum.access import as_access
 from rum.contracts import Effect, Record, Ref
-from rum.errors import BadRequest, Conflict, Invalid, NotFound
+from rum.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from rum.fields import Field, humanize
 from rum.query import Page, Query
 
@@ -293,20 +293,46 @@ class SQLAlchemyRepository(ScopedReads):
         return out
 
     def delete_effects(self, row, limit: int) -> list[Effect]:
-        """What deleting `row` does to the rows that refer to it, counted up to `limit`."""
+        """What deleting `row` does to the rows that refer to it, counted up to `limit`.
+
+        Only rows the access may see are counted; related rows it may not see are named
+        as an 'unseen' effect (no count), and `delete` refuses to touch them."""
         labels = {f.name: f.label for f in self.info.fields}
         effects = []
-        for rel in self.info.mapper.relationships:
-            if rel.direction not in (ONETOMANY, MANYTOMANY) or rel.viewonly:
-                continue
-            count, exact = self._related_count(row, rel, limit)
-            if not count:
-                continue
+        for rel in self._referring():
             target = self.catalog.info_for(rel.mapper.class_)
-            effects.append(Effect(relation=labels.get(rel.key, humanize(rel.key)),
-                                  resource=target.resource if target else "", count=count,
-                                  exact=exact, action=delete_action(rel)))
+            readable = target is None or self.access.can_read(target.resource)
+            count, exact = self._related_count(row, rel, limit, scoped=True) if readable \
+                else (0, True)
+            relation = labels.get(rel.key, humanize(rel.key))
+            resource = target.resource if target else ""
+            if count:
+                effects.append(Effect(relation=relation, resource=resource, count=count,
+                                      exact=exact, action=delete_action(rel)))
+            if self._touches_unseen(row, rel, target):
+                effects.append(Effect(relation=relation, resource=resource, count=0,
+                                      exact=False, action="unseen"))
         return effects
+
+    def _referring(self):
+        """The relations whose rows a delete of this resource's rows changes."""
+        return [rel for rel in self.info.mapper.relationships
+                if rel.direction in (ONETOMANY, MANYTOMANY) and not rel.viewonly]
+
+    def _touches_unseen(self, row, rel, target) -> bool:
+        """Whether `row` has related rows of `rel` the access may not see."""
+        if target is None:
+            return False
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
+        if self.access.can_read(target.resource):
+            scope = self._scope(target)
+            if not scope:
+                return False
+            pk = [getattr(target.model, target.mapper.get_property_by_column(c).key)
+                  for c in target.mapper.primary_key]
+            seen = sa.select(*pk).where(*scope)
+            stmt = stmt.where((pk[0] if len(pk) == 1 else sa.tuple_(*pk)).not_in(seen))
+        return self.session.scalars(stmt.limit(1)).first() is not None
 
     def choices(self, limit: int) -> list[Ref]:
         """The first rows in scope, for a select; none when the resource is not readable."""
@@ -332,6 +358,12 @@ class SQLAlchemyRepository(ScopedReads):
         return row
 
     def delete(self, row) -> None:
+        """Delete `row`; Forbidden when that would delete or unlink rows the access may not
+        see (as Django's admin asks for permission on everything a delete cascades to)."""
+        for rel in self._referring():
+            if self._touches_unseen(row, rel, self.catalog.info_for(rel.mapper.class_)):
+                raise Forbidden(f"{self.info.name} {self.label(row)} is linked to rows you may "
+                                "not see; it cannot be deleted by you.")
         self.session.delete(row)
         try:
             self._flush()
