@@ -81,6 +81,12 @@ def _is_association(table: sa.Table) -> bool:
     return len(fks) == 2 and {c for fk in fks for c in fk.columns} == set(table.columns)
 
 
+def _keyable(column: sa.Column) -> bool:
+    """Whether a column's values can name a row in a URL: typed, comparable, orderable."""
+    return not isinstance(column.type, sa.types.NullType) and \
+        column_kind(column.type) not in UNKEYABLE_KINDS
+
+
 def _declare_keyless(base, table, columns, class_name: str):
     """A class for a view or a table without a primary key, keyed by `columns`."""
     return type(class_name, (base,), {"__table__": table,
@@ -123,7 +129,7 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
                               "`keys` names the rows of views and tables without one")
         if tkey in key_columns or (not table.primary_key and not _is_association(table)):
             columns = [table.c[c] for c in key_columns.get(tkey, ())] or [
-                c for c in table.columns if column_kind(c.type) not in UNKEYABLE_KINDS]
+                c for c in table.columns if _keyable(c)]
             if not columns:
                 result.notes.append(TableNote(tkey, "not served", "no column can name its rows"))
                 continue
