@@ -134,7 +134,7 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
                 result.notes.append(TableNote(tkey, "not served", "no column can name its rows"))
                 continue
             declared[tkey] = _declare_keyless(base, table, columns, names[tkey])
-    _prepare(base, names)
+    _prepare(base, names, set(declared.values()))
     classes = {cls.__table__.key: cls for cls in base.classes} | declared
     served = {k: c for k, c in classes.items() if tables[k].schema in listed}
     result.notes += _read_only_notes(declared, views, key_columns, result)
@@ -157,8 +157,12 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
     return result
 
 
-def _prepare(base, names: dict[str, str]) -> None:
-    """Automap with Rum's names: singular classes, relations named after their keys."""
+def _prepare(base, names: dict[str, str], read_only: set) -> None:
+    """Automap with Rum's names: singular classes, relations named after their keys.
+
+    Relations to or from read-only classes are view-only: deleting a parent row never
+    deletes (or unlinks) rows of a view or a keyless table; the database's key decides.
+    """
     labels = {}
 
     def collection(_base, parent_cls, child_cls, constraint):
@@ -170,6 +174,10 @@ def _prepare(base, names: dict[str, str]) -> None:
         label = labels.get((local_cls, attrname))
         if label and direction is not MANYTOONE:
             kw["info"] = {"label": label}
+        if local_cls in read_only or referred_cls in read_only:
+            for option in ("cascade", "passive_deletes"):
+                kw.pop(option, None)
+            kw["viewonly"] = True
         return generate_relationship(_base, direction, return_fn, attrname, local_cls,
                                      referred_cls, **kw)
 

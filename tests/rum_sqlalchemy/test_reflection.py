@@ -251,3 +251,18 @@ def test_row_estimates_of_mixed_case_reserved_and_other_schema_tables(app, table
 
 def all_rows(session, table) -> list:
     return list(session.execute(sa.select(table)))
+
+
+def test_deleting_a_parent_never_deletes_rows_of_a_read_only_table(app, client):
+    """Employee 4 is named by audit rows, which have no key: the database refuses (409),
+    Rum does not delete them by their column values first."""
+    log = resource_of(app, "audit_log")
+    employee = resource_of(app, "employees")
+    assert employee.field("audit_logs").read_only
+    with app.repositories.engine.connect() as conn:
+        before = conn.scalar(sa.select(sa.func.count()).select_from(log.model.__table__))
+    page = client.get("/employees/4/confirm_delete")
+    page.forms[0].submit(status=409)
+    with app.repositories.engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(log.model.__table__)) == before
+    assert client.get("/employees/4.json").json["name"] == "Di"
