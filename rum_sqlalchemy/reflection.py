@@ -93,11 +93,8 @@ def _declare_keyless(base, table, columns, class_name: str):
                                       "__mapper_args__": {"primary_key": columns}})
 
 
-def reflect_models(engine, section: str, only: list[str] | None = None, schemas=None,
-                   keys=None) -> Reflected:
-    """Mapped classes for the database's tables (relationships from foreign keys)."""
-    url_key = f"{section}.sqlalchemy.url"
-    base = automap_base()
+def _reflect(engine, base, section: str, schemas) -> tuple[list, set, str | None]:
+    """Fill `base.metadata`: (schemas reflected, keys of the views, the default schema)."""
     try:
         inspector = sa.inspect(engine)
         listed = _schemas(inspector, section, schemas)
@@ -109,16 +106,18 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
     except ConfigError:
         raise
     except Exception as exc:  # the database refused or does not exist: a set-up mistake
-        raise ConfigError(url_key, f"cannot reflect the database: {exc}") from exc
-    tables = base.metadata.tables
-    key_columns = _keys(keys, tables, section)
-    names = class_names(tables, inspector.default_schema_name)
-    result = Reflected(models=[])
+        raise ConfigError(f"{section}.sqlalchemy.url",
+                          f"cannot reflect the database: {exc}") from exc
+    return listed, views, inspector.default_schema_name
+
+
+def _declare_read_only(base, engine, listed, key_columns, names, section, notes) -> dict:
+    """Classes for views and keyless tables, keyed by table; notes for tables left out."""
     declared = {}
-    for tkey, table in tables.items():
+    for tkey, table in base.metadata.tables.items():
         if table.schema not in listed:
-            result.notes.append(TableNote(tkey, "not served", f"schema {table.schema!r} is not "
-                                          "listed in `schemas`"))
+            notes.append(TableNote(tkey, "not served", f"schema {table.schema!r} is not "
+                                   "listed in `schemas`"))
             continue
         if engine.dialect.name == "postgresql":
             for column in table.columns:
@@ -131,9 +130,23 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
             columns = [table.c[c] for c in key_columns.get(tkey, ())] or [
                 c for c in table.columns if _keyable(c)]
             if not columns:
-                result.notes.append(TableNote(tkey, "not served", "no column can name its rows"))
+                notes.append(TableNote(tkey, "not served", "no column can name its rows"))
                 continue
             declared[tkey] = _declare_keyless(base, table, columns, names[tkey])
+    return declared
+
+
+def reflect_models(engine, section: str, only: list[str] | None = None, schemas=None,
+                   keys=None) -> Reflected:
+    """Mapped classes for the database's tables (relationships from foreign keys)."""
+    base = automap_base()
+    listed, views, default_schema = _reflect(engine, base, section, schemas)
+    tables = base.metadata.tables
+    key_columns = _keys(keys, tables, section)
+    names = class_names(tables, default_schema)
+    result = Reflected(models=[])
+    declared = _declare_read_only(base, engine, listed, key_columns, names, section,
+                                  result.notes)
     _prepare(base, names, set(declared.values()))
     classes = {cls.__table__.key: cls for cls in base.classes} | declared
     served = {k: c for k, c in classes.items() if tables[k].schema in listed}
@@ -148,7 +161,7 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
                          for k in sorted(served) if k not in only]
         served = {k: served[k] for k in only}
     if not served:
-        raise ConfigError(url_key, "the database has no tables to serve")
+        raise ConfigError(f"{section}.sqlalchemy.url", "the database has no tables to serve")
     result.models = [served[k] for k in sorted(served)]
     result.notes.sort(key=lambda n: (n.status, n.table))
     if result.notes:
