@@ -46,7 +46,8 @@ def _build_registry(infos: list[ModelInfo], config: Config) -> Registry:
         fields = tuple(f.but(related=names.get(f.related)) if f.is_relation else f
                        for f in info.fields)
         opts, key = options[info.name]
-        resources.append(build_resource(ModelInfo(info.model, info.name, fields), opts, key,
+        resources.append(build_resource(ModelInfo(info.model, info.name, fields,
+                                                  read_only=info.read_only), opts, key,
                                         config.options["page_size"]))
     unknown = set(config.resources) - {info.name for info in infos}
     if unknown:
@@ -79,6 +80,8 @@ class RumApp:
         infos = self.repositories.models()
         self.registry = _build_registry(infos, self.config)
         self.repositories.bind({r.model: r.name for r in self.registry})
+        notes = getattr(self.repositories, "notes", None)  # optional in the contract
+        self.table_notes = list(notes()) if notes is not None else []
         view_options = dict(self.config.view)
         views = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
                             f"{VIEW}.use")
@@ -155,6 +158,8 @@ class RumApp:
         if call.parent is not None and not self.policy.permits(identity, "read",
                                                                call.parent.resource.name):
             raise Forbidden(f"You may not read {call.parent.resource.plural_label.lower()}.")
+        if call.resource is not None and call.resource.read_only and permission != "read":
+            raise Forbidden(f"{call.resource.plural_label} are read-only.")
         if call.resource is not None and not self.policy.permits(identity, permission, resource):
             if identity is None and self.policy.login_required:
                 raise Unauthorized("Log in to use this admin.")

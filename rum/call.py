@@ -47,6 +47,9 @@ class Call:
     def can(self, permission: str, resource: str | None = None) -> bool:
         """Whether the policy lets this request's identity do `permission` (for links)."""
         name = resource if resource is not None else (self.resource.name if self.resource else "")
+        if permission != "read" and name in self.app.registry and \
+                self.app.registry.get(name).read_only:
+            return False  # a view, or a table without a primary key
         return self.app.policy.permits(self.identity, permission, name)
 
     def visible(self, fields) -> tuple:

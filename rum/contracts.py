@@ -66,6 +66,20 @@ class ModelInfo:
     model: Any
     name: str  # the model's own name, e.g. "Movie"
     fields: tuple[Field, ...]
+    read_only: bool = False  # served for reading only (a view, a table without a key)
+
+
+@dataclass(frozen=True)
+class TableNote:
+    """A table the repository does not serve as a read-write resource, and why.
+
+    `status` is "read-only", "many-to-many" (an association table, edited as relations)
+    or "not served". A factory may offer them as `notes()`; the home page lists them.
+    """
+
+    table: str  # as the database names it, e.g. "sales.v_totals"
+    status: str
+    reason: str
 
 
 class Repository(Protocol):
@@ -117,6 +131,7 @@ class RepositoryFactory(Protocol):
     """Built once per RumApp from the `rum.repositoryfactory` config section."""
 
     def models(self) -> list[ModelInfo]: ...
+    # Optional: `notes() -> list[TableNote]`, the tables not served read-write, and why.
     def bind(self, names: Mapping[Any, str]) -> None:
         """Learn the resource name of each model (for relations), once, at start-up."""
     def unit_of_work(self, environ: Mapping[str, Any], access: Any = None,

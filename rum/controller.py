@@ -28,9 +28,11 @@ INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local"
 def home(call: Call) -> webob.Response:
     if call.wants_json:
         return json_response({"resources": [
-            {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name)}
-            for r in call.app.registry]})
-    return page(call, "home.html")
+            {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name),
+             "read_only": r.read_only} for r in call.app.registry],
+            "tables": [{"table": n.table, "status": n.status, "reason": n.reason}
+                       for n in call.app.table_notes]})
+    return page(call, "home.html", table_notes=call.app.table_notes)
 
 
 def index(call: Call, parent_record=None) -> webob.Response:
@@ -81,7 +83,7 @@ def _selectable(call: Call) -> bool:
 
 def filter_bar(list_fields, query) -> dict:
     """What the filter bar shows: one row per filterable list field, the rest kept hidden."""
-    fields = [f for f in list_fields if ops_for(f.kind)]
+    fields = [f for f in list_fields if f.filterable and ops_for(f.kind)]
     current, kept = {}, []
     for f in query.filters:
         if f.field in {x.name for x in fields} and f.field not in current:

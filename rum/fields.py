@@ -31,6 +31,7 @@ class Field:
     max_length: int | None = None
     related: str | None = None  # name of the related resource, for relations
     primary_key: bool = False
+    filterable: bool = True  # False: the filter bar does not offer it (e.g. a composite key)
     help: str = ""
     options: dict = field(default_factory=dict, compare=False, hash=False)
 

@@ -15,12 +15,33 @@ RESOURCE_OPTIONS = frozenset({"name", "label", "plural", "list_fields", "form_fi
 
 
 def plural(word: str) -> str:
-    """English plural good enough for table names: movie -> movies, category -> categories."""
+    """English plural good enough for table names: movie -> movies, category -> categories.
+
+    A word that already reads as a plural stays so (bins, categories, employees), so a
+    table named in the plural is not served as `/binses`.
+    """
+    if re.search(r"(es|ys|[^aeiousy]s)$", word) and not word.endswith("ss"):
+        return word
     if re.search(r"[^aeiou]y$", word):
         return word[:-1] + "ies"
     if re.search(r"(s|x|z|ch|sh)$", word):
         return word + "es"
     return word + "s"
+
+
+def singular(word: str) -> str:
+    """The singular of a plural table name: categories -> category, bins -> bin, boxes -> box.
+
+    Words that do not read as plurals (status, address, bus) come back unchanged.
+    """
+    low = word.lower()
+    if low.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(ss|x|z|ch|sh)es$", low):
+        return word[:-2]
+    if re.search(r"([^aeious]s|es|ys)$", low) and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def snake(name: str) -> str:
@@ -40,6 +61,7 @@ class Resource:
     form_fields: tuple[Field, ...]
     page_size: int = 20
     count_limit: int = 10_000  # exact counts up to here; beyond, "10,000+" or an estimate
+    read_only: bool = False  # lists and show pages only: a view, a table without a key
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -105,6 +127,7 @@ def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
         fields=fields, list_fields=list_fields, form_fields=form_fields,
         page_size=options.get("page_size") or default_page_size,
         count_limit=options.get("count_limit") or 10_000,
+        read_only=getattr(info, "read_only", False),
     )
 
 

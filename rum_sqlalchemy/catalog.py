@@ -20,12 +20,13 @@ class ModelEntry:
     label_attr: str | None
     has_str: bool
     resource: str = ""
+    read_only: bool = False
 
 
 class Catalog:
     """Model entries by class and by resource name, filled once at start-up."""
 
-    def __init__(self, models: list):
+    def __init__(self, models: list, read_only=frozenset()):
         self.entries: list[ModelEntry] = []
         for model in models:
             mapper = sa.inspect(model)
@@ -33,7 +34,8 @@ class Catalog:
                           and k.__module__ != "sqlalchemy.orm.decl_api")
             self.entries.append(ModelEntry(model=model, name=model.__name__, mapper=mapper,
                                            fields=model_fields(model),
-                                           label_attr=label_attribute(model), has_str=has_str))
+                                           label_attr=label_attribute(model), has_str=has_str,
+                                           read_only=model in read_only))
         self._by_model = {e.model: e for e in self.entries}
         self._by_resource: dict[str, ModelEntry] = {}
 

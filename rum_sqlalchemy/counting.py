@@ -18,7 +18,9 @@ def estimated_rows(session, table: sa.Table) -> int | None:
     """The database's own row estimate for a whole table, where it keeps one cheaply."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        name = f"{table.schema}.{table.name}" if table.schema else table.name
+        # quoted: mixed-case and reserved names ("Order", "user") are names too
+        name = ".".join('"' + part.replace('"', '""') + '"'
+                        for part in (table.schema, table.name) if part)
         value = session.scalar(sa.text(
             "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
             {"name": name})
@@ -26,6 +28,7 @@ def estimated_rows(session, table: sa.Table) -> int | None:
     if dialect in ("mysql", "mariadb"):
         value = session.scalar(sa.text(
             "SELECT table_rows FROM information_schema.tables "
-            "WHERE table_schema = DATABASE() AND table_name = :name"), {"name": table.name})
+            "WHERE table_schema = COALESCE(:schema, DATABASE()) AND table_name = :name"),
+            {"name": table.name, "schema": table.schema})
         return int(value) if value and value > 0 else None
     return None

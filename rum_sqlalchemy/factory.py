@@ -1,5 +1,6 @@
 """The repository factory: models (or a database URL), an engine, a unit of work per request."""
 
+import importlib.util
 import logging
 import os
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from rum.access import as_access
 from rum.config import as_bool
-from rum.contracts import ModelInfo
+from rum.contracts import ModelInfo, TableNote
 from rum.errors import ConfigError, NotFound
 from rum.plugins import import_object
 
@@ -21,13 +22,23 @@ from .repository import SQLAlchemyRepository
 log = logging.getLogger(__name__)
 SECTION = "rum.repositoryfactory"
 OPTIONS = frozenset({"models", "sqlalchemy.url", "session.transactional", "sqlalchemy.echo",
-                     "engine", "reflect", "tables", "session.factory", "session.external"})
+                     "engine", "reflect", "tables", "session.factory", "session.external",
+                     "schemas", "keys"})
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _installed_postgresql_driver(url):
+    """`postgresql://` means psycopg (3) to SQLAlchemy 2.1; with only psycopg2 installed
+    (what `pip install rum[test]` brings), use that rather than fail at start-up."""
+    if url.drivername == "postgresql" and importlib.util.find_spec("psycopg") is None \
+            and importlib.util.find_spec("psycopg2") is not None:
+        return url.set(drivername="postgresql+psycopg2")
+    return url
 
 
 def make_engine(url_text, here: str) -> sa.Engine:
@@ -40,6 +51,7 @@ def make_engine(url_text, here: str) -> sa.Engine:
                 and not url.database.startswith("file:") and not os.path.isabs(url.database):
             # Relative SQLite paths are relative to the config file, not the server's cwd.
             url = url.set(database=os.path.join(here, url.database))
+        url = _installed_postgresql_driver(url)
         engine = sa.create_engine(url)
     except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
         raise ConfigError(key, f"cannot use {url_text!r}: {exc}") from None
@@ -125,17 +137,30 @@ class SQLAlchemyRepositoryFactory:
         self.transactional = as_bool(options.get("session.transactional", True),
                                      f"{SECTION}.session.transactional")
         paths = options.get("models")
+        read_only, self.table_notes = set(), []
         if as_bool(options.get("reflect", "models" not in options), f"{SECTION}.reflect"):
-            models = reflect_models(self.engine, SECTION, options.get("tables"))
+            reflected = reflect_models(self.engine, SECTION, options.get("tables"),
+                                       options.get("schemas"), options.get("keys"))
+            models, read_only, self.table_notes = (reflected.models, reflected.read_only,
+                                                   reflected.notes)
         else:
+            for option in ("schemas", "keys"):
+                if option in options:
+                    raise ConfigError(f"{SECTION}.{option}", "applies to reflection only "
+                                      "(no `models`, or reflect = True)")
             models = _import_models(paths, here)
         self.sessions, self.host_sessions = _session_factory(options, here, self.engine)
         self.external = as_bool(options.get("session.external", False),
                                 f"{SECTION}.session.external")
-        self.catalog = Catalog(models)
+        self.catalog = Catalog(models, read_only)
 
     def models(self) -> list[ModelInfo]:
-        return [ModelInfo(e.model, e.name, e.fields) for e in self.catalog.entries]
+        return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only)
+                for e in self.catalog.entries]
+
+    def notes(self) -> list[TableNote]:
+        """Reflected tables served read-only, as many-to-many relations, or not at all."""
+        return list(self.table_notes)
 
     def bind(self, names) -> None:
         self.catalog.bind(names)

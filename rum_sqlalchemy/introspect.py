@@ -9,6 +9,8 @@ from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
 from rum.fields import Field
 
+from .naming import column_label
+
 LABEL_COLUMNS = ("name", "title", "label", "username", "email", "code")
 
 # Checked in order: subclasses before their bases (Text is a String, Float a Numeric).
@@ -50,12 +52,12 @@ def is_generated(column: sa.Column, mapper: Mapper) -> bool:
 
 
 def _column_field(name: str, column: sa.Column, mapper: Mapper) -> Field:
-    kind = column_kind(column.type)
+    kind = column.info.get("rum.kind") or column_kind(column.type)
     generated = is_generated(column, mapper)
     has_default = column.default is not None or column.server_default is not None
     default = getattr(column.default, "arg", None) if column.default is not None else None
     return Field(
-        name=name, kind=kind,
+        name=name, kind=kind, label=column_label(name, column),
         required=not column.nullable and not generated and not has_default and kind != "boolean",
         read_only=generated,
         searchable=kind in ("string", "text") and not column.primary_key,
@@ -71,6 +73,9 @@ def _relation_field(rel, fk_required: bool) -> Field:
     to_one = rel.direction is MANYTOONE or not rel.uselist
     return Field(
         name=rel.key, kind="to_one" if to_one else "to_many",
+        label=rel.info.get("label") or column_label(rel.key),
+        # a key of several columns has no one-value filter (`f.bin.eq=` names one column)
+        filterable=len(rel.local_remote_pairs) == 1,
         required=to_one and fk_required,
         # One-to-many sides are edited from the child's form, where the key lives.
         read_only=rel.direction is ONETOMANY or rel.viewonly,

@@ -77,6 +77,36 @@ def _sqlite_like(element, compiler, **kw):
     return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
 
 
+class EnumLabel(sa.ColumnElement):
+    """An ENUM column, ordered and compared by its label on every database.
+
+    MariaDB orders an ENUM by its position in the type but compares it with text as text,
+    so a keyset seek (`status > 'paid'`) over a list sorted by position skips and repeats
+    rows; there the sort uses CAST(status AS CHAR), which orders as the seek compares.
+    PostgreSQL orders and compares native enums by position, SQLite stores text: both
+    already agree with themselves and use the plain column.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, attr):
+        self.column = attr.__clause_element__()
+        self.type = self.column.type
+        self.property = attr.property  # keyset_able reads the mapped column from here
+
+
+@compiles(EnumLabel)
+def _enum_label(element, compiler, **kw):
+    return compiler.process(element.column, **kw)
+
+
+@compiles(EnumLabel, "mysql")
+@compiles(EnumLabel, "mariadb")
+def _mariadb_enum_label(element, compiler, **kw):
+    return compiler.process(sa.cast(element.column, sa.CHAR()), **kw)
+
+
 def _related_clause(info, f: Filter, catalog, access=None):
     """`f.genre.name.eq=Drama`: a filter on a column of a to-one relation, as EXISTS.
 
@@ -219,7 +249,8 @@ def sort_spec(info, query: Query, hidden=frozenset()) -> tuple[list, list[bool],
         field = fields[s.field]
         if field.is_relation or not field.sortable or field.name in hidden:
             raise BadRequest(f"cannot sort on {field.name!r}")
-        columns.append(getattr(info.model, field.name))
+        attr = getattr(info.model, field.name)
+        columns.append(EnumLabel(attr) if field.kind == "enum" else attr)
         descending.append(s.descending)
         spec_fields.append(field)
     for column in info.mapper.primary_key:

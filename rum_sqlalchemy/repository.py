@@ -126,12 +126,17 @@ class SQLAlchemyRepository(ScopedReads):
         else:
             count, exact, estimated = self._count(base, query)
 
-        def cursor_of(row):
-            return encode_cursor([getattr(row, f.name) for f in sort_fields])
+        def cursor_of(row):  # enum members as stored: the seek binds them as text
+            return encode_cursor([self._stored(row, f.name) for f in sort_fields])
         return Page(rows=rows, query=query, count=count, count_exact=exact,
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(rows[-1]) if keyset and rows and has_next else "",
                     prev_cursor=cursor_of(rows[0]) if keyset and rows and has_prev else "")
+
+    def _stored(self, row, name: str):
+        value = getattr(row, name)
+        return enum_value(self.info.mapper, name, value) if isinstance(value, enum.Enum) \
+            else value
 
     def parent_clause(self, parent: tuple[str, str, str]):
         """Rows related to one parent row: `/movies/3/actors` lists Movie 3's actors."""

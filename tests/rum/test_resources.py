@@ -5,7 +5,7 @@ import pytest
 from rum.contracts import ModelInfo
 from rum.errors import ConfigError, NotFound
 from rum.fields import Field
-from rum.resources import Registry, build_resource, plural, snake
+from rum.resources import Registry, build_resource, plural, singular, snake
 
 FIELDS = (
     Field("id", "integer", read_only=True, primary_key=True),
@@ -34,9 +34,25 @@ def names(fields) -> list[str]:
     ("movie", "movies"), ("category", "categories"), ("day", "days"), ("key", "keys"),
     ("box", "boxes"), ("class", "classes"), ("match", "matches"), ("bush", "bushes"),
     ("person", "persons"), ("movie_rental", "movie_rentals"),
+    # already plural: served as named, never /binses or /employeeses
+    ("bins", "bins"), ("categories", "categories"), ("employees", "employees"),
+    ("boxes", "boxes"), ("days", "days"), ("order_lines", "order_lines"),
+    ("status", "statuses"), ("address", "addresses"), ("bus", "buses"),
 ])
 def test_plural(word, expected):
     assert plural(word) == expected
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("bins", "bin"), ("categories", "category"), ("employees", "employee"),
+    ("boxes", "box"), ("matches", "match"), ("classes", "class"), ("days", "day"),
+    ("warehouses", "warehouse"), ("orders", "order"),
+    ("bin", "bin"), ("status", "status"), ("address", "address"), ("bus", "bus"),
+    ("movie", "movie"), ("user", "user"), ("select", "select"),
+])
+def test_singular(word, expected):
+    assert singular(word) == expected
+    assert plural(singular(word)) == plural(word)
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -1,5 +1,7 @@
 """The repository factory: sessions and transactions, reflection set-up, host sessions."""
 
+import importlib.util
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -7,6 +9,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from model import Genre
 from rum.errors import ConfigError
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
+from rum_sqlalchemy.factory import make_engine
 from tests.conftest import DEMO_MODELS, ROOT
 
 NAMES = {"Person": "persons", "Genre": "genres", "Actor": "actors", "Director": "directors",
@@ -90,3 +93,18 @@ def test_reflected_rows_are_editable(demo_db):
         ident = repo.record(row, ()).id
     with Session(f.engine) as s:
         assert s.get(Genre, int(ident)).name == "Reflected"
+
+
+def test_a_postgresql_url_without_a_driver_uses_the_installed_one():
+    engine = make_engine("postgresql://postgres@127.0.0.1:5432/nowhere", ROOT)
+    installed = "psycopg" if importlib.util.find_spec("psycopg") else "psycopg2"
+    assert engine.dialect.driver == installed
+    engine.dispose()
+
+
+@pytest.mark.parametrize("option", ["schemas", "keys"])
+def test_reflection_options_with_models_name_their_key(demo_db, option):
+    with pytest.raises(ConfigError) as info:
+        SQLAlchemyRepositoryFactory({"sqlalchemy.url": demo_db, "models": ["model:Genre"],
+                                     option: ["public"]}, here=ROOT)
+    assert info.value.key == f"rum.repositoryfactory.{option}"
