@@ -91,7 +91,10 @@ class Grid:
         """`translations`: anything with the stdlib's gettext/ngettext (English without);
         `fields`: the columns to show (the resource's list fields less any the policy hides)."""
         translations = translations or NullTranslations()
-        numbers = page_numbers(page.query.page, page.pages) if page.pages else []
+        last = page.pages
+        if last and getattr(links, "max_page", None):
+            last = min(last, links.max_page)  # deeper numbers would be refused: Next goes on
+        numbers = page_numbers(page.query.page, last) if last else []
         fields = self.resource.list_fields if fields is None else fields
         rows = rows_html(records, fields, links, translations.gettext)
         stream = self.template.generate(resource=self.resource, fields=fields, rows=rows,

@@ -7,6 +7,7 @@ seek that ignores `after=` fails instead of looping.
 """
 
 import datetime
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -132,3 +133,43 @@ def test_cursors_carry_nulls_booleans_and_dates():
     fields = [Field("n", "string"), Field("b", "boolean"), Field("d", "date"), Field("i", "integer")]
     values = [None, False, datetime.date(2020, 1, 2), 7]
     assert decode_cursor(encode_cursor(values), fields) == values
+
+
+NOTES = 200_000
+
+
+@pytest.fixture(scope="module")
+def notes_app(tmp_path_factory):
+    from rum import RumApp
+    url = f"sqlite:///{tmp_path_factory.mktemp('notes') / 'notes.db'}"
+    engine = sa.create_engine(url)
+    paging_model.fill_notes(engine, NOTES)
+    engine.dispose()
+    app = RumApp({"rum.repositoryfactory": {"models": ["tests.fixtures.paging_model:Note"],
+                                            "sqlalchemy.url": url}})
+    yield app
+    app.repositories.engine.dispose()
+
+
+def test_deep_pages_of_a_nullable_sort_are_fast_or_refused(notes_app):
+    """`sort=-notes&page=9000` used to OFFSET 180,000 rows (seconds, starving the server):
+    now that page number is refused at once, and the same depth by cursor is quick."""
+    from tests.conftest import wrap
+    client = wrap(notes_app)
+    started = time.perf_counter()
+    refused = client.get("/notes?sort=-notes&page=9000", status=400)
+    assert "Next" in refused.text and time.perf_counter() - started < 0.5
+    with notes_app.repositories.engine.connect() as conn:
+        boundary = conn.execute(sa.text(
+            "SELECT notes, id FROM paging_note ORDER BY notes DESC, id LIMIT 1 OFFSET 179999"
+        )).one()
+        expected = conn.execute(sa.text(
+            "SELECT id FROM paging_note ORDER BY notes DESC, id LIMIT 20 OFFSET 180000"
+        )).scalars().all()
+    cursor = encode_cursor(list(boundary))
+    started = time.perf_counter()
+    page = client.get(f"/notes.json?sort=-notes&after={cursor}&page=9001").json
+    elapsed = time.perf_counter() - started
+    assert [item["id"] for item in page["items"]] == expected
+    assert page["next"] and "after=" in page["next"]
+    assert elapsed < 1.5, f"a deep keyset page took {elapsed:.2f} s"
