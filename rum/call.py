@@ -55,7 +55,7 @@ class Call:
 
     @property
     def csrf_token(self) -> str:
-        return self.app.csrf.token(self.request)
+        return self.app.csrf.token(self.request, self.identity)
 
     @cached_property
     def translations(self) -> Translations:
@@ -75,8 +75,7 @@ def page(call: Call, template: str, status: int = 200, **data) -> webob.Response
     translations = call.translations
     data.update(can=call.can, csrf_token=call.csrf_token)
     data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
-                resources=[translations.resource(r) for r in call.app.registry
-                           if call.can("read", r.name)],
+                resources=[translations.resource(r) for r in call.app.readable(call.identity)],
                 resource=translations.resource(call.resource), Markup=Markup)
     name = call.resource.name if call.resource else ""
     response.text = call.app.renderer.render(template, data, resource=name,

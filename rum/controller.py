@@ -29,7 +29,7 @@ def home(call: Call) -> webob.Response:
     if call.wants_json:
         return json_response({"resources": [
             {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name)}
-            for r in call.app.registry]})
+            for r in call.app.readable(call.identity)]})
     return page(call, "home.html")
 
 

@@ -19,7 +19,7 @@ REF = {"type": "object", "properties": {"id": {"type": "string"}, "label": {"typ
 
 
 def _readable(call: Call):
-    return [r for r in call.app.registry if call.can("read", r.name)]
+    return call.app.readable(call.identity)
 
 
 def _visible_fields(call: Call, resource):
