@@ -42,7 +42,8 @@ def meta(call: Call) -> webob.Response:
                               for f in _visible_fields(call, tr)]})
     if call.match.format == "json":
         return json_response({"resources": resources})
-    return page(call, "meta.html", described=resources)
+    return page(call, "meta.html", described=resources,
+                linkable=frozenset(r["name"] for r in resources))
 
 
 def _output(field) -> dict:
