@@ -10,6 +10,7 @@ from genshi.core import Markup
 from .contracts import UnitOfWork
 from .errors import NotFound
 from .flash import pop_flash, set_flash
+from .formats import json_text
 from .i18n import Translations
 from .request import RumRequest
 from .resources import Resource
@@ -73,7 +74,7 @@ def page(call: Call, template: str, status: int = 200, **data) -> webob.Response
     response = webob.Response(status=status, content_type="text/html", charset="utf-8")
     flash = pop_flash(call.request, response)
     translations = call.translations
-    data.update(can=call.can, csrf_token=call.csrf_token)
+    data.update(can=call.can, csrf_token=call.csrf_token, json_text=json_text)
     data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
                 resources=[translations.resource(r) for r in call.app.readable(call.identity)],
                 resource=translations.resource(call.resource), Markup=Markup)
