@@ -180,9 +180,13 @@ LOCKED_ROUTES = ["/", "/index.json", "/index.html", "/_meta", "/_meta.json", "/o
                  "/no_such_things", "/no_such_things.json", "/movies/1/no_such_relation"]
 
 
-@pytest.fixture
-def login_app(demo_db):
-    return RumApp(demo_config(demo_db, **{"rum.policy": {
+@pytest.fixture(scope="module")
+def login_app(tmp_path_factory):
+    """One app for the module: these tests only read."""
+    import demo_data
+    path = tmp_path_factory.mktemp("login") / "movie.db"
+    demo_data.create(str(path))
+    return RumApp(demo_config(f"sqlite:///{path}", **{"rum.policy": {
         "login_required": True, "default": "deny",
         "identity": "tests.fixtures.auth:from_header", "rules": [
             {"users": ["ann"], "resources": ["genres"], "permissions": ["read"], "allow": True},

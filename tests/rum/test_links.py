@@ -4,23 +4,35 @@ numbered pages stop at `[rum] max_offset` with a 400 that says what to do instea
 import pytest
 import sqlalchemy as sa
 
+import demo_data
 from rum import RumApp
-from tests.conftest import demo_config, wrap
+from tests.conftest import demo_config, fresh_demo_schema, server_url, wrap
 
 LIMIT = 7
 
 
-@pytest.fixture
-def nully_client(any_db):
-    """The demo with NULLs in nullable columns, so sorts on them have NULL runs to cross."""
-    engine = sa.create_engine(any_db)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "mariadb"])
+def nully_client(request, tmp_path_factory):
+    """The demo on each backend, with NULLs in nullable columns so sorts on them have NULL
+    runs to cross; built once per backend (the walks only read)."""
+    from model import Base
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("links") / "movie.db"
+        demo_data.create(str(path))
+        url = f"sqlite:///{path}"
+        engine = sa.create_engine(url)
+    else:
+        url = server_url(request.param)
+        engine = fresh_demo_schema(url)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE movie SET description = NULL WHERE MOD(id, 3) = 0"))
         conn.execute(sa.text("UPDATE person SET birth_date = NULL WHERE MOD(id, 4) = 0"))
-    engine.dispose()
-    app = RumApp(demo_config(any_db))
+    app = RumApp(demo_config(url))
     yield wrap(app)
     app.repositories.engine.dispose()
+    if request.param != "sqlite":
+        Base.metadata.drop_all(engine)
+    engine.dispose()
 
 
 def ids(page) -> list:
