@@ -136,3 +136,29 @@ def test_json_if_match(client, rum_app):
     client.put_json("/movies/1.json", body_version, headers=token, status=409)
     with sa.orm.Session(rum_app.repositories.engine) as s:
         assert s.get(Movie, 1).title == "Via JSON"
+
+
+def test_json_api_stores_json_objects_as_objects(tmp_path):
+    """`{"doc": {...}}` in a JSON body is stored as that object, not as its Python repr."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from rum import RumApp
+    from tests.conftest import ROOT, csrf_headers, wrap
+    from tests.fixtures import shapes_model as sm
+    url = f"sqlite:///{tmp_path / 'json.db'}"
+    engine = sa.create_engine(url)
+    sm.Base.metadata.create_all(engine)
+    client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
+        "models": list(sm.MODELS), "sqlalchemy.url": url}}))
+    doc = {"a": [1, 2, {"b": None}], "c": "<d>"}
+    created = client.post_json("/everythings.json", {"name": "j", "doc": doc},
+                               headers=csrf_headers(client))
+    assert created.status_int == 201 and created.json["doc"] == doc
+    with Session(engine) as session:
+        assert session.scalars(sa.select(sm.Everything.doc)).one() == doc
+    form = client.get(f"{created.json['_url']}/edit").forms[0]
+    assert form.submit().status_int == 303  # saved unchanged: still the same object
+    with Session(engine) as session:
+        assert session.scalars(sa.select(sm.Everything.doc)).one() == doc
+    engine.dispose()

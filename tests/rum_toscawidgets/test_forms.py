@@ -124,3 +124,22 @@ def test_autocomplete_text_becomes_ids_or_names(form):
                                       ("actors", "Ann [7], Bob Builder, 9,, ")]))
     assert values["genre"] == "2"
     assert values["actors"] == ["7", "Bob Builder", "9"]
+
+
+@pytest.mark.parametrize("stored", [{"k": [1, 2, {"b": None}]}, [1, "two"], 3, True])
+def test_json_fields_edit_as_json_and_round_trip(stored):
+    """A stored JSON value shows as JSON text and comes back as the same value when the form
+    is saved unchanged (not as the string of Python's repr)."""
+    import html
+    import json
+    import re
+    with Tw2State().scope():
+        form = ToscaWidgetsForm((Field("doc", "json"),), "Doc")
+        markup = form.render({"doc": stored}, {}, {})
+        shown = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", markup, re.S)[1])
+        assert json.loads(shown) == stored
+        assert form.validate(MultiDict([("doc", shown)]))["doc"] == stored
+        assert form.validate(MultiDict([("doc", "")]))["doc"] is None
+        with pytest.raises(Invalid) as info:
+            form.validate(MultiDict([("doc", "{'k': 1}")]))
+        assert "JSON" in info.value.errors["doc"]
