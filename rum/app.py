@@ -14,7 +14,15 @@ from .contracts import ModelInfo
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import HEADER as CSRF_HEADER
 from .csrf import UNSAFE, Csrf
-from .errors import BadRequest, ConfigError, Forbidden, MethodNotAllowed, RumError, Unauthorized
+from .errors import (
+    BadRequest,
+    ConfigError,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    RumError,
+    Unauthorized,
+)
 from .formats import json_response
 from .headers import secure
 from .i18n import N_, Catalogs
@@ -109,10 +117,17 @@ class RumApp:
         match = None
         try:
             limits.check_body(request.environ, self.options["max_body"])
-            match = self.router.match(request.checked_path(), request.effective_method)
+            identity = self.policy.identify(request.environ)
+            try:
+                match = self.router.match(request.checked_path(), request.effective_method)
+            except (NotFound, MethodNotAllowed):
+                self.require_login(identity)  # what exists is not for anonymous eyes either
+                raise
             if match.action == "static":
                 return self.static.response(request, match.path)
-            call = controller.Call(self, request, match, Urls(request.script_name))
+            self.require_login(identity)
+            call = controller.Call(self, request, match, Urls(request.script_name),
+                                   identity=identity)
             if match.relation:
                 nesting.resolve(call, self.registry)
             elif match.action not in GLOBAL_ACTIONS:
@@ -126,7 +141,7 @@ class RumApp:
                 response = controller.ACTIONS[match.action](call)
             if request.method in ("GET", "HEAD") and self.csrf.enabled:
                 # JSON clients read the token here and send it back in the same header
-                response.headers[CSRF_HEADER] = self.csrf.token(request)
+                response.headers[CSRF_HEADER] = self.csrf.token(request, call.identity)
             self.csrf.set_cookie(request, response)
             secure(response, self.options["frame_ancestors"])
             return response
@@ -150,9 +165,21 @@ class RumApp:
             return self.error_response(request, RumError(N_("An unexpected error happened; it "
                                                             "has been logged.")), match)
 
+    def require_login(self, identity) -> None:
+        """Unauthorized for anonymous requests when the policy says `login_required`: every
+        page, the home page, `_meta` and the OpenAPI document included (not static files)."""
+        if identity is None and getattr(self.policy, "login_required", False):
+            raise Unauthorized("Log in to use this admin.")
+
+    def readable(self, identity) -> list:
+        """The resources `identity` may read: all that any listing of resources shows."""
+        return [r for r in self.registry if self.policy.permits(identity, "read", r.name)]
+
     def authorize(self, call) -> None:
-        """Policy (who may do this here), then CSRF (did this page send it), before any work."""
-        identity = self.policy.identify(call.request.environ)
+        """Policy (who may do this here), then CSRF (did this page send it), before any work.
+        `call.identity` is the policy's identify() of the request (None: anonymous)."""
+        identity = call.identity
+        self.require_login(identity)
         permission = PERMISSIONS[call.match.action]
         resource = call.resource.name if call.resource else ""
         if call.parent is not None and not self.policy.permits(identity, "read",
@@ -161,10 +188,7 @@ class RumApp:
         if call.resource is not None and call.resource.read_only and permission != "read":
             raise Forbidden(f"{call.resource.plural_label} are read-only.")
         if call.resource is not None and not self.policy.permits(identity, permission, resource):
-            if identity is None and self.policy.login_required:
-                raise Unauthorized("Log in to use this admin.")
             raise Forbidden(f"You may not {permission} {call.resource.plural_label.lower()}.")
-        call.identity = identity
         call.access = Access(self.policy, identity)  # what every repository path may reach
         if call.resource is not None:
             call.hidden = call.access.hidden(resource)
@@ -173,7 +197,14 @@ class RumApp:
             submitted = None
             if call.request.content_type in FORM_TYPES:
                 submitted = call.request.form.get(CSRF_FIELD)
-            self.csrf.check(call.request, submitted)
+            self.csrf.check(call.request, submitted, identity)
+
+    def _readable_for(self, request) -> list:
+        try:
+            return self.readable(self.policy.identify(request.environ))
+        except Exception:  # an error page must render even when identifying failed
+            log.exception("identifying the request failed while answering an error")
+            return []
 
     def error_response(self, request, exc: RumError, match) -> webob.Response:
         """The one place domain errors become HTTP responses."""
@@ -192,7 +223,7 @@ class RumApp:
                 response.text = self.renderer.render("error.html", {
                     "error": exc, "urls": Urls(request.script_name),
                     "app_title": self.options["title"], "flash": None,
-                    "resources": [translations.resource(r) for r in self.registry],
+                    "resources": [translations.resource(r) for r in self._readable_for(request)],
                     "resource": None}, translations=translations)
                 self.catalogs.vary(response)
             except Exception:

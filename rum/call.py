@@ -13,6 +13,7 @@ from .access import Access
 from .contracts import UnitOfWork
 from .errors import NotFound
 from .flash import pop_flash, set_flash
+from .formats import json_text
 from .i18n import Translations
 from .request import RumRequest
 from .resources import Resource
@@ -72,7 +73,7 @@ class Call:
 
     @property
     def csrf_token(self) -> str:
-        return self.app.csrf.token(self.request)
+        return self.app.csrf.token(self.request, self.identity)
 
     @cached_property
     def translations(self) -> Translations:
@@ -90,10 +91,9 @@ def page(call: Call, template: str, status: int = 200, **data) -> webob.Response
     response = webob.Response(status=status, content_type="text/html", charset="utf-8")
     flash = pop_flash(call.request, response)
     translations = call.translations
-    data.update(can=call.can, csrf_token=call.csrf_token)
+    data.update(can=call.can, csrf_token=call.csrf_token, json_text=json_text)
     data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
-                resources=[translations.resource(r) for r in call.app.registry
-                           if call.can("read", r.name)],
+                resources=[translations.resource(r) for r in call.app.readable(call.identity)],
                 resource=translations.resource(call.resource), Markup=Markup)
     name = call.resource.name if call.resource else ""
     response.text = call.app.renderer.render(template, data, resource=name,

@@ -38,7 +38,11 @@ APP_OPTIONS = {
     "locale": "",  # e.g. 'es': always this language; '' picks one from Accept-Language
     "translations": [],  # directories of your own catalogs: <dir>/<locale>/LC_MESSAGES/rum.mo
     "relation_select_limit": 100,  # above this many rows a relation input autocompletes
-    "max_body": 10 * 1024 * 1024,  # request bodies over this many bytes get 413 (rum.limits)
+    "max_body": 10 * 1024 * 1024,
+    # numbered pages reach this many rows deep; past it `page=N` is a 400 and Next/Previous
+    # (keyset cursors, as cheap at any depth) or filters go further: OFFSET reads and drops
+    # every row before the page, seconds deep into a big table
+    "max_offset": 10_000,  # request bodies over this many bytes get 413 (rum.limits)
     "secret": "",  # signs CSRF tokens; give every process of one site the same secret
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
@@ -129,7 +133,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     if bad:
         raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
     options.update(app)
-    for key in ("page_size", "max_limit", "relation_select_limit", "max_body"):
+    for key in ("page_size", "max_limit", "relation_select_limit", "max_body", "max_offset"):
         if type(options[key]) is not int or options[key] < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
     options["blind_writes"] = as_bool(options["blind_writes"], f"{APP}.blind_writes")

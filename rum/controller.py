@@ -14,7 +14,7 @@ from .errors import BadRequest, Forbidden, NotFound
 from .formats import json_response, json_value, record_json
 from .i18n import N_
 from .links import ListLinks
-from .query import ops_for, parse_query
+from .query import max_page, ops_for, parse_query
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
@@ -26,20 +26,24 @@ INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local"
 
 
 def home(call: Call) -> webob.Response:
+    readable = call.app.readable(call.identity)
+    # unserved tables are named only to those who may read every resource (administrators)
+    notes = call.app.table_notes if len(readable) == len(call.app.registry) else []
     if call.wants_json:
         return json_response({"resources": [
             {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name),
-             "read_only": r.read_only} for r in call.app.registry],
+             "read_only": r.read_only} for r in readable],
             "tables": [{"table": n.table, "status": n.status, "reason": n.reason}
-                       for n in call.app.table_notes]})
-    return page(call, "home.html", table_notes=call.app.table_notes)
+                       for n in notes]})
+    return page(call, "home.html", table_notes=notes)
 
 
 def index(call: Call, parent_record=None) -> webob.Response:
     resource = call.resource
     fields = call.visible(resource.list_fields)
     query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
-                        resource.page_size, call.app.options["max_limit"])
+                        resource.page_size, call.app.options["max_limit"],
+                        call.app.options["max_offset"])
     query = query.but(search_in=tuple(f.name for f in call.visible(resource.fields)
                                       if f.searchable))
     if call.parent is not None:
@@ -58,7 +62,8 @@ def index(call: Call, parent_record=None) -> webob.Response:
     links = ListLinks(call.urls, resource.name, query, resource.page_size,
                       "json" if call.wants_json else "",
                       allowed=frozenset(p for p in ("update", "delete") if call.can(p)),
-                      selectable=_selectable(call))
+                      selectable=_selectable(call),
+                      max_page=max_page(call.app.options["max_offset"], query.limit))
     if call.wants_json:
         return json_response({
             "items": [record_json(r, resource.name, call.urls) for r in records],

@@ -87,7 +87,8 @@ def submitted(call: Call) -> Any:
             raise BadRequest("the body is not valid JSON") from None
         if not isinstance(body, dict):
             raise BadRequest("send a JSON object of field names to values")
-        return {k: (v if isinstance(v, list) or v is None else
+        return {k: (v if isinstance(v, list) or v is None else json.dumps(v)
+                    if isinstance(v, dict) else
                     ("true" if v is True else "" if v is False else str(v)))
                 for k, v in body.items()}
     raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "

@@ -10,7 +10,7 @@ class ListLinks:
 
     def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int,
                  fmt: str = "", allowed: frozenset = frozenset({"update", "delete"}),
-                 selectable: bool | None = None):
+                 selectable: bool | None = None, max_page: int | None = None):
         self.urls = urls
         self.resource = resource
         self.query = query
@@ -19,6 +19,7 @@ class ListLinks:
         self.allowed = allowed  # row actions the policy allows ("update", "delete")
         # rows get checkboxes for a bulk action (delete, or unlink on a nested page)
         self.selectable = "delete" in allowed if selectable is None else selectable
+        self.max_page = max_page  # numbered links stop here (`[rum] max_offset`)
 
     def _list(self, query: Query, fmt: str | None = None) -> str:
         fmt = self.fmt if fmt is None else fmt

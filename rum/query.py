@@ -152,11 +152,17 @@ def _bar_filters(params, fields: dict[str, Field]) -> list[Filter]:
     return out
 
 
+def max_page(max_offset: int, limit: int) -> int:
+    """The deepest page a number reaches when OFFSET may skip at most `max_offset` rows."""
+    return max_offset // limit + 1
+
+
 def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
-                max_limit: int = 500) -> Query:
+                max_limit: int = 500, max_offset: int | None = None) -> Query:
     """Build a Query from request parameters, checking names and operators against `fields`.
 
-    Raises BadRequest naming the offending parameter.
+    Raises BadRequest naming the offending parameter, and for a numbered page (no cursor)
+    deeper than `max_offset` rows.
     """
     filters = []
     for key, value in params.items():
@@ -186,6 +192,11 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
     after, before = params.get("after") or "", params.get("before") or ""
     if after and before:
         raise BadRequest("give 'after' or 'before', not both")
+    if max_offset is not None and not (after or before) and page > max_page(max_offset, limit):
+        raise BadRequest(f"page {page} is too deep to reach by number: numbered pages go to "
+                         f"page {max_page(max_offset, limit)} ({max_offset:,} rows in). Follow "
+                         "Next from a page before it, or narrow the list with a search or "
+                         "filters.")
     return Query(search=(params.get("q") or "").strip(), filters=tuple(filters),
                  sort=tuple(sort), page=page, limit=limit, cursor=after or before,
                  backward=bool(before))

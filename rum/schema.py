@@ -21,7 +21,7 @@ REF = {"type": "object", "properties": {"id": {"type": "string"}, "label": {"typ
 
 
 def _readable(call: Call):
-    return [r for r in call.app.registry if call.can("read", r.name)]
+    return call.app.readable(call.identity)
 
 
 def _visible_fields(call: Call, resource):
@@ -44,7 +44,8 @@ def meta(call: Call) -> webob.Response:
                               for f in _visible_fields(call, tr)]})
     if call.match.format == "json":
         return json_response({"resources": resources})
-    return page(call, "meta.html", described=resources)
+    return page(call, "meta.html", described=resources,
+                linkable=frozenset(r["name"] for r in resources))
 
 
 def _output(field) -> dict:

@@ -77,34 +77,40 @@ def _sqlite_like(element, compiler, **kw):
     return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
 
 
-class EnumLabel(sa.ColumnElement):
-    """An ENUM column, ordered and compared by its label on every database.
+class SingleFloat(sa.ColumnElement):
+    """A bound float rounded as a single-precision column stores it.
 
-    MariaDB orders an ENUM by its position in the type but compares it with text as text,
-    so a keyset seek (`status > 'paid'`) over a list sorted by position skips and repeats
-    rows; there the sort uses CAST(status AS CHAR), which orders as the seek compares.
-    PostgreSQL orders and compares native enums by position, SQLite stores text: both
-    already agree with themselves and use the plain column.
+    MySQL/MariaDB `FLOAT` is 32 bits: a stored 0.1 reads back as 0.1 but compares greater
+    than the 64-bit 0.1 bound to a query, so a seek past it would return it again.
     """
 
     inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+    type = sa.Float()
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]
 
-    def __init__(self, attr):
-        self.column = attr.__clause_element__()
-        self.type = self.column.type
-        self.property = attr.property  # keyset_able reads the mapped column from here
-
-
-@compiles(EnumLabel)
-def _enum_label(element, compiler, **kw):
-    return compiler.process(element.column, **kw)
+    def __init__(self, value):
+        self.value = value
 
 
-@compiles(EnumLabel, "mysql")
-@compiles(EnumLabel, "mariadb")
-def _mariadb_enum_label(element, compiler, **kw):
-    return compiler.process(sa.cast(element.column, sa.CHAR()), **kw)
+@compiles(SingleFloat)
+def _single_float(element, compiler, **kw):
+    return compiler.process(element.value, **kw)
+
+
+@compiles(SingleFloat, "mysql")
+@compiles(SingleFloat, "mariadb")
+def _mysql_single_float(element, compiler, **kw):
+    return f"CAST({compiler.process(element.value, **kw)} AS FLOAT)"
+
+
+def bound_like(column, value):
+    """`value` as a bound parameter of the column's type, compared as the column stores it."""
+    bound = sa.literal(value, column.type)
+    kind = column.type
+    if isinstance(kind, sa.Float) and not isinstance(kind, sa.Double | sa.REAL) and \
+            (kind.precision or 0) <= 24:
+        return SingleFloat(bound)
+    return bound
 
 
 def _related_clause(info, f: Filter, catalog, access=None):
@@ -240,6 +246,19 @@ def apply_filters(stmt, info, query: Query, related_key, catalog, access=None):
     return stmt
 
 
+def sort_key(attr):
+    """What a column sorts by: itself, except native ENUMs, which sort by their stored label.
+
+    MySQL/MariaDB order an ENUM by its declaration index but compare it to a string as text,
+    so a seek past 'alpha' would skip or repeat rows; PostgreSQL orders by declaration.
+    The label (what SQLite stores anyway) orders and compares the same everywhere.
+    """
+    column_type = attr.property.columns[0].type
+    if isinstance(column_type, sa.Enum) and column_type.native_enum:
+        return sa.cast(attr, sa.String(max((len(e) for e in column_type.enums), default=1)))
+    return attr
+
+
 def sort_spec(info, query: Query, hidden=frozenset()) -> tuple[list, list[bool], list[Field]]:
     """(columns, descending flags, fields) of the order, ending in the primary key (a unique
     tiebreak); a `hidden` field is no sort key."""
@@ -249,8 +268,7 @@ def sort_spec(info, query: Query, hidden=frozenset()) -> tuple[list, list[bool],
         field = fields[s.field]
         if field.is_relation or not field.sortable or field.name in hidden:
             raise BadRequest(f"cannot sort on {field.name!r}")
-        attr = getattr(info.model, field.name)
-        columns.append(EnumLabel(attr) if field.kind == "enum" else attr)
+        columns.append(sort_key(getattr(info.model, field.name)))
         descending.append(s.descending)
         spec_fields.append(field)
     for column in info.mapper.primary_key:
@@ -265,10 +283,12 @@ def sort_spec(info, query: Query, hidden=frozenset()) -> tuple[list, list[bool],
     return columns, descending, spec_fields
 
 
-def keyset_able(info, columns) -> bool:
-    """Seeking is exact only over NOT NULL columns."""
-    for attr in columns:
-        column = attr.property.columns[0]
-        if not isinstance(column, sa.Column) or column.nullable and not column.primary_key:
-            return False
-    return True
+def nullable_flags(info, fields: list[Field]) -> list[bool]:
+    """Per sort field, whether it may hold NULL (then the seek asks for NULLs explicitly)."""
+    flags = []
+    for f in fields:
+        prop = info.mapper.attrs[f.name] if f.name in info.mapper.attrs else None
+        column = prop.columns[0] if prop is not None and hasattr(prop, "columns") else None
+        plain = isinstance(column, sa.Column)
+        flags.append(not plain or (column.nullable and not column.primary_key))
+    return flags

@@ -14,7 +14,7 @@ from sqlalchemy.orm.interfaces import MANYTOMANY, ONETOMANY
 
 from rum.access import as_access
 from rum.contracts import Effect, Record, Ref
-from rum.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from rum.errors import Conflict, Forbidden, Invalid, NotFound
 from rum.fields import Field, humanize
 from rum.query import Page, Query
 
@@ -22,8 +22,8 @@ from .counting import capped_count, estimated_rows
 from .identity import decode_key, encode_key
 from .integrity import field_errors
 from .introspect import enum_value
-from .keyset import decode_cursor, encode_cursor, seek_clause
-from .querying import ILike, apply_filters, escape_like, keyset_able, scope_clauses, sort_spec
+from .keyset import NULLS_HIGH, decode_cursor, encode_cursor, seek_clause
+from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
 from .streaming import stream_records
 from .visibility import ScopedReads, info_identify
 
@@ -95,14 +95,14 @@ class SQLAlchemyRepository(ScopedReads):
             base = base.where(self.parent_clause(query.parent))
         columns, descending, sort_fields = sort_spec(self.info, query,
                                                      self.access.hidden(self.info.resource))
-        keyset = keyset_able(self.info, columns)
         stmt, backward = base, False
         if query.cursor:
-            if not keyset:
-                raise BadRequest("this sort pages by number, not by cursor; drop 'after'/'before'")
             backward = query.backward
             values = decode_cursor(query.cursor, sort_fields)
-            stmt = stmt.where(seek_clause(columns, descending, values, backward))
+            nulls_high = self.session.get_bind().dialect.name in NULLS_HIGH
+            stmt = stmt.where(seek_clause(columns, descending, values, backward,
+                                          nullable_flags(self.info, sort_fields), nulls_high))
+        # each database's own NULL order (reversed with the direction, as the seek expects)
         stmt = stmt.order_by(*(c.desc() if d != backward else c.asc()
                                for c, d in zip(columns, descending, strict=True)))
         if not query.cursor:
@@ -130,10 +130,11 @@ class SQLAlchemyRepository(ScopedReads):
             return encode_cursor([self._stored(row, f.name) for f in sort_fields])
         return Page(rows=rows, query=query, count=count, count_exact=exact,
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
-                    next_cursor=cursor_of(rows[-1]) if keyset and rows and has_next else "",
-                    prev_cursor=cursor_of(rows[0]) if keyset and rows and has_prev else "")
+                    next_cursor=cursor_of(rows[-1]) if rows and has_next else "",
+                    prev_cursor=cursor_of(rows[0]) if rows and has_prev else "")
 
     def _stored(self, row, name: str):
+        """A sort value as the database compares it: an enum member as its stored label."""
         value = getattr(row, name)
         return enum_value(self.info.mapper, name, value) if isinstance(value, enum.Enum) \
             else value

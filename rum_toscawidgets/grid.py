@@ -6,6 +6,7 @@ The rows are most of a list page's markup: through Genshi's event pipeline they 
 as Genshi escapes them.
 """
 
+import json
 import os
 from gettext import NullTranslations
 from numbers import Number
@@ -48,6 +49,10 @@ def _cell(record, field, value, links, gettext, show_url) -> str:
         return f'<td><a href="{escape(links.ref(value))}">{label}</a></td>'
     if field.kind == "boolean":
         return f"<td>{escape(gettext('yes') if value else gettext('no'), quotes=False)}</td>"
+    if field.kind == "json":
+        return f"<td>{escape(json.dumps(value, ensure_ascii=False, default=str), quotes=False)}</td>"
+    if field.kind == "to_many":
+        return f"<td>{escape(', '.join(ref.label for ref in value), quotes=False)}</td>"
     if field.primary_key:
         return f'<td><a href="{show_url}">{shown(value)}</a></td>'
     return f"<td>{shown(value)}</td>"
@@ -91,7 +96,10 @@ class Grid:
         """`translations`: anything with the stdlib's gettext/ngettext (English without);
         `fields`: the columns to show (the resource's list fields less any the policy hides)."""
         translations = translations or NullTranslations()
-        numbers = page_numbers(page.query.page, page.pages) if page.pages else []
+        last = page.pages
+        if last and getattr(links, "max_page", None):
+            last = min(last, links.max_page)  # deeper numbers would be refused: Next goes on
+        numbers = page_numbers(page.query.page, last) if last else []
         fields = self.resource.list_fields if fields is None else fields
         rows = rows_html(records, fields, links, translations.gettext)
         stream = self.template.generate(resource=self.resource, fields=fields, rows=rows,

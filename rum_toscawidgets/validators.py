@@ -6,6 +6,7 @@ error carries what was typed, not a converted value.
 
 import datetime
 import decimal
+import json
 import re
 import uuid
 
@@ -161,8 +162,22 @@ class ChoiceConverter(twc.Validator):
             raise twc.ValidationError("notchoice", self)
 
 
+class JsonConverter(TextConverter):
+    """JSON text in the form, the decoded value in Python (a stored object edits as JSON, not
+    as Python's repr, so saving a form unchanged keeps it an object)."""
+
+    msgs = {"bad": N_("Enter valid JSON")}
+
+    def parse(self, text):
+        return json.loads(text) if isinstance(text, str) else text
+
+    def format(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+
 CONVERTERS = {
     "integer": IntegerConverter, "float": FloatConverter, "decimal": DecimalConverter,
     "date": DateConverter, "datetime": DateTimeConverter, "time": TimeConverter,
     "uuid": UuidConverter, "string": StringConverter, "text": StringConverter,
+    "json": JsonConverter,
 }

@@ -169,3 +169,62 @@ def test_model_module_beside_the_config_file(tmp_path):
     import crate_models
     crate_models.Base.metadata.create_all(app.repositories.engine)
     assert "Crates" in wrap(app).get("/").text
+
+
+# -- login_required and resource listings ---------------------------------------------------
+
+LOCKED_ROUTES = ["/", "/index.json", "/index.html", "/_meta", "/_meta.json", "/openapi.json",
+                 "/movies", "/movies.json", "/movies.csv", "/movies/1", "/movies/1.json",
+                 "/movies/new", "/movies/1/edit", "/movies/1/confirm_delete",
+                 "/movies/1/actors", "/movies/1/actors.json", "/movies/complete?field=genre",
+                 "/no_such_things", "/no_such_things.json", "/movies/1/no_such_relation"]
+
+
+@pytest.fixture(scope="module")
+def login_app(tmp_path_factory):
+    """One app for the module: these tests only read."""
+    import demo_data
+    path = tmp_path_factory.mktemp("login") / "movie.db"
+    demo_data.create(str(path))
+    return RumApp(demo_config(f"sqlite:///{path}", **{"rum.policy": {
+        "login_required": True, "default": "deny",
+        "identity": "tests.fixtures.auth:from_header", "rules": [
+            {"users": ["ann"], "resources": ["genres"], "permissions": ["read"], "allow": True},
+            {"roles": ["admin"], "allow": True}]}}))
+
+
+@pytest.mark.parametrize("url", LOCKED_ROUTES)
+def test_login_required_closes_every_route_to_anonymous(login_app, url):
+    client = wrap(login_app)
+    response = client.get(url, status=401)
+    text = response.text
+    assert not any(f'/{r.name}"' in text for r in login_app.registry)  # no names leak
+    admin = {"X-Test-User": "root", "X-Test-Roles": "admin"}
+    if "no_such" not in url:
+        assert client.get(url, headers=admin).status_int == 200
+
+
+def test_login_required_leaves_static_files_open(login_app):
+    assert wrap(login_app).get("/_static/rum/rum.css").status_int == 200
+
+
+def listed(app, url: str, headers: dict) -> set[str]:
+    """The resource names a listing page shows, whatever its format."""
+    response = wrap(app).get(url, headers=headers)
+    if url == "/openapi.json":
+        return {path.split("/")[1].split(".")[0] for path in response.json["paths"]}
+    if url.endswith(".json"):
+        return {r["name"] for r in response.json["resources"]}
+    names = {r.name for r in app.registry}  # every name that could show up
+    return {n for n in names if f'href="/{n}"' in response.text}
+
+
+@pytest.mark.parametrize("url", ["/", "/index.json", "/index.html", "/_meta", "/_meta.json",
+                                 "/openapi.json"])
+@pytest.mark.parametrize(("user", "roles", "expected"), [
+    ("ann", "", {"genres"}),
+    ("nobody", "", set()),
+    ("root", "admin", {"persons", "genres", "actors", "directors", "movies", "rentals"}),
+])
+def test_listings_show_only_what_the_identity_may_read(login_app, url, user, roles, expected):
+    assert listed(login_app, url, {"X-Test-User": user, "X-Test-Roles": roles}) == expected

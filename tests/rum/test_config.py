@@ -130,6 +130,8 @@ def test_missing_file(tmp_path):
     ({"rum": {"page_size": "10"}}, "rum.page_size"),
     ({"rum": {"page_size": 2.5}}, "rum.page_size"),
     ({"rum": {"max_limit": -1}}, "rum.max_limit"),
+    ({"rum": {"max_offset": 0}}, "rum.max_offset"),
+    ({"rum": {"max_offset": "10000"}}, "rum.max_offset"),
     ({"rum": {"relation_select_limit": None}}, "rum.relation_select_limit"),
     ({"rum": ["page_size"]}, "rum"),
     ({"resources": "Movie"}, "resources"),

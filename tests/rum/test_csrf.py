@@ -7,8 +7,9 @@ import sqlalchemy as sa
 import webob
 
 from model import Base
-from rum.csrf import COOKIE, Csrf
+from rum.csrf import COOKIE, NEW_NONCE, Csrf
 from rum.errors import Forbidden
+from rum.policy import Identity
 from tests.conftest import csrf_headers
 
 RESOURCES = ("persons", "genres", "actors", "directors", "movies", "rentals")
@@ -103,3 +104,58 @@ def test_csrf_unit():
     with pytest.raises(Forbidden):
         Csrf(b"other").check(ok, token)
     Csrf(b"k", enabled=False).check(request, None)  # switched off: no check
+
+
+USERS = {"anonymous": None, "alice": Identity("alice"), "bob": Identity("bob"),
+         "bob-admin": Identity("bob", frozenset({"admin"}))}
+
+
+@pytest.mark.parametrize(("minted_for", "used_by", "accepted"), [
+    ("anonymous", "bob", False), ("alice", "bob", False), ("bob", "alice", False),
+    ("bob", "anonymous", False), ("alice", "anonymous", False),
+    ("bob", "bob", True), ("anonymous", "anonymous", True),
+    ("bob", "bob-admin", True),  # bound to the user, not to the roles of the moment
+])
+def test_token_is_bound_to_the_identity(minted_for, used_by, accepted):
+    csrf = Csrf(b"k")
+    get = webob.Request.blank("/")
+    token = csrf.token(get, USERS[minted_for])
+    nonce = get.environ[NEW_NONCE]
+    post = webob.Request.blank("/", method="POST", headers={"Cookie": f"{COOKIE}={nonce}"})
+    if accepted:
+        csrf.check(post, token, USERS[used_by])
+    else:
+        with pytest.raises(Forbidden):
+            csrf.check(post, token, USERS[used_by])
+
+
+def test_a_token_with_other_characters_is_refused_not_an_error():
+    csrf = Csrf(b"k")
+    post = webob.Request.blank("/", method="POST", headers={"Cookie": f"{COOKIE}={'n' * 32}"})
+    with pytest.raises(Forbidden):
+        csrf.check(post, "é" * 40)
+
+
+@pytest.mark.parametrize("minted_for", ["", "alice"])
+def test_a_pair_minted_for_someone_else_is_403_over_http(demo_db, minted_for):
+    """The attacker plants a cookie and token of their own (anonymous, or as alice) in bob's
+    browser: bob's identity does not match, so the forged request changes nothing."""
+    from rum import RumApp
+    from tests.conftest import demo_config, wrap
+    app = RumApp(demo_config(demo_db, **{"rum.policy": {
+        "identity": "tests.fixtures.auth:from_header"}}))
+    client = wrap(app)
+    as_minter = {"X-Test-User": minted_for} if minted_for else {}
+    planted = client.get("/", headers=as_minter).headers["X-CSRF-Token"]
+    before = fingerprint(app)
+    client.post("/genres", {"name": "Forged", "_csrf": planted},
+                headers={"X-Test-User": "bob"}, status=403)
+    client.post_json("/genres.json", {"name": "Forged"}, status=403,
+                     headers={"X-Test-User": "bob", "X-CSRF-Token": planted})
+    assert fingerprint(app) == before
+    mine = client.get("/", headers={"X-Test-User": "bob"}).headers["X-CSRF-Token"]
+    ok = client.post("/genres", {"name": "Bob's", "_csrf": mine}, headers={"X-Test-User": "bob"})
+    assert ok.status_int == 303
+    # the page's forms carry the token of the identity that sees them
+    form = client.get("/genres/new", headers={"X-Test-User": "bob"}).forms[0]
+    assert form["_csrf"].value == mine

@@ -6,9 +6,14 @@ import decimal
 import io
 import types
 
+import pytest
+import sqlalchemy as sa
+import webob
+
 from rum.contracts import Record, Ref
 from rum.csv_export import cell, csv_response
 from rum.fields import Field
+from tests.fixtures import counted_model
 
 
 def parse(text):
@@ -91,3 +96,36 @@ def test_export_of_other_shapes(tmp_path):
     assert owners[1] == ["1", "Olga", "Rex"]
     lines = parse(client.get("/lines.csv").text)
     assert lines[1][:2] == ["A,1", "2"]
+
+
+STREAMED_ROWS = 5_000
+
+
+@pytest.mark.parametrize("resource", ["ticks", "crates"])  # Core rows, ORM objects
+def test_first_bytes_leave_before_the_last_row_is_read(tmp_path, resource):
+    """Through the whole app, in process: when the first chunk of the body is handed to the
+    server, the database cursor has produced only a batch of rows, not all of them."""
+    from rum import RumApp
+    from rum_sqlalchemy.streaming import BATCH
+    url = f"sqlite:///{tmp_path / 'counted.db'}"
+    engine = sa.create_engine(url)
+    counted_model.fill(engine, STREAMED_ROWS)
+    engine.dispose()
+    app = RumApp({"rum.repositoryfactory": {"models": counted_model.MODELS,
+                                            "sqlalchemy.url": url}})
+    rows_read = counted_model.count_rows_read(app.repositories.engine)
+    status, headers, app_iter = webob.Request.blank(f"/{resource}.csv").call_application(app)
+    try:
+        assert status.startswith("200") and "Content-Length" not in dict(headers)
+        assert rows_read[0] == 0  # nothing read before the server asks for the body
+        chunks = iter(app_iter)
+        first = next(chunks)
+        assert first.startswith(b"Id,Read,Title,")
+        assert 0 < rows_read[0] <= 2 * BATCH < STREAMED_ROWS, rows_read[0]
+        body = first + b"".join(chunks)
+    finally:
+        if hasattr(app_iter, "close"):
+            app_iter.close()
+    assert rows_read[0] == STREAMED_ROWS
+    assert len(parse(body.decode())) == STREAMED_ROWS + 1
+    app.repositories.engine.dispose()

@@ -253,3 +253,29 @@ def test_edit_never_unlinks_rows_it_did_not_show(client, rum_app, resource, mode
                     headers={**csrf_headers(client), "If-Match": shown.headers["ETag"]})
     with sa.orm.Session(engine) as s:
         assert len(getattr(s.get(model, ident), relation)) == linked  # every link kept
+
+
+def test_json_api_stores_json_objects_as_objects(tmp_path):
+    """`{"doc": {...}}` in a JSON body is stored as that object, not as its Python repr."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from rum import RumApp
+    from tests.conftest import ROOT, csrf_headers, wrap
+    from tests.fixtures import shapes_model as sm
+    url = f"sqlite:///{tmp_path / 'json.db'}"
+    engine = sa.create_engine(url)
+    sm.Base.metadata.create_all(engine)
+    client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
+        "models": list(sm.MODELS), "sqlalchemy.url": url}}))
+    doc = {"a": [1, 2, {"b": None}], "c": "<d>"}
+    created = client.post_json("/everythings.json", {"name": "j", "doc": doc},
+                               headers=csrf_headers(client))
+    assert created.status_int == 201 and created.json["doc"] == doc
+    with Session(engine) as session:
+        assert session.scalars(sa.select(sm.Everything.doc)).one() == doc
+    form = client.get(f"{created.json['_url']}/edit").forms[0]
+    assert form.submit().status_int == 303  # saved unchanged: still the same object
+    with Session(engine) as session:
+        assert session.scalars(sa.select(sm.Everything.doc)).one() == doc
+    engine.dispose()

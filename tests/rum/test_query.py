@@ -119,3 +119,25 @@ def test_page_count(count, limit, pages):
 def test_page_count_unknown_or_inexact():
     assert Page(rows=[], query=Query(), count=None).pages is None
     assert Page(rows=[], query=Query(), count=500, count_exact=False).pages is None
+
+
+@pytest.mark.parametrize(("qs", "deep"), [
+    ("page=51", False),  # offset 1,000 rows: the last numbered page at 20 a page
+    ("page=52", True),
+    ("page=9000", True),
+    ("page=11&limit=100", False),
+    ("page=12&limit=100", True),
+    ("page=9000&after=abc", False),  # a cursor seeks: its page number is only a label
+    ("page=9000&before=abc", False),
+])
+def test_numbered_pages_stop_at_max_offset(qs, deep):
+    if not deep:
+        parse(qs, max_offset=1000)
+        return
+    with pytest.raises(BadRequest) as info:
+        parse(qs, max_offset=1000)
+    assert "Next" in info.value.message and "filters" in info.value.message
+
+
+def test_no_max_offset_no_cap():
+    assert parse("page=9000").page == 9000

@@ -203,3 +203,22 @@ def test_times_keep_their_fractions_and_inputs_accept_them(form):
     starts = re.search(r'<input[^>]*name="starts"[^>]*>', html).group(0)
     assert 'type="text"' in starts and 'value="04:05:06.123456"' in starts, starts
     assert html.count('step="any"') == 2
+
+
+@pytest.mark.parametrize("stored", [{"k": [1, 2, {"b": None}]}, [1, "two"], 3, True])
+def test_json_fields_edit_as_json_and_round_trip(stored):
+    """A stored JSON value shows as JSON text and comes back as the same value when the form
+    is saved unchanged (not as the string of Python's repr)."""
+    import html
+    import json
+    import re
+    with Tw2State().scope():
+        form = ToscaWidgetsForm((Field("doc", "json"),), "Doc")
+        markup = form.render({"doc": stored}, {}, {})
+        shown = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", markup, re.S)[1])
+        assert json.loads(shown) == stored
+        assert form.validate(MultiDict([("doc", shown)]))["doc"] == stored
+        assert form.validate(MultiDict([("doc", "")]))["doc"] is None
+        with pytest.raises(Invalid) as info:
+            form.validate(MultiDict([("doc", "{'k': 1}")]))
+        assert "JSON" in info.value.errors["doc"]
