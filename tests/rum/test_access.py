@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from rum import RumApp
 from rum.access import Access
 from rum.policy import Identity, RulesPolicy
-from tests.conftest import csrf_headers, wrap
+from tests.conftest import wrap
 from tests.fixtures import scope_model as sm
 from tests.fixtures.scope_model import ALICE, BOB, HANA, ROOT_USER
 
@@ -46,7 +46,8 @@ def form_post(client, url, data, headers, **kwargs):
 
 
 def json_headers(client, who):
-    return {**who, **csrf_headers(client)}
+    """`who`'s headers and a CSRF token minted for that identity (tokens are bound to it)."""
+    return {**who, "X-CSRF-Token": client.get("/", headers=who).headers["X-CSRF-Token"]}
 
 
 # -- Access itself -----------------------------------------------------------------------
