@@ -14,7 +14,7 @@ from .errors import BadRequest, NotFound
 from .formats import json_response, record_json
 from .i18n import N_
 from .links import ListLinks
-from .query import ops_for, parse_query
+from .query import QueryLimits, check_search, ops_for, parse_query
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
@@ -37,7 +37,8 @@ def index(call: Call, parent_record=None) -> webob.Response:
     resource = call.resource
     fields = call.visible(resource.list_fields)
     query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
-                        resource.page_size, call.app.options["max_limit"])
+                        resource.page_size, call.app.options["max_limit"],
+                        QueryLimits.from_options(call.app.options))
     query = query.but(search_in=tuple(f.name for f in call.visible(resource.fields)
                                       if f.searchable))
     if call.parent is not None:
@@ -131,7 +132,8 @@ def complete(call: Call) -> webob.Response:
     except ValueError:
         raise BadRequest("'limit' must be a whole number") from None
     related = fields[name].related
-    refs = call.uow.repository(related).complete(call.request.GET.get("q", ""), limit)
+    term = check_search(call.request.GET.get("q", ""), QueryLimits.from_options(call.app.options))
+    refs = call.uow.repository(related).complete(term, limit)
     return json_response({"items": [{"id": r.id, "label": r.label,
                                      "url": call.urls.show(r.resource, r.id)} for r in refs]})
 
