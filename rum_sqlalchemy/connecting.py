@@ -95,8 +95,10 @@ def engine_arguments(url: sa.engine.URL, bounds: Bounds) -> dict:
         log.info("no connect or statement bounds known for %s+%s", backend, driver)
     # Explicit parameters in the URL win over these defaults.
     connect_args = {k: v for k, v in connect_args.items() if k not in url.query or k == "options"}
-    return {"connect_args": connect_args, "pool_pre_ping": True,
-            "pool_timeout": bounds.connect}
+    arguments = {"connect_args": connect_args, "pool_pre_ping": True}
+    if backend != "sqlite" or url.database and not url.database.startswith((":memory:", "file:")):
+        arguments["pool_timeout"] = bounds.connect  # memory databases have no queue to wait in
+    return arguments
 
 
 def _as(value: float, whole: bool):
