@@ -4,6 +4,7 @@ answers, a restart, a slow statement, a SQLite file deleted, replaced or missing
 import os
 import shutil
 import sqlite3
+import threading
 import time
 
 import psycopg2  # noqa: F401 - imported before timing the first connection
@@ -153,9 +154,15 @@ def test_sqlite_statement_over_the_bound_is_interrupted(demo_db):
     endless = sa.text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
                       "SELECT count(*) FROM n")
     with engine.connect() as conn:
+        # a watchdog, so that a missing bound fails this test instead of hanging the run
+        watchdog = threading.Timer(10, conn.connection.dbapi_connection.interrupt)
+        watchdog.start()
         started = time.monotonic()
-        with pytest.raises(sa.exc.OperationalError) as info:
-            conn.execute(endless)
+        try:
+            with pytest.raises(sa.exc.OperationalError) as info:
+                conn.execute(endless)
+        finally:
+            watchdog.cancel()
         assert time.monotonic() - started < 1.5 and is_unavailable(info.value)
     with engine.connect() as conn:  # the same pooled connection, its clock stopped
         time.sleep(0.4)
@@ -199,8 +206,11 @@ def test_restarted_database_serves_the_next_request(served_db):
         assert client.get("/movies.csv").status_int == 200
 
 
-LOCKS = {"postgresql": "LOCK TABLE movie IN ACCESS EXCLUSIVE MODE",
-         "mariadb": "LOCK TABLES movie WRITE"}
+# The holder's session ends itself after 10 idle seconds: a missing bound fails the test
+# late instead of hanging the run.
+LOCKS = {"postgresql": ["SET idle_in_transaction_session_timeout = '10s'",
+                        "LOCK TABLE movie IN ACCESS EXCLUSIVE MODE"],
+         "mariadb": ["SET SESSION wait_timeout = 10", "LOCK TABLES movie WRITE"]}
 
 
 def test_statement_waiting_on_a_lock_is_a_503_within_the_bound(served_db):
@@ -208,7 +218,8 @@ def test_statement_waiting_on_a_lock_is_a_503_within_the_bound(served_db):
     client = client_for(url, statement_timeout=1)
     assert client.get("/movies.json").status_int == 200
     with engine.connect() as holder:
-        holder.execute(sa.text(LOCKS[kind]))
+        for statement in LOCKS[kind]:
+            holder.execute(sa.text(statement))
         for path, body in [("/movies.json", "json"), ("/movies.csv", "json")]:
             response, elapsed = timed_get(client, path)
             assert_unavailable(response, body)
