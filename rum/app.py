@@ -13,8 +13,7 @@ from .contracts import ModelInfo
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import HEADER as CSRF_HEADER
 from .csrf import UNSAFE, Csrf
-from .errors import (BadRequest, ConfigError, Forbidden, MethodNotAllowed, RumError, Unauthorized,
-                     Unavailable)
+from .errors import BadRequest, ConfigError, Forbidden, MethodNotAllowed, RumError, Unauthorized, Unavailable
 from .formats import json_response
 from .headers import secure
 from .i18n import N_, Catalogs

@@ -14,8 +14,15 @@ from rum.errors import ConfigError, NotFound, Unavailable
 from rum.plugins import import_object
 
 from .catalog import Catalog
-from .connecting import (DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, Bounds,
-                         engine_arguments, is_unavailable, seconds, watch)
+from .connecting import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_STATEMENT_TIMEOUT,
+    Bounds,
+    engine_arguments,
+    is_unavailable,
+    seconds,
+    watch,
+)
 from .reflection import reflect_models
 from .repository import SQLAlchemyRepository
 
