@@ -97,6 +97,42 @@ def test_engine_options_do_not_apply_to_a_host_engine(demo_db, key):
     assert info.value.key == f"{SECTION}.{key}"
 
 
+UNAVAILABLE = [  # (error, whether it means "the database is not there right now")
+    (sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")), True),
+    (sa.exc.InterfaceError("SELECT 1", {}, Exception("connection already closed")), True),
+    (sa.exc.TimeoutError("QueuePool limit reached"), True),
+    (sa.exc.DisconnectionError("gone"), True),
+    (sa.exc.DBAPIError("SELECT 1", {}, Exception("reset"), connection_invalidated=True), True),
+    (sa.exc.IntegrityError("INSERT", {}, Exception("duplicate key")), False),
+    (sa.exc.DataError("SELECT", {}, Exception("numeric overflow")), False),
+    (sa.exc.ProgrammingError("SELECT", {}, Exception("syntax error")), False),
+    (sa.exc.DBAPIError("SELECT 1", {}, Exception("odd")), False),
+    (ValueError("not a database error"), False),
+]
+
+
+@pytest.mark.parametrize("error,unavailable", UNAVAILABLE)
+def test_which_errors_mean_unavailable(error, unavailable):
+    assert is_unavailable(error) is unavailable
+
+
+def test_no_free_pooled_connection_is_a_503_after_the_connect_bound(demo_db):
+    app = RumApp(demo_config(demo_db, **{SECTION: {
+        "sqlalchemy.url": demo_db, "models": ["model:Movie", "model:Genre", "model:Director",
+                                              "model:Person", "model:Actor", "model:Rental"],
+        "connect_timeout": 0.5}}))
+    engine = app.repositories.engine
+    held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+    try:
+        response, elapsed = timed_get(wrap(app), "/movies.json")
+        assert_unavailable(response, "json")
+        assert 0.4 < elapsed < 1.5
+    finally:
+        for conn in held:
+            conn.close()
+    assert wrap(app).get("/movies.json").status_int == 200
+
+
 # -- SQLite files ----------------------------------------------------------------------
 def test_missing_sqlite_file_is_a_config_error_naming_it(tmp_path):
     path = tmp_path / "nowhere.db"
