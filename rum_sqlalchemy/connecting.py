@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 30.0
 READ_MARGIN = 5.0  # a client socket waits this much past the server's own statement bound
-PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
+PROGRESS_STEPS = 1000
+# Execution option of streamed exports: their one SELECT runs as long as the client reads,
+# so it is not held to the statement bound (PostgreSQL bounds each FETCH instead).
+UNBOUNDED = "rum_unbounded"  # SQLite virtual-machine steps between two looks at the clock
 # Errors that mean "the database is down, unreachable, gone or too slow", not "bad request"
 UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
                       sa_exc.DisconnectionError)
@@ -109,6 +112,7 @@ def watch(engine: sa.Engine, bounds: Bounds, sqlite_path: str | None, create: bo
     """Listeners that bound statements (MariaDB/MySQL, SQLite) and guard a SQLite file."""
     if engine.dialect.name in ("mysql", "mariadb"):
         sa.event.listen(engine, "connect", _mysql_session(bounds))
+        sa.event.listen(engine, "before_cursor_execute", _mysql_unbounded, retval=True)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_clock(bounds, sqlite_path))
         for name in ("before_cursor_execute", "after_cursor_execute"):
@@ -135,6 +139,15 @@ def _mysql_session(bounds: Bounds):
         if hasattr(dbapi_connection, "_read_timeout"):  # pymysql: see engine_arguments
             dbapi_connection._read_timeout = bounds.statement + READ_MARGIN
     return set_bounds
+
+
+def _mysql_unbounded(conn, _cursor, statement, parameters, context, _executemany):
+    if context is not None and context.execution_options.get(UNBOUNDED):
+        if conn.dialect.is_mariadb:
+            statement = "SET STATEMENT max_statement_time = 0 FOR " + statement
+        else:
+            statement = statement.replace("SELECT", "SELECT /*+ MAX_EXECUTION_TIME(0) */", 1)
+    return statement, parameters
 
 
 class StatementClock:

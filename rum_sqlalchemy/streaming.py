@@ -20,6 +20,7 @@ from rum.contracts import Record, Ref
 from rum.fields import Field
 from rum.query import Query
 
+from .connecting import UNBOUNDED
 from .identity import encode_key
 from .introspect import enum_value
 from .querying import apply_filters, sort_spec
@@ -94,7 +95,8 @@ def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
         if flat is None:
             eager = [joinedload(getattr(repo.info.model, f.name)) for f in fields
                      if f.kind == "to_one" and f.related]
-            result = session.execute(stmt.options(*eager).execution_options(yield_per=batch))
+            result = session.execute(stmt.options(*eager).execution_options(
+                yield_per=batch, **{UNBOUNDED: True}))
             # The identity map holds rows weakly: once a batch is written out, it is let go.
             for partition in result.scalars().partitions():
                 for row in partition:
@@ -105,7 +107,8 @@ def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
         for other, path in joins:
             stmt = stmt.outerjoin(other, path)
         # Core rows (the ORM would only hand the same tuples over, at twice the cost)
-        result = session.connection().execute(stmt.execution_options(yield_per=batch))
+        result = session.connection().execute(stmt.execution_options(
+            yield_per=batch, **{UNBOUNDED: True}))
         plain = [(f.name, at) for f, at, related in readers if related is None]
         refs = [(f.name, at, related) for f, at, related in readers if related is not None]
         mapper = repo.info.mapper
