@@ -22,6 +22,7 @@ from .errors import (
     NotFound,
     RumError,
     Unauthorized,
+    Unavailable,
 )
 from .formats import json_response
 from .headers import secure
@@ -117,6 +118,7 @@ class RumApp:
         match = None
         try:
             limits.check_body(request.environ, self.options["max_body"])
+            limits.check_query_string(request.environ, self.options["max_query"])
             identity = self.policy.identify(request.environ)
             try:
                 match = self.router.match(request.checked_path(), request.effective_method)
@@ -207,9 +209,14 @@ class RumApp:
             return []
 
     def error_response(self, request, exc: RumError, match) -> webob.Response:
-        """The one place domain errors become HTTP responses."""
-        wants_json = (match is not None and match.format == "json") or (
-            match is None and request.environ.get("PATH_INFO", "").endswith(".json"))
+        """The one place domain errors become HTTP responses.
+
+        JSON and CSV requests get a JSON error body (a program reads either), pages HTML.
+        """
+        if match is not None:
+            wants_json = match.format in ("json", "csv")
+        else:
+            wants_json = request.environ.get("PATH_INFO", "").endswith((".json", ".csv"))
         if wants_json:
             body = {"error": exc.title, "message": exc.message, "status": exc.status}
             if getattr(exc, "errors", None):
@@ -232,4 +239,7 @@ class RumApp:
                 response.text = f"{exc.status} {exc.title}\n{exc.message}\n"
         if isinstance(exc, MethodNotAllowed):
             response.allow = exc.allowed
+        if isinstance(exc, Unavailable):
+            response.retry_after = exc.retry_after
+            response.cache_control.no_store = True
         return response

@@ -38,11 +38,15 @@ APP_OPTIONS = {
     "locale": "",  # e.g. 'es': always this language; '' picks one from Accept-Language
     "translations": [],  # directories of your own catalogs: <dir>/<locale>/LC_MESSAGES/rum.mo
     "relation_select_limit": 100,  # above this many rows a relation input autocompletes
-    "max_body": 10 * 1024 * 1024,
+    "max_body": 10 * 1024 * 1024,  # request bodies over this many bytes get 413 (rum.limits)
     # numbered pages reach this many rows deep; past it `page=N` is a 400 and Next/Previous
     # (keyset cursors, as cheap at any depth) or filters go further: OFFSET reads and drops
     # every row before the page, seconds deep into a big table
-    "max_offset": 10_000,  # request bodies over this many bytes get 413 (rum.limits)
+    "max_offset": 10_000,
+    "max_query": 8192,  # query strings over this many bytes get 414 (rum.limits)
+    "max_search": 500,  # characters of a search (q) or of one filter value
+    "max_filters": 50,  # filters in one list query
+    "max_sort": 10,  # sort terms in one list query
     "secret": "",  # signs CSRF tokens; give every process of one site the same secret
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
@@ -133,7 +137,8 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     if bad:
         raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
     options.update(app)
-    for key in ("page_size", "max_limit", "relation_select_limit", "max_body", "max_offset"):
+    for key in ("page_size", "max_limit", "relation_select_limit", "max_body", "max_offset",
+                "max_query", "max_search", "max_filters", "max_sort"):
         if type(options[key]) is not int or options[key] < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
     options["blind_writes"] = as_bool(options["blind_writes"], f"{APP}.blind_writes")

@@ -14,7 +14,7 @@ from .errors import BadRequest, Forbidden, NotFound
 from .formats import json_response, json_value, record_json
 from .i18n import N_
 from .links import ListLinks
-from .query import max_page, ops_for, parse_query
+from .query import QueryLimits, check_search, max_page, ops_for, parse_query
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
@@ -43,7 +43,8 @@ def index(call: Call, parent_record=None) -> webob.Response:
     fields = call.visible(resource.list_fields)
     query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
                         resource.page_size, call.app.options["max_limit"],
-                        call.app.options["max_offset"])
+                        max_offset=call.app.options["max_offset"],
+                        limits=QueryLimits.from_options(call.app.options))
     query = query.but(search_in=tuple(f.name for f in call.visible(resource.fields)
                                       if f.searchable))
     if call.parent is not None:
@@ -140,7 +141,8 @@ def complete(call: Call) -> webob.Response:
     related = fields[name].related
     if not call.access.can_read(related):
         raise Forbidden(f"You may not read {fields[name].label.lower()}.")
-    refs = call.uow.repository(related).complete(call.request.GET.get("q", ""), limit)
+    term = check_search(call.request.GET.get("q", ""), QueryLimits.from_options(call.app.options))
+    refs = call.uow.repository(related).complete(term, limit)
     return json_response({"items": [json_value(r, call.urls) for r in refs]})
 
 

@@ -52,19 +52,27 @@ def _is_number(text: str) -> bool:
 
 
 def rows(records: Iterable[Record], fields: tuple[Field, ...]) -> Iterator[bytes]:
-    """The CSV document in chunks: a header of labels, then one line per record."""
+    """The CSV document in chunks: a header of labels, then one line per record.
+
+    `records` is closed (if it can be) when the document ends or the client goes away.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([cell(f.label) for f in fields])
     names = [f.name for f in fields]
-    for n, record in enumerate(records, 1):
-        values = record.values
-        writer.writerow([cell(values.get(name)) for name in names])
-        if n % FLUSH_EVERY == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    try:
+        for n, record in enumerate(records, 1):
+            values = record.values
+            writer.writerow([cell(values.get(name)) for name in names])
+            if n % FLUSH_EVERY == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()
 
 
 def csv_response(records: Iterable[Record], fields: tuple[Field, ...],

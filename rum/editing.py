@@ -27,7 +27,7 @@ from .errors import (
 from .formats import json_response, record_json
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
+MAX_JSON_DEPTH = 20  # an object of fields to values (or lists of ids) needs 3 levels
 
 
 def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
@@ -85,6 +85,10 @@ def submitted(call: Call) -> Any:
             body = json.loads(call.request.body or b"null")
         except (ValueError, UnicodeDecodeError):
             raise BadRequest("the body is not valid JSON") from None
+        except RecursionError:  # the parser's own limit (about 1,000 levels) came first
+            raise BadRequest(_too_deep()) from None
+        if _depth(body) > MAX_JSON_DEPTH:
+            raise BadRequest(_too_deep())
         if not isinstance(body, dict):
             raise BadRequest("send a JSON object of field names to values")
         return {k: (v if isinstance(v, list) or v is None else json.dumps(v)
@@ -93,6 +97,18 @@ def submitted(call: Call) -> Any:
                 for k, v in body.items()}
     raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "
                      "or application/json")
+
+
+def _too_deep() -> str:
+    return f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+def _depth(value, level: int = 1) -> int:
+    """How deeply `value` nests, counted no further than just past MAX_JSON_DEPTH."""
+    if level > MAX_JSON_DEPTH or not isinstance(value, dict | list):
+        return level
+    children = value.values() if isinstance(value, dict) else value
+    return max((_depth(v, level + 1) for v in children), default=level)
 
 
 def check_scope(call: Call, row, resource: str | None = None) -> None:

@@ -66,6 +66,23 @@ class TooLarge(RumError):
     title = N_("Request body too large")
 
 
+class UriTooLong(RumError):
+    status = 414
+    title = N_("Request URI too long")
+
+
+class Unavailable(RumError):
+    """The database does not answer (down, unreachable, too slow): try again later."""
+
+    status = 503
+    title = N_("Service unavailable")
+    retry_after = 5  # seconds: sent as the Retry-After header
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or N_("The database is not answering right now. "
+                                       "Please try again in a moment."))
+
+
 class Invalid(RumError):
     """Input that fails validation: `errors` maps a field name (or '' for the form) to a message."""
 

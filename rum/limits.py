@@ -1,4 +1,5 @@
-"""The request-body size limit: `[rum] max_body` bytes (10 MiB unless configured).
+"""Request size limits: `[rum] max_body` bytes of body (10 MiB unless configured) and
+`[rum] max_query` bytes of query string (8 KiB; longer ones get 414).
 
 A body that declares a larger Content-Length is refused (413) before a byte of it is read.
 A body without a length (chunked, where the server passes it through as a stream ending
@@ -7,7 +8,7 @@ never held whole in memory. The refusal is a `TooLarge` domain error: `rum.app` 
 into the 413 page like any other.
 """
 
-from .errors import BadRequest, TooLarge
+from .errors import BadRequest, TooLarge, UriTooLong
 
 
 def _too_large(limit: int) -> TooLarge:
@@ -59,3 +60,11 @@ def check_body(environ: dict, limit: int) -> None:
     stream = environ.get("wsgi.input")
     if stream is not None and not isinstance(stream, LimitedInput):
         environ["wsgi.input"] = LimitedInput(stream, limit)
+
+
+def check_query_string(environ: dict, limit: int) -> None:
+    """Refuse a query string longer than `limit` bytes (414), before anything parses it."""
+    length = len(environ.get("QUERY_STRING") or "")
+    if length > limit:
+        raise UriTooLong(f"The query string is {length} bytes long; this admin accepts up to "
+                         f"{limit}. Use fewer or shorter search and filter terms.")

@@ -30,6 +30,25 @@ def ops_for(kind: str) -> tuple[str, ...]:
     return KIND_OPS.get(kind, ORDERED_OPS)
 FILTER_PREFIX = "f."
 MAX_PAGE = 10**9
+MAX_CURSOR = 2048  # characters: a cursor holds a few sort values, never more
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """How much one list query may ask for (`[rum] max_search`, `max_filters`, `max_sort`).
+
+    Databases refuse too-long LIKE patterns and too-deep expression trees with errors
+    that look like server faults; these keep every such request a clear 400.
+    """
+
+    search: int = 500  # characters of `q`, and of one filter value
+    filters: int = 50
+    sort: int = 10
+
+    @classmethod
+    def from_options(cls, options: dict) -> "QueryLimits":
+        return cls(options.get("max_search", cls.search), options.get("max_filters", cls.filters),
+                   options.get("max_sort", cls.sort))
 
 
 @dataclass(frozen=True)
@@ -157,13 +176,36 @@ def max_page(max_offset: int, limit: int) -> int:
     return max_offset // limit + 1
 
 
+def check_search(text: str, limits: QueryLimits, what: str = "the search") -> str:
+    """`text`, or BadRequest when it is longer than a search may be."""
+    if len(text) > limits.search:
+        raise BadRequest(f"{what} is {len(text)} characters long; the most is {limits.search}")
+    return text
+
+
+def _check_sizes(filters: list[Filter], sort_terms: list[str], cursor: str,
+                 limits: QueryLimits) -> None:
+    if len(filters) > limits.filters:
+        raise BadRequest(f"{len(filters)} filters in one query; the most is {limits.filters}")
+    for f in filters:
+        if f.op != "in":  # an 'in' list is bounded by the query-string limit instead
+            check_search(f.value, limits, f"the value of filter {f.field}.{f.op}")
+    if len(sort_terms) > limits.sort:
+        raise BadRequest(f"{len(sort_terms)} sort terms; the most is {limits.sort}")
+    if len(cursor) > MAX_CURSOR:
+        raise BadRequest("the paging cursor is malformed; start again from page 1")
+
+
 def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
-                max_limit: int = 500, max_offset: int | None = None) -> Query:
+                max_limit: int = 500, max_offset: int | None = None,
+                limits: QueryLimits | None = None) -> Query:
     """Build a Query from request parameters, checking names and operators against `fields`.
 
-    Raises BadRequest naming the offending parameter, and for a numbered page (no cursor)
-    deeper than `max_offset` rows.
+    Raises BadRequest naming the offending parameter, or the limit a request goes past,
+    and for a numbered page (no cursor) deeper than `max_offset` rows.
     """
+    limits = limits or QueryLimits()
+    search = check_search((params.get("q") or "").strip(), limits)
     filters = []
     for key, value in params.items():
         if not key.startswith(FILTER_PREFIX):
@@ -179,8 +221,11 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
             raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
         filters.append(Filter(name, op, value))
     filters.extend(_bar_filters(params, fields))
+    sort_terms = [part for part in (params.get("sort") or "").split(",") if part]
+    after, before = params.get("after") or "", params.get("before") or ""
+    _check_sizes(filters, sort_terms, after or before, limits)
     sort = []
-    for part in filter(None, (params.get("sort") or "").split(",")):
+    for part in sort_terms:
         name = part.lstrip("-")
         if name not in fields or not fields[name].sortable:
             raise BadRequest(f"cannot sort on {name!r}")
@@ -189,7 +234,6 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
     if page > MAX_PAGE:
         raise BadRequest(f"parameter 'page' is too large ({page})")
     limit = min(_positive_int(params, "limit", default_limit), max_limit)
-    after, before = params.get("after") or "", params.get("before") or ""
     if after and before:
         raise BadRequest("give 'after' or 'before', not both")
     if max_offset is not None and not (after or before) and page > max_page(max_offset, limit):
@@ -197,6 +241,6 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
                          f"page {max_page(max_offset, limit)} ({max_offset:,} rows in). Follow "
                          "Next from a page before it, or narrow the list with a search or "
                          "filters.")
-    return Query(search=(params.get("q") or "").strip(), filters=tuple(filters),
+    return Query(search=search, filters=tuple(filters),
                  sort=tuple(sort), page=page, limit=limit, cursor=after or before,
                  backward=bool(before))

@@ -18,7 +18,7 @@ class StaticFiles:
     def response(self, request, path: str) -> webob.Response:
         prefix, _, rest = path.partition("/")
         root = self.dirs.get(prefix)
-        if root is None or not rest:
+        if root is None or not rest or "\x00" in rest:  # the OS refuses NUL in a path
             raise NotFound(f"no static file {path!r}")
         full = os.path.realpath(os.path.join(root, rest))
         if not full.startswith(root + os.sep) or not os.path.isfile(full):

@@ -12,10 +12,19 @@ from sqlalchemy.orm import sessionmaker
 from rum.access import as_access
 from rum.config import as_bool
 from rum.contracts import ModelInfo, TableNote
-from rum.errors import ConfigError, NotFound
+from rum.errors import ConfigError, NotFound, Unavailable
 from rum.plugins import import_object
 
 from .catalog import Catalog
+from .connecting import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_STATEMENT_TIMEOUT,
+    Bounds,
+    engine_arguments,
+    is_unavailable,
+    seconds,
+    watch,
+)
 from .reflection import reflect_models
 from .repository import SQLAlchemyRepository
 
@@ -23,7 +32,9 @@ log = logging.getLogger(__name__)
 SECTION = "rum.repositoryfactory"
 OPTIONS = frozenset({"models", "sqlalchemy.url", "session.transactional", "sqlalchemy.echo",
                      "engine", "reflect", "tables", "session.factory", "session.external",
-                     "schemas", "keys"})
+                     "schemas", "keys", "connect_timeout", "statement_timeout",
+                     "sqlite.create"})
+ENGINE_OPTIONS = ("connect_timeout", "statement_timeout", "sqlite.create")
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -41,23 +52,55 @@ def _installed_postgresql_driver(url):
     return url
 
 
-def make_engine(url_text, here: str) -> sa.Engine:
+def _sqlite_file(url: sa.engine.URL) -> str | None:
+    """The path of a SQLite database file; None for memory and `file:` URI databases."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") \
+            or url.database.startswith("file:"):
+        return None
+    return url.database
+
+
+def make_engine(url_text, here: str, bounds: Bounds | None = None,
+                create: bool = False) -> sa.Engine:
+    """An engine for `url_text` with bounded connect and statement time (see `connecting`).
+
+    A SQLite file that does not exist is a ConfigError naming it unless `create`.
+    """
     key = f"{SECTION}.sqlalchemy.url"
     if not url_text:
         raise ConfigError(key, "is required, e.g. 'sqlite:///movie.db'")
     try:
         url = sa.engine.make_url(url_text)
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-                and not url.database.startswith("file:") and not os.path.isabs(url.database):
+        path = _sqlite_file(url)
+        if path and not os.path.isabs(path):
             # Relative SQLite paths are relative to the config file, not the server's cwd.
-            url = url.set(database=os.path.join(here, url.database))
+            path = os.path.join(here, path)
+            url = url.set(database=path)
+        if path and not create and not os.path.isfile(path):
+            raise ConfigError(key, f"the SQLite database file {path!r} does not exist; create "
+                              "it first, or set sqlite.create = True to start an empty one")
         url = _installed_postgresql_driver(url)
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(url, **engine_arguments(url, bounds or Bounds()))
     except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError, ValueError) as exc:
         raise ConfigError(key, f"cannot use {url_text!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+    watch(engine, bounds or Bounds(), path, create)
     return engine
+
+
+def _engine(options: dict, here: str) -> sa.Engine:
+    if options.get("engine") is not None:
+        given = [k for k in ENGINE_OPTIONS if k in options]
+        if given:  # the host's engine keeps the host's settings
+            raise ConfigError(f"{SECTION}.{given[0]}", "applies only to the engine Rum creates "
+                              "from sqlalchemy.url; set it on the engine you pass in")
+        return options["engine"]
+    bounds = Bounds(
+        connect=seconds(options, "connect_timeout", SECTION, DEFAULT_CONNECT_TIMEOUT),
+        statement=seconds(options, "statement_timeout", SECTION, DEFAULT_STATEMENT_TIMEOUT))
+    create = as_bool(options.get("sqlite.create", False), f"{SECTION}.sqlite.create")
+    return make_engine(options.get("sqlalchemy.url"), here, bounds, create)
 
 
 def _import_models(paths, here: str) -> list:
@@ -131,7 +174,7 @@ class SQLAlchemyRepositoryFactory:
         if unknown:
             raise ConfigError(f"{SECTION}.{sorted(unknown)[0]}",
                               f"unknown option; known: {sorted(OPTIONS)}")
-        self.engine = options.get("engine") or make_engine(options.get("sqlalchemy.url"), here)
+        self.engine = _engine(options, here)
         self.engine.echo = as_bool(options.get("sqlalchemy.echo", False),
                                    f"{SECTION}.sqlalchemy.echo")
         self.transactional = as_bool(options.get("session.transactional", True),
@@ -174,7 +217,20 @@ class SQLAlchemyRepositoryFactory:
         `write=True` (POST, PUT, PATCH, DELETE) makes a request's read-check-write atomic:
         on SQLite its transaction starts with `BEGIN IMMEDIATE` (the write lock is taken
         before the version is read); PostgreSQL and MariaDB lock the edited row with
-        SELECT ... FOR UPDATE instead."""
+        SELECT ... FOR UPDATE instead. A database that is down, unreachable or too slow
+        raises `Unavailable` (503).
+        """
+        try:
+            with self._transaction(access, write) as uow:
+                yield uow
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("database unavailable: %s", exc)
+            raise Unavailable() from exc
+
+    @contextmanager
+    def _transaction(self, access, write: bool):
         session = self.sessions()
         uow = UnitOfWork(self, session, access)
         if write:

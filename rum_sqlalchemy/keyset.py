@@ -36,7 +36,7 @@ def decode_cursor(cursor: str, fields: list[Field]) -> list:
     """The boundary values, typed per field; BadRequest for anything that is not ours."""
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest("the paging cursor is malformed; start again from page 1") from None
     if not isinstance(raw, list) or len(raw) != len(fields) or \
             not all(v is None or isinstance(v, str) for v in raw):

@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import math
 import uuid
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ CONVERTERS = {
     "time": datetime.time.fromisoformat, "uuid": uuid.UUID,
 }
 INT64 = 2**63 - 1
+MAX_EXPONENT = 1000  # decimals beyond 10**1000 overflow every database's numeric type
 TRUE, FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 
@@ -40,6 +42,13 @@ def convert(field: Field, text: str):
         raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
     if field.kind == "integer" and abs(value) > INT64:
         raise BadRequest(f"{field.name}: {text!r} is out of range")
+    if field.kind == "float" and not math.isfinite(value):
+        raise BadRequest(f"{field.name}: {text!r} is not a finite number")
+    if field.kind == "decimal":
+        if not value.is_finite():  # NaN, sNaN (which raises on any comparison), Infinity
+            raise BadRequest(f"{field.name}: {text!r} is not a finite number")
+        if abs(value.adjusted()) > MAX_EXPONENT:
+            raise BadRequest(f"{field.name}: {text!r} is out of range")
     return value
 
 

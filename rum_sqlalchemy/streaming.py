@@ -2,12 +2,15 @@
 
 An export outlives the request's unit of work (the response streams after the action
 returns), so it reads in a session of its own, opened when the first row is wanted and
-closed when the last is sent or the client goes away. When every exported relation has a
+closed when the last is sent or the client goes away. The query runs and its first row is
+read before the response starts, so a bad filter (400) or a database fault (503) is still
+an error response, not a 200 cut short. When every exported relation has a
 name column, rows come as plain tuples (no ORM objects: exports of a million rows are
 dominated by object creation otherwise); other shapes go through the ORM, batch by batch.
 """
 
 import enum
+import itertools
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -17,6 +20,7 @@ from rum.contracts import Record, Ref
 from rum.fields import Field
 from rum.query import Query
 
+from .connecting import UNBOUNDED
 from .identity import encode_key
 from .introspect import enum_value
 from .querying import apply_filters, sort_spec
@@ -66,9 +70,30 @@ def _flat_columns(repo, fields: tuple[Field, ...]):
     return selected + pk, joins, readers, len(selected)
 
 
+class RecordStream:
+    """An export's records, the first one already read; `close()` ends the read early."""
+
+    def __init__(self, records: Iterator[Record]):
+        self._records = records
+        self._first = list(itertools.islice(records, 1))  # runs the query: errors come now
+
+    def __iter__(self) -> Iterator[Record]:
+        first, self._first = self._first, []
+        yield from first
+        yield from self._records
+
+    def close(self) -> None:
+        self._records.close()  # leaves the session, returning its connection
+
+
 def stream_records(engine, make_repository, query: Query, fields: tuple[Field, ...],
-                   batch: int = BATCH) -> Iterator[Record]:
+                   batch: int = BATCH) -> RecordStream:
     """Every row `query` selects (no paging), as records of `fields`, `batch` rows at a time."""
+    return RecordStream(_records(engine, make_repository, query, fields, batch))
+
+
+def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
+             batch: int) -> Iterator[Record]:
     with Session(engine) as session:
         repo = make_repository(session)
         stmt = _filtered(repo, query)
@@ -76,7 +101,8 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
         if flat is None:
             eager = [joinedload(getattr(repo.info.model, f.name)) for f in fields
                      if f.kind == "to_one" and f.related]
-            result = session.execute(stmt.options(*eager).execution_options(yield_per=batch))
+            result = session.execute(stmt.options(*eager).execution_options(
+                yield_per=batch, **{UNBOUNDED: True}))
             # The identity map holds rows weakly: once a batch is written out, it is let go.
             for partition in result.scalars().partitions():
                 repo.seen.clear()  # memory stays flat however long the export
@@ -89,7 +115,8 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
         for other, path in joins:
             stmt = stmt.outerjoin(other, path)
         # Core rows (the ORM would only hand the same tuples over, at twice the cost)
-        result = session.connection().execute(stmt.execution_options(yield_per=batch))
+        result = session.connection().execute(stmt.execution_options(
+            yield_per=batch, **{UNBOUNDED: True}))
         plain = [(f.name, at) for f, at, related in readers if related is None]
         refs = [(f.name, at, related) for f, at, related in readers if related is not None]
         mapper = repo.info.mapper

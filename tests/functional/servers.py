@@ -90,18 +90,20 @@ class Server:
 
 
 def serve_demo(tmp_path, waitress: bool = False, rum_options: str = "", url: str = "",
-               ready: str = "/movies") -> Server:
+               ready: str = "/movies", repository_options: str = "") -> Server:
     """The movie demo copied into `tmp_path` and served by `paster serve` on a free port.
 
     By default the copy's own development.ini (egg:Paste#http) with only its port changed;
     `waitress=True` serves the same app through egg:waitress#main instead. `rum_options`
-    are lines added to the `[rum]` section; `url` replaces the demo's SQLite database.
+    are lines added to the `[rum]` section, `repository_options` to `[rum.repositoryfactory]`;
+    `url` replaces the demo's SQLite database.
     """
     from tests.conftest import copy_demo
 
     copy_demo(tmp_path)
     cfg = tmp_path / "development.cfg"
-    text = cfg.read_text().replace("[rum]\n", "[rum]\n" + rum_options)
+    text = cfg.read_text().replace("[rum]\n", "[rum]\n" + rum_options).replace(
+        "[rum.repositoryfactory]\n", "[rum.repositoryfactory]\n" + repository_options)
     cfg.write_text(text.replace("sqlite:///movie.db", url) if url else text)
     port = free_port()
     ini = tmp_path / "development.ini"

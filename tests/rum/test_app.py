@@ -164,7 +164,7 @@ def test_model_module_beside_the_config_file(tmp_path):
         "    id = Column(Integer, primary_key=True)\n    label = Column(String(20))\n")
     (tmp_path / "crates.cfg").write_text(
         "[rum.repositoryfactory]\nmodels = ['crate_models:Crate']\n"
-        "sqlalchemy.url = 'sqlite:///crates.db'\n")
+        "sqlalchemy.url = 'sqlite:///crates.db'\nsqlite.create = True\n")
     app = RumApp(str(tmp_path / "crates.cfg"))
     import crate_models
     crate_models.Base.metadata.create_all(app.repositories.engine)
