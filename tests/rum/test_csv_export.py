@@ -117,7 +117,9 @@ def test_first_bytes_leave_before_the_last_row_is_read(tmp_path, resource):
     status, headers, app_iter = webob.Request.blank(f"/{resource}.csv").call_application(app)
     try:
         assert status.startswith("200") and "Content-Length" not in dict(headers)
-        assert rows_read[0] == 0  # nothing read before the server asks for the body
+        # the query runs (its first batch read) before the status is sent, so a bad filter or
+        # a database fault is still a 4xx/503; the rest waits for the server to ask
+        assert rows_read[0] <= BATCH + 1 < STREAMED_ROWS, rows_read[0]
         chunks = iter(app_iter)
         first = next(chunks)
         assert first.startswith(b"Id,Read,Title,")
