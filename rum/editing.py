@@ -16,6 +16,7 @@ from .call import Call, only_html, page, redirect
 from .contracts import RelationInput
 from .errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from .formats import json_response, record_json
+from .values import Given
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -53,6 +54,22 @@ def form_page(call: Call, action: str, values, errors, record=None, status=200,
                 post_to=call.urls.nested(*call.parent.key) if call.parent else None, **extra)
 
 
+def json_param(field, value) -> Any:
+    """A JSON body's value as a form would send it. JSON, array and SET fields take the
+    value itself (`Given`); a relation as the show JSON gives it (`{"id": ...}`) is its id."""
+    if field is not None and field.kind in ("json", "array", "set"):
+        return Given(value)
+    if isinstance(value, dict) and "id" in value and field is not None and field.is_relation:
+        return value["id"]
+    if isinstance(value, list):
+        return [v["id"] if isinstance(v, dict) and "id" in v else v for v in value]
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value) if isinstance(value, dict) else str(value)
+
+
 def submitted(call: Call) -> Any:
     """The request's values: a form, or a JSON object for JSON clients."""
     if call.request.content_type in FORM_TYPES:
@@ -64,9 +81,8 @@ def submitted(call: Call) -> Any:
             raise BadRequest("the body is not valid JSON") from None
         if not isinstance(body, dict):
             raise BadRequest("send a JSON object of field names to values")
-        return {k: (v if isinstance(v, list) or v is None else
-                    ("true" if v is True else "" if v is False else str(v)))
-                for k, v in body.items()}
+        fields = call.resource.fields_by_name
+        return {k: json_param(fields.get(k), v) for k, v in body.items()}
     raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "
                      "or application/json")
 

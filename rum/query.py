@@ -18,9 +18,12 @@ KIND_OPS = {
     "boolean": ("eq", "is_null"),
     "enum": ("eq", "ne", "in", "is_null"),
     "to_one": ("eq", "ne", "in", "is_null"),
+    "array": ("contains", "is_null"),  # contains: has an element equal to the value
+    "set": ("contains", "is_null"),  # contains: has the member
+    "inet": ("eq", "ne", "contains", "in", "is_null"),
 }
 ORDERED_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "is_null")
-UNFILTERABLE = frozenset({"to_many", "binary", "json"})
+UNFILTERABLE = frozenset({"to_many", "binary", "json", "unknown"})
 
 
 def ops_for(kind: str) -> tuple[str, ...]:

@@ -2,9 +2,12 @@
 
 import logging
 
+import sqlalchemy as sa
 from sqlalchemy.ext.automap import automap_base
 
 from rum.errors import ConfigError
+
+from .coltypes import adapt_reflected_column
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +20,7 @@ def reflect_models(engine, section: str, only: list[str] | None = None) -> list:
     """
     key = f"{section}.sqlalchemy.url"
     base = automap_base()
+    sa.event.listen(base.metadata, "column_reflect", adapt_reflected_column)
     try:
         base.prepare(autoload_with=engine)
     except Exception as exc:  # the database refused or does not exist: a set-up mistake

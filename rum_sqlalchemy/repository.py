@@ -19,7 +19,7 @@ from rum.query import Page, Query
 
 from .counting import capped_count, estimated_rows
 from .identity import decode_key, encode_key
-from .integrity import field_errors
+from .integrity import field_errors, refused_value
 from .introspect import enum_value
 from .keyset import decode_cursor, encode_cursor, seek_clause
 from .querying import ILike, apply_filters, escape_like, keyset_able, sort_spec
@@ -261,12 +261,22 @@ class SQLAlchemyRepository:
         self._assign(row, values)
         self.session.add(row)
         self._flush()
+        self._reread(row, values)
         return row
 
     def update(self, row, values: Mapping[str, Any]) -> Any:
         self._assign(row, values)
         self._flush()
+        self._reread(row, values)
         return row
+
+    def _reread(self, row, values: Mapping[str, Any]) -> None:
+        """Written columns are read back as the database stored them (an interval's or a
+        numeric's own text, a SET's order), so the answer shows what a later read shows."""
+        columns = {p.key for p in self.info.mapper.column_attrs}
+        written = [name for name in values if name in columns]
+        if written and self.session.is_active:
+            self.session.expire(row, written)
 
     def delete(self, row) -> None:
         self.session.delete(row)
@@ -316,6 +326,10 @@ class SQLAlchemyRepository:
                     value = None if value in (None, "") else self._resolve(f, value)
                 elif f.kind == "to_many":
                     value = [self._resolve(f, v) for v in (value or [])]
+                elif f.kind == "json" and value is None:
+                    value = sa.null()  # SQL NULL; a bare None would store JSON's null
+                elif f.kind == "set" and value is not None:
+                    value = set(value)
             except Invalid as exc:
                 errors.update(exc.errors)
                 continue
@@ -332,6 +346,12 @@ class SQLAlchemyRepository:
             self.session.rollback()
             raise Conflict(f"this {self.info.name} was changed by someone else") from None
         except (sa_exc.IntegrityError, sa_exc.DataError) as exc:
+            self.session.rollback()
+            log.info("write refused by the database: %s", exc.orig)
+            raise Invalid(field_errors(exc, self.info)) from None
+        except sa_exc.DBAPIError as exc:
+            if not refused_value(exc):
+                raise
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
             raise Invalid(field_errors(exc, self.info)) from None

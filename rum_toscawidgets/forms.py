@@ -11,12 +11,23 @@ from rum.contracts import Ref
 from rum.errors import Invalid
 from rum.fields import Field
 from rum.i18n import N_
+from rum.values import to_text as values_text
 
 from .isolation import pin_engine
-from .validators import CONVERTERS, BinaryConverter, BooleanConverter, ChoiceConverter, translated
+from .inputs import KindInput, SetSelect, combine_companions
+from .validators import (
+    CONVERTERS,
+    BinaryConverter,
+    BooleanConverter,
+    ChoiceConverter,
+    NullableBooleanConverter,
+    translated,
+)
 
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
-               "datetime": "datetime-local", "time": "time"}
+               "datetime": "datetime-local", "datetime_tz": "datetime-local", "time": "time"}
+# any fraction of a second is a valid step (the default, 60 s, would refuse seconds)
+STEPPED = frozenset({"datetime", "datetime_tz", "time"})
 VALID_ID = re.compile(r"^[a-zA-Z][\w\-.]*$")
 
 
@@ -125,7 +136,12 @@ def field_widget(field: Field) -> type:
                              validator=twc.Validator(required=required), **common)
     if field.kind == "binary":
         return BinaryField(validator=BinaryConverter(required=required), **common)
+    nullable = bool(field.options.get("nullable")) and not required
     if field.kind == "boolean":
+        if nullable:
+            return twf.SingleSelectField(options=[("true", "yes"), ("false", "no")],
+                                         prompt_text="—",
+                                         validator=NullableBooleanConverter(), **common)
         return twf.CheckBox(validator=BooleanConverter(), **common)
     if field.kind == "enum":
         values = tuple(str(v) for v, _ in field.choices)
@@ -133,15 +149,22 @@ def field_widget(field: Field) -> type:
                                      validator=ChoiceConverter(required=required, values=values),
                                      **common)
     converter = CONVERTERS.get(field.kind, CONVERTERS["string"])
-    extra = {}
+    extra = {"field": field}
     if field.kind in ("string", "text"):
         extra["max_length"] = field.max_length
     validator = converter(required=required, **extra)
-    if field.kind in ("text", "json"):
-        return twf.TextArea(validator=validator, **common)
+    if field.kind == "set":
+        return SetSelect(choices=[(str(v), str(lbl)) for v, lbl in field.choices],
+                         nullable=nullable, validator=validator, **common)
     attrs = {"inputmode": "decimal"} if field.kind in ("float", "decimal") else {}
-    return twf.TextField(type=INPUT_TYPES.get(field.kind, "text"), validator=validator,
-                         maxlength=field.max_length, attrs=attrs, **common)
+    if field.kind in STEPPED:
+        attrs["step"] = "any"
+    input_type = "text" if field.options.get("timezone") and field.kind == "time" else \
+        INPUT_TYPES.get(field.kind, "text")
+    # a nullable text keeps "no value" apart from empty text; other kinds have no empty text
+    return KindInput(type=input_type, kind=field.kind, validator=validator,
+                     nullable=nullable and field.kind in ("string", "text"),
+                     maxlength=field.max_length, attrs=attrs, **common)
 
 
 class ToscaWidgetsForm:
@@ -150,19 +173,26 @@ class ToscaWidgetsForm:
     def __init__(self, fields: tuple[Field, ...], name: str):
         self.fields = tuple(fields)
         self.multipart = any(f.kind == "binary" for f in fields)
+        self.fields_by_name = {f.name: f for f in self.fields}
         children = [field_widget(f) for f in self.fields]
         self.widget = type(f"{name}Fields", (FieldsLayout,), {"children": children})
         pin_engine(self.widget)  # Genshi, whatever engine a host's tw2 prefers
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        params = params.mixed() if hasattr(params, "mixed") else dict(params)
         try:
-            return dict(self.widget.validate(params))
+            return dict(self.widget.validate(combine_companions(params, self.fields)))
         except twc.ValidationError as exc:
             errors = {c.key: c.error_msg for c in exc.widget.children if c.error_msg}
             raise Invalid(errors or {"": exc.msg or "Invalid input"}) from None
 
     def render(self, values, errors, relations, translations=None) -> str:
-        values = values.mixed() if hasattr(values, "mixed") else dict(values)
+        if hasattr(values, "mixed"):  # the user's input, shown again as typed
+            values = values.mixed()
+        else:  # stored values: a JSON field's text is its JSON, even for a JSON string
+            values = {k: values_text(self.fields_by_name[k], v)
+                      if k in self.fields_by_name and self.fields_by_name[k].kind == "json"
+                      and v is not None else v for k, v in dict(values).items()}
         for f in self.fields:  # files are never echoed back into a form
             if f.kind == "binary":
                 values.pop(f.name, None)

@@ -13,6 +13,8 @@ from numbers import Number
 from genshi.core import Markup, escape
 from genshi.template import TemplateLoader
 
+from rum.values import display
+
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 
@@ -48,9 +50,11 @@ def _cell(record, field, value, links, gettext, show_url) -> str:
         return f'<td><a href="{escape(links.ref(value))}">{label}</a></td>'
     if field.kind == "boolean":
         return f"<td>{escape(gettext('yes') if value else gettext('no'), quotes=False)}</td>"
+    text = shown(value) if type(value) is str or type(value) is int else \
+        escape(display(field, value), quotes=False)
     if field.primary_key:
-        return f'<td><a href="{show_url}">{shown(value)}</a></td>'
-    return f"<td>{shown(value)}</td>"
+        return f'<td><a href="{show_url}">{text}</a></td>'
+    return f"<td>{text}</td>"
 
 
 def rows_html(records, fields, links, gettext) -> Markup:
