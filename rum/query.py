@@ -174,6 +174,8 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
             raise BadRequest(f"cannot filter on unknown field {name!r}")
         if op not in OPS:
             raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
+        if not rest and op not in ops_for(fields[head].kind):
+            raise BadRequest(f"operator {op!r} does not apply to {name!r}")
         filters.append(Filter(name, op, value))
     filters.extend(_bar_filters(params, fields))
     sort = []

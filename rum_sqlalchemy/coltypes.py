@@ -55,10 +55,24 @@ class SignedTime(sa.types.TypeDecorator):
         return value
 
 
+def _mariadb_json(inspector, table, column: str) -> bool:
+    """MariaDB's JSON is a LONGTEXT with a `json_valid` check the reflection leaves out."""
+    found = inspector.bind.exec_driver_sql(
+        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
+        "CONSTRAINT_SCHEMA = COALESCE(%s, DATABASE()) AND TABLE_NAME = %s AND CONSTRAINT_NAME = %s",
+        (table.schema, table.name, column)).scalars().all()
+    return any(clause.replace("`", "").lower() == f"json_valid({column.lower()})"
+               for clause in found)
+
+
 def adapt_reflected_column(inspector, table, column_info) -> None:
-    """`column_reflect` listener: swap the types named in the module docstring."""
+    """`column_reflect` listener: swap the types named in the module docstring, and give
+    MariaDB's JSON columns the JSON type."""
     column_type = column_info["type"]
-    if isinstance(column_type, pg.INTERVAL):
+    if isinstance(column_type, mysql.LONGTEXT) and inspector.bind.dialect.is_mariadb and \
+            _mariadb_json(inspector, table, column_info["name"]):
+        column_info["type"] = mysql.JSON()
+    elif isinstance(column_type, pg.INTERVAL):
         column_info["type"] = IntervalText()
     elif isinstance(column_type, mysql.TIME):
         column_info["type"] = SignedTime(fsp=getattr(column_type, "fsp", None))
@@ -117,6 +131,7 @@ TYPE_KINDS = (
     (sa.Interval, "duration"), (mysql.SET, "set"), (sa.Enum, "enum"), (sa.Boolean, "boolean"),
     (mysql.YEAR, "integer"), (sa.Integer, "integer"), (pg.MONEY, "money"), (sa.Float, "float"),
     (sa.Numeric, "decimal"), (sa.Date, "date"), (sa.Time, "time"),
-    (pg.INET, "inet"), (pg.CIDR, "inet"), (sa.Text, "text"), (sa.String, "string"),
+    (pg.INET, "inet"), (pg.CIDR, "inet"), (sa.Text, "text"), (mysql.TINYTEXT, "text"),
+    (mysql.MEDIUMTEXT, "text"), (mysql.LONGTEXT, "text"), (sa.String, "string"),
     (sa.LargeBinary, "binary"), (sa.JSON, "json"), (sa.Uuid, "uuid"),
 )

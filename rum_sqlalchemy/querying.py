@@ -17,6 +17,8 @@ TEXT_KINDS = frozenset({"string", "text", "enum"})
 
 def convert(field: Field, text: str):
     """Query-string text as the field's Python value; BadRequest when it is not one."""
+    if field.kind == "enum" and field.choices and text not in {str(c[0]) for c in field.choices}:
+        raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
     if field.kind in TEXT_KINDS:
         return text
     try:

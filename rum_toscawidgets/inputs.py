@@ -23,7 +23,7 @@ from rum.i18n import N_
 
 OFFSET = re.compile(r"^(?:[Zz]|[-+]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)$")
 ZONED_TAIL = re.compile(r"(?:[Zz]|[-+]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)$")
-SECONDS_TAIL = re.compile(r"(:\d{2})(?:\.(\d{1,6}))?$")
+SECONDS_TAIL = re.compile(r"(\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$")  # seconds, not minutes
 MULTILINE_KINDS = frozenset({"text", "json", "array"})
 COMPANIONS = (".offset", ".us", ".eol", ".null", ".set")
 
@@ -133,6 +133,8 @@ def combine_companions(params: dict, fields) -> dict:
     """The form's values with each field's companion inputs folded into its value."""
     out = dict(params)
     for f in fields:
+        if not any(f.name + c in out for c in ("", *COMPANIONS)):
+            out[f.name] = None  # not sent: no value (tw2 would make it empty text)
         name = f.name
         offset, micro, eol, null, chosen = (out.pop(name + c, None) for c in COMPANIONS)
         if chosen is not None and name not in out:
