@@ -13,8 +13,8 @@ from rum.fields import Field
 from rum.i18n import N_
 from rum.values import to_text as values_text
 
-from .isolation import pin_engine
 from .inputs import KindInput, SetSelect, combine_companions
+from .isolation import pin_engine
 from .validators import (
     CONVERTERS,
     BinaryConverter,

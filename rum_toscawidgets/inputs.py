@@ -25,6 +25,10 @@ OFFSET = re.compile(r"^(?:[Zz]|[-+]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)$
 ZONED_TAIL = re.compile(r"(?:[Zz]|[-+]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)$")
 SECONDS_TAIL = re.compile(r"(\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$")  # seconds, not minutes
 MULTILINE_KINDS = frozenset({"text", "json", "array"})
+HINTS = {"array": N_("One element per line, or a JSON list"),
+         "json": N_('JSON, e.g. {"key": "value"}'),
+         "interval": N_("e.g. 1 year 2 mons 3 days 04:05:06, or P1Y2M3DT4H5M6S"),
+         "duration": N_("[-]HH:MM:SS")}
 COMPANIONS = (".offset", ".us", ".eol", ".null", ".set")
 
 
@@ -67,6 +71,8 @@ class KindInput(twf.TextField):
         self.text_attrs = {k: v for k, v in self.attrs.items() if k not in ("value", "type")
                            and not (self.multiline and k in ("step", "inputmode"))}
         gettext = _gettext(self)
+        if self.kind in HINTS:
+            self.text_attrs["placeholder"] = gettext(HINTS[self.kind])
         self.null_label = gettext(N_("no value"))
         self.offset_label = gettext(N_("UTC offset or time zone"))
 
