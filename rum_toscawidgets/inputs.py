@@ -56,6 +56,7 @@ class KindInput(twf.TextField):
     is_null = twc.Variable(default=False)
     text_attrs = twc.Variable(default={})
     offset_label = twc.Variable(default="")
+    offset_hint = twc.Variable(default="+00:00")
     null_label = twc.Variable(default="")
 
     def prepare(self):
