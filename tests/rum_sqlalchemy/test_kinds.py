@@ -4,6 +4,7 @@ bad input is a 422; list queries on every kind answer without a 5xx."""
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import flag_modified
 
 from rum import RumApp
 from tests.conftest import ROOT, csrf_headers, server_url, wrap
@@ -20,9 +21,24 @@ def served(request, tmp_path):
                   "rum.repositoryfactory": {"sqlalchemy.url": url, "reflect": True,
                                             "tables": [kinds_schema.TABLE]}})
     resource = next(iter(app.registry)).name
+    write_every_field(app, resource)
     yield wrap(app), engine, resource, engine.dialect.name
     app.repositories.engine.dispose()
     kinds_schema.drop(engine)
+
+
+def write_every_field(app, resource: str) -> None:
+    """Every field a form sends is written, changed or not: the ORM skips values equal to
+    the loaded ones, which would hide a conversion that is consistent but lossy (an
+    interval's months read and written as days)."""
+    names = [f.name for f in app.registry.get(resource).form_fields]
+
+    def before_flush(session, _context, _instances):
+        for row in session.dirty:
+            for name in names:
+                flag_modified(row, name)
+
+    sa.event.listen(app.repositories.sessions, "before_flush", before_flush)
 
 
 def kinds(client, resource) -> dict:
