@@ -19,6 +19,7 @@ import datetime
 import decimal
 import ipaddress
 import json
+import math
 import re
 import uuid
 from typing import Any
@@ -173,6 +174,13 @@ def _parse_decimal(text: str) -> decimal.Decimal:
     return value
 
 
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # MariaDB cannot store them; PostgreSQL's are rare
+        raise ValueError(text)
+    return value
+
+
 def _parse_boolean(text: str) -> bool:
     low = text.strip().lower()
     if low not in TRUE | FALSE:
@@ -200,7 +208,7 @@ def _parse_interval(text: str) -> str:
 
 
 PARSERS = {
-    "integer": int, "float": float, "decimal": _parse_decimal, "boolean": _parse_boolean,
+    "integer": int, "float": _parse_float, "decimal": _parse_decimal, "boolean": _parse_boolean,
     "date": datetime.date.fromisoformat, "time": datetime.time.fromisoformat,
     "uuid": uuid.UUID, "duration": parse_timedelta, "interval": _parse_interval,
     "money": _parse_money, "json": json.loads,

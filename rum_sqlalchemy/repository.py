@@ -199,6 +199,8 @@ class SQLAlchemyRepository:
                 values[f.name] = self._to_many(row, f)
             else:
                 value = getattr(row, f.name)
+                if f.kind == "boolean" and isinstance(value, int):
+                    value = bool(value)  # MariaDB's tinyint(1)
                 values[f.name] = enum_value(self.info.mapper, f.name, value) \
                     if isinstance(value, enum.Enum) else value
         return Record(id=self.identify(row), label=self.label(row), values=values,

@@ -266,6 +266,7 @@ JSON_TYPED = [
     ("mysql", {"perks": ["nope"]}, "perks", 422),
     ("mysql", {"doc": {"k": [True, None]}}, "doc", ("value", '{"k": [true, null]}')),
     ("mysql", {"clock": "-12:00:00"}, "clock::text", "-12:00:00.000000"),
+    ("mysql", {"flag": True}, "flag::text", "1"),
     ("sqlite", {"doc": [1, {"b": "c"}]}, "doc", ("value", [1, {"b": "c"}])),
     ("sqlite", {"flag": False}, "flag::text", "0"),
 ]
@@ -286,6 +287,8 @@ def test_json_clients_send_real_values(served):
         assert after[column] == (expected[1] if isinstance(expected, tuple) else expected), body
         name = next(iter(body))
         assert put.json[name] == client.get(f"/{resource}/2.json").json[name]
+        if name == "flag":
+            assert put.json[name] is body[name]  # a boolean, tinyint(1) too
 
 
 SHOWN = {  # what people read on the show page of row 1 (and, where listed, in the grid)
