@@ -93,7 +93,8 @@ def test_intervals_keep_months(text, stored):
 
 
 BAD = [
-    ("integer", "1.5"), ("float", "x"), ("float", "nan"), ("float", "-inf"), ("decimal", "NaN"), ("boolean", "maybe"),
+    ("integer", "1.5"), ("float", "x"), ("float", "nan"), ("float", "-inf"), ("decimal", "NaN"),
+    ("boolean", "maybe"),
     ("date", "2024-13-01"), ("datetime", "2024-01-01T10:00+02:00"), ("datetime_tz", "soon"),
     ("time", "25:00"), ("duration", "1 mon"), ("duration", "10:61"), ("interval", "soon"),
     ("interval", "1.5 days"), ("interval", "P"), ("uuid", "x"), ("json", "{bad"),
