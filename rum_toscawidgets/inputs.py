@@ -1,8 +1,8 @@
 """Inputs that hold a stored value exactly, and the companion fields that make them do so.
 
 What a browser does to an input's value, and what undoes it:
-- `datetime-local` and `time` inputs keep milliseconds at most: the full microseconds ride
-  in a hidden `<name>.us` and come back when the shown part was not changed.
+- `datetime-local` and `time` inputs keep milliseconds at most: the full value rides in a
+  hidden `<name>.us` and comes back when the browser sent the shown value (to the ms).
 - `datetime-local` has no offset: an aware value is split into the local time and a
   `<name>.offset` text input (`+02:00`, `Z`, or a zone name such as `Europe/Paris`).
 - a text input drops line breaks and a textarea sends them as CRLF: text with line breaks
@@ -88,8 +88,8 @@ class KindInput(twf.TextField):
         seconds = SECONDS_TAIL.search(text)
         if seconds and seconds.group(2) and len(seconds.group(2)) > 3:
             # browsers keep milliseconds at most (and may empty a longer value)
-            self.micro = seconds.group(2).ljust(6, "0")
-            text = text[:seconds.start(2)] + self.micro[:3]
+            self.micro = text
+            text = text[:seconds.start(2)] + seconds.group(2)[:3]
         return text
 
 
@@ -111,14 +111,23 @@ class SetSelect(twf.widgets.FormField):
         self.null_label = _gettext(self)(N_("no value"))
 
 
-def _keep_micro(text: str, micro: str) -> str:
-    """The shown time with its full microseconds back, if its milliseconds were not changed."""
-    found = SECONDS_TAIL.search(text)
-    if not found or not micro.isdigit():
+def _as_time(text: str):
+    for parser in (datetime.datetime.fromisoformat, datetime.time.fromisoformat):
+        try:
+            return parser(text.strip())
+        except ValueError:
+            continue
+    return None
+
+
+def _keep_micro(text: str, shown_in_full: str) -> str:
+    """The stored time in full when the browser sent back what it was shown (to the
+    millisecond, in whatever spelling: 10:00:00.000 comes back as 10:00)."""
+    sent, full = _as_time(text), _as_time(shown_in_full)
+    if sent is None or full is None or type(sent) is not type(full):
         return text
-    if (found.group(2) or "").ljust(3, "0")[:3] != micro[:3]:
-        return text
-    return text[:found.start()] + found.group(1) + "." + micro
+    return shown_in_full if sent == full.replace(microsecond=full.microsecond // 1000 * 1000) \
+        else text
 
 
 def _with_offset(text: str, offset: str) -> str:
