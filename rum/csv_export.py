@@ -4,11 +4,13 @@ import csv
 import datetime
 import decimal
 import io
+import json
 from collections.abc import Iterable, Iterator
 
 import webob
 
 from .contracts import Record, Ref
+from .durations import timedelta_text
 from .fields import Field
 
 FLUSH_EVERY = 200  # rows per chunk sent
@@ -28,6 +30,12 @@ def cell(value) -> str:
         text = value.label
     elif isinstance(value, list | tuple):
         text = "; ".join(cell(v) for v in value)
+    elif isinstance(value, set | frozenset):
+        text = "; ".join(sorted(cell(v) for v in value))
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, datetime.timedelta):
+        text = timedelta_text(value)
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, datetime.date | datetime.time):

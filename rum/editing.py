@@ -25,6 +25,7 @@ from .errors import (
     PreconditionRequired,
 )
 from .formats import json_response, record_json
+from .values import Given
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_JSON_DEPTH = 20  # an object of fields to values (or lists of ids) needs 3 levels
@@ -76,6 +77,22 @@ def form_page(call: Call, action: str, values, errors, record=None, status=200,
                 post_to=call.urls.nested(*call.parent.key) if call.parent else None, **extra)
 
 
+def json_param(field, value) -> Any:
+    """A JSON body's value as a form would send it. JSON, array and SET fields take the
+    value itself (`Given`); a relation as the show JSON gives it (`{"id": ...}`) is its id."""
+    if field is not None and field.kind in ("json", "array", "set"):
+        return Given(value)
+    if isinstance(value, dict) and "id" in value and field is not None and field.is_relation:
+        return value["id"]
+    if isinstance(value, list):
+        return [v["id"] if isinstance(v, dict) and "id" in v else v for v in value]
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value) if isinstance(value, dict) else str(value)
+
+
 def submitted(call: Call) -> Any:
     """The request's values: a form, or a JSON object for JSON clients."""
     if call.request.content_type in FORM_TYPES:
@@ -91,10 +108,8 @@ def submitted(call: Call) -> Any:
             raise BadRequest(_too_deep())
         if not isinstance(body, dict):
             raise BadRequest("send a JSON object of field names to values")
-        return {k: (v if isinstance(v, list) or v is None else json.dumps(v)
-                    if isinstance(v, dict) else
-                    ("true" if v is True else "" if v is False else str(v)))
-                for k, v in body.items()}
+        fields = call.resource.fields_by_name
+        return {k: json_param(fields.get(k), v) for k, v in body.items()}
     raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "
                      "or application/json")
 

@@ -6,6 +6,8 @@ from typing import Any
 KINDS = frozenset({
     "string", "text", "integer", "decimal", "float", "boolean", "date", "datetime", "time",
     "enum", "binary", "json", "uuid", "to_one", "to_many",
+    # database types beyond the portable ones (see rum/values.py for their text forms)
+    "datetime_tz", "duration", "interval", "array", "set", "inet", "money", "unknown",
 })
 RELATION_KINDS = frozenset({"to_one", "to_many"})
 
@@ -40,6 +42,9 @@ class Field:
             raise ValueError(f"unknown field kind {self.kind!r} for {self.name!r}")
         if not self.label:
             object.__setattr__(self, "label", humanize(self.name))
+        if self.kind == "unknown":  # a type Rum cannot read back is never written or queried
+            for flag, value in (("read_only", True), ("searchable", False), ("sortable", False)):
+                object.__setattr__(self, flag, value)
 
     @property
     def is_relation(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 import webob
 
 from .contracts import Record, Ref
+from .durations import timedelta_text
 from .urls import Urls
 
 
@@ -21,6 +22,10 @@ def json_value(value: Any, urls: Urls) -> Any:
         return {"id": value.id, "label": value.label, "url": urls.show(value.resource, value.id)}
     if isinstance(value, list | tuple):
         return [json_value(v, urls) for v in value]
+    if isinstance(value, set | frozenset):  # a SET's members
+        return sorted(json_value(v, urls) for v in value)
+    if isinstance(value, datetime.timedelta):
+        return timedelta_text(value)
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

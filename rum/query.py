@@ -18,9 +18,12 @@ KIND_OPS = {
     "boolean": ("eq", "is_null"),
     "enum": ("eq", "ne", "in", "is_null"),
     "to_one": ("eq", "ne", "in", "is_null"),
+    "array": ("contains", "is_null"),  # contains: has an element equal to the value
+    "set": ("contains", "is_null"),  # contains: has the member
+    "inet": ("eq", "ne", "contains", "in", "is_null"),
 }
 ORDERED_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "is_null")
-UNFILTERABLE = frozenset({"to_many", "binary", "json"})
+UNFILTERABLE = frozenset({"to_many", "binary", "json", "unknown"})
 
 
 def ops_for(kind: str) -> tuple[str, ...]:
@@ -219,6 +222,8 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
             raise BadRequest(f"cannot filter on unknown field {name!r}")
         if op not in OPS:
             raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
+        if not rest and op not in ops_for(fields[head].kind):
+            raise BadRequest(f"operator {op!r} does not apply to {name!r}")
         filters.append(Filter(name, op, value))
     filters.extend(_bar_filters(params, fields))
     sort_terms = [part for part in (params.get("sort") or "").split(",") if part]

@@ -9,6 +9,7 @@ from genshi.template import Context, TemplateLoader
 from genshi.template.loader import TemplateNotFound
 
 from .i18n import DEFAULT, Translations, _Untranslated
+from .values import display
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TRANSLATIONS = "rum_translations"  # the render context's key for the request's translations
@@ -110,6 +111,6 @@ class Renderer:
         translations = translations or Translations(DEFAULT, NullTranslations())
         data = {**data, TRANSLATIONS: translations, "_": translations.gettext,
                 "ngettext": translations.ngettext, "lang": translations.lang,
-                "in_sentence": translations.in_sentence}
+                "in_sentence": translations.in_sentence, "display": display}
         stream = self.template(name, resource).generate(_Context(**data)) | _Lang(translations.lang)
         return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)

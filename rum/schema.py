@@ -9,7 +9,8 @@ from .call import Call, page
 from .formats import json_response
 
 JSON_TYPES = {"integer": {"type": "integer"}, "float": {"type": "number"},
-              "boolean": {"type": "boolean"}, "json": {}}
+              "boolean": {"type": "boolean"}, "json": {}, "array": {"type": "array"},
+              "set": {"type": "array", "items": {"type": "string"}}}
 ERROR = {"type": "object", "properties": {
     "error": {"type": "string"}, "message": {"type": "string"}, "status": {"type": "integer"},
     "errors": {"type": "object", "additionalProperties": {"type": "string"}}},

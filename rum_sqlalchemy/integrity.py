@@ -9,6 +9,7 @@ from rum.i18n import N_
 UNIQUE = N_("already exists; choose another value")
 NOT_NULL = N_("Enter a value")
 FOREIGN = N_("refers to something that does not exist")
+CHECK = N_("is not allowed here (a check constraint failed)")
 
 PATTERNS = (
     # SQLite
@@ -21,7 +22,21 @@ PATTERNS = (
     (re.compile(r"Duplicate entry '.*' for key '([\w.]+)'"), UNIQUE),
     (re.compile(r"Key \((\w+)\)=\(.*\) is not present"), FOREIGN),
     (re.compile(r"FOREIGN KEY \(`(\w+)`\) REFERENCES"), FOREIGN),
+    # CHECK constraints: PostgreSQL names the constraint, MariaDB names it and the table
+    (re.compile(r'violates check constraint "(\w+)"'), CHECK),
+    (re.compile(r"CONSTRAINT `(\w+)` failed for"), CHECK),
 )
+
+
+# MariaDB/MySQL refusals its drivers do not class as integrity or data errors:
+# CHECK constraint failed (MariaDB 4025, MySQL 3819), value out of range / wrong type
+REFUSED_CODES = frozenset({4025, 3819, 1264, 1265, 1292, 1366, 1406})
+
+
+def refused_value(exc: sa_exc.DBAPIError) -> bool:
+    """Whether the database refused a value (bad input), not failed (a 5xx matter)."""
+    args = getattr(exc.orig, "args", ())
+    return bool(args) and args[0] in REFUSED_CODES
 
 
 def _column_names(found: str, table) -> list[str]:
@@ -29,7 +44,7 @@ def _column_names(found: str, table) -> list[str]:
     if table is not None and len(names) == 1 and names[0] not in table.c:
         # MariaDB names the index, not the column
         for constraint in list(table.indexes) + list(table.constraints):
-            if getattr(constraint, "name", None) == names[0]:
+            if getattr(constraint, "name", None) == names[0] and len(constraint.columns):
                 return [c.name for c in constraint.columns]
     return names
 

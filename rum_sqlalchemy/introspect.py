@@ -9,32 +9,17 @@ from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
 from rum.fields import Field
 
+from . import coltypes
+from .coltypes import enum_choices
 from .naming import column_label
 
 LABEL_COLUMNS = ("name", "title", "label", "username", "email", "code")
 
-# Checked in order: subclasses before their bases (Text is a String, Float a Numeric).
-TYPE_KINDS = (
-    (sa.Enum, "enum"), (sa.Boolean, "boolean"), (sa.Integer, "integer"), (sa.Float, "float"),
-    (sa.Numeric, "decimal"), (sa.DateTime, "datetime"), (sa.Date, "date"), (sa.Time, "time"),
-    (sa.Text, "text"), (sa.String, "string"), (sa.LargeBinary, "binary"), (sa.JSON, "json"),
-    (sa.Uuid, "uuid"),
-)
+UNSORTABLE_KINDS = frozenset({"binary", "json", "array", "set", "unknown"})
 
 
 def column_kind(column_type) -> str:
-    for sa_type, kind in TYPE_KINDS:
-        if isinstance(column_type, sa_type):
-            return kind
-    return "string"
-
-
-def enum_choices(column_type) -> tuple:
-    if getattr(column_type, "enum_class", None) is not None:
-        # `enums` holds what is stored (names, or values_callable's output); people read values
-        return tuple((stored, str(m.value)) for stored, m in
-                     zip(column_type.enums, column_type.enum_class, strict=False))
-    return tuple((v, v) for v in getattr(column_type, "enums", ()))
+    return coltypes.column_kind(column_type)[0]
 
 
 def is_generated(column: sa.Column, mapper: Mapper) -> bool:
@@ -52,8 +37,9 @@ def is_generated(column: sa.Column, mapper: Mapper) -> bool:
 
 
 def _column_field(name: str, column: sa.Column, mapper: Mapper) -> Field:
-    kind = column.info.get("rum.kind") or column_kind(column.type)
-    generated = is_generated(column, mapper)
+    kind, options = coltypes.column_kind(column.type)
+    kind = column.info.get("rum.kind") or kind
+    generated = is_generated(column, mapper) or kind == "unknown"
     has_default = column.default is not None or column.server_default is not None
     default = getattr(column.default, "arg", None) if column.default is not None else None
     return Field(
@@ -61,11 +47,13 @@ def _column_field(name: str, column: sa.Column, mapper: Mapper) -> Field:
         required=not column.nullable and not generated and not has_default and kind != "boolean",
         read_only=generated,
         searchable=kind in ("string", "text") and not column.primary_key,
-        sortable=kind not in ("binary", "json"),
+        sortable=kind not in UNSORTABLE_KINDS,
         default=None if callable(default) else default,
-        choices=enum_choices(column.type) if kind == "enum" else (),
+        choices=enum_choices(column.type) if kind in ("enum", "set") else
+        options.pop("choices", ()),
         max_length=getattr(column.type, "length", None) if kind == "string" else None,
         primary_key=column.primary_key,
+        options={**options, "nullable": bool(column.nullable)},
     )
 
 
@@ -97,8 +85,9 @@ def model_fields(model) -> tuple[Field, ...]:
     for prop in mapper.column_attrs:
         column = prop.columns[0]
         if not isinstance(column, sa.Column):
-            fields.append(Field(name=prop.key, kind=column_kind(column.type), read_only=True,
-                                sortable=False))
+            kind, options = coltypes.column_kind(column.type)
+            fields.append(Field(name=prop.key, kind=kind, read_only=True, sortable=False,
+                                options=options))
             continue
         rel = by_fk_column.get(column)
         if rel is not None and not column.primary_key:

@@ -1,9 +1,6 @@
 """A rum Query as SQL: search, typed filters, sort with a unique tiebreak."""
 
-import datetime
-import decimal
 import math
-import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -13,32 +10,26 @@ from rum.access import as_access
 from rum.errors import BadRequest, NotFound
 from rum.fields import Field
 from rum.query import Filter, Query
+from rum.values import item_field, parse
 
 from .identity import convert_key_part, decode_key
 
-CONVERTERS = {
-    "integer": int, "float": float, "decimal": decimal.Decimal,
-    "date": datetime.date.fromisoformat, "datetime": datetime.datetime.fromisoformat,
-    "time": datetime.time.fromisoformat, "uuid": uuid.UUID,
-}
 INT64 = 2**63 - 1
 MAX_EXPONENT = 1000  # decimals beyond 10**1000 overflow every database's numeric type
-TRUE, FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+TEXT_KINDS = frozenset({"string", "text", "enum"})
 
 
 def convert(field: Field, text: str):
     """Query-string text as the field's Python value; BadRequest when it is not one."""
-    if field.kind == "boolean":
-        low = text.strip().lower()
-        if low in TRUE | FALSE:
-            return low in TRUE
-        raise BadRequest(f"{field.name}: {text!r} is not true or false")
-    conv = CONVERTERS.get(field.kind)
-    if conv is None:
+    if field.kind == "enum" and field.choices and text not in {str(c[0]) for c in field.choices}:
+        raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
+    if field.kind in TEXT_KINDS:
         return text
     try:
-        value = conv(text.strip())
-    except (ValueError, TypeError, decimal.InvalidOperation):
+        value = parse(field, text)
+    except ValueError:
+        if field.kind == "boolean":
+            raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
         raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
     if field.kind == "integer" and abs(value) > INT64:
         raise BadRequest(f"{field.name}: {text!r} is out of range")
@@ -174,6 +165,10 @@ def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
     if op == "is_null":
         want = convert(Field(name=field.name, kind="boolean"), raw or "true")
         return column.is_(None) if want else column.is_not(None)
+    if field.kind == "array" and op == "contains":  # has an element equal to the value
+        return column.contains([convert(item_field(field), raw)])
+    if field.kind == "set" and op == "contains":  # has the member
+        return sa.func.find_in_set(raw, column) > 0
     if op in ("contains", "startswith"):
         pattern = escape_like(raw)
         pattern = f"%{pattern}%" if op == "contains" else f"{pattern}%"
@@ -186,7 +181,7 @@ def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
 
 
 def _filter_clause(info, f: Filter, field: Field, related_key, catalog=None, access=None):
-    if field.kind == "to_many" or field.kind in ("binary", "json"):
+    if field.kind == "to_many" or field.kind in ("binary", "json", "unknown"):
         raise BadRequest(f"cannot filter on {field.name!r}")
     if field.kind != "to_one":
         return _column_clause(info, getattr(info.model, field.name), field, f.op, f.value,

@@ -21,6 +21,7 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 from rum.contracts import TableNote
 from rum.errors import ConfigError
 
+from .coltypes import adapt_reflected_column
 from .introspect import column_kind
 from .naming import class_names, collection_name, scalar_name
 
@@ -140,6 +141,7 @@ def reflect_models(engine, section: str, only: list[str] | None = None, schemas=
                    keys=None) -> Reflected:
     """Mapped classes for the database's tables (relationships from foreign keys)."""
     base = automap_base()
+    sa.event.listen(base.metadata, "column_reflect", adapt_reflected_column)
     listed, views, default_schema = _reflect(engine, base, section, schemas)
     tables = base.metadata.tables
     key_columns = _keys(keys, tables, section)

@@ -20,7 +20,7 @@ from rum.query import Page, Query
 
 from .counting import capped_count, estimated_rows
 from .identity import decode_key, encode_key
-from .integrity import field_errors
+from .integrity import field_errors, refused_value
 from .introspect import enum_value
 from .keyset import NULLS_HIGH, decode_cursor, encode_cursor, seek_clause
 from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
@@ -243,6 +243,8 @@ class SQLAlchemyRepository(ScopedReads):
                     partial.add(f.name)
             else:
                 value = getattr(row, f.name)
+                if f.kind == "boolean" and isinstance(value, int):
+                    value = bool(value)  # MariaDB's tinyint(1)
                 values[f.name] = enum_value(self.info.mapper, f.name, value) \
                     if isinstance(value, enum.Enum) else value
         return Record(id=self.identify(row), label=self.label(row), values=values,
@@ -356,12 +358,22 @@ class SQLAlchemyRepository(ScopedReads):
         self._assign(row, values)
         self.session.add(row)
         self._flush()
+        self._reread(row, values)
         return row
 
     def update(self, row, values: Mapping[str, Any]) -> Any:
         self._assign(row, values)
         self._flush()
+        self._reread(row, values)
         return row
+
+    def _reread(self, row, values: Mapping[str, Any]) -> None:
+        """Written columns are read back as the database stored them (an interval's or a
+        numeric's own text, a SET's order), so the answer shows what a later read shows."""
+        columns = {p.key for p in self.info.mapper.column_attrs}
+        written = [name for name in values if name in columns]
+        if written and self.session.is_active:
+            self.session.expire(row, written)
 
     def delete(self, row) -> None:
         """Delete `row`; Forbidden when that would delete or unlink rows the access may not
@@ -433,6 +445,10 @@ class SQLAlchemyRepository(ScopedReads):
                 elif f.kind == "to_many":
                     value = [self._resolve(f, v) for v in (value or [])]
                     value += [m for m in self._unseen_members(row, f) if m not in value]
+                elif f.kind == "json" and value is None:
+                    value = sa.null()  # SQL NULL; a bare None would store JSON's null
+                elif f.kind == "set" and value is not None:
+                    value = set(value)
             except Invalid as exc:
                 errors.update(exc.errors)
                 continue
@@ -449,6 +465,12 @@ class SQLAlchemyRepository(ScopedReads):
             self.session.rollback()
             raise Conflict(f"this {self.info.name} was changed by someone else") from None
         except (sa_exc.IntegrityError, sa_exc.DataError) as exc:
+            self.session.rollback()
+            log.info("write refused by the database: %s", exc.orig)
+            raise Invalid(field_errors(exc, self.info)) from None
+        except sa_exc.DBAPIError as exc:
+            if not refused_value(exc):
+                raise
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
             raise Invalid(field_errors(exc, self.info)) from None

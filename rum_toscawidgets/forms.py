@@ -13,15 +13,24 @@ from rum.contracts import Ref
 from rum.errors import Invalid
 from rum.fields import Field
 from rum.i18n import N_
+from rum.values import to_text as values_text
 
+from .inputs import KindInput, SetSelect, combine_companions
 from .isolation import pin_engine
-from .validators import CONVERTERS, BinaryConverter, BooleanConverter, ChoiceConverter, translated
+from .validators import (
+    CONVERTERS,
+    BinaryConverter,
+    BooleanConverter,
+    ChoiceConverter,
+    NullableBooleanConverter,
+    translated,
+)
 
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
-               "datetime": "datetime-local", "time": "time"}
+               "datetime": "datetime-local", "datetime_tz": "datetime-local", "time": "time"}
+# any fraction of a second is a valid step (the default, 60 s, would refuse seconds)
+STEPPED = frozenset({"datetime", "datetime_tz", "time"})
 VALID_ID = re.compile(r"^[a-zA-Z][\w\-.]*$")
-# Values a date/time input cannot hold (it blanks them): sub-milliseconds, UTC offsets
-NOT_FOR_TIME_INPUTS = re.compile(r"\.\d{4,}|[+-]\d\d:\d\d$|Z$")
 LINE_BREAK = re.compile(r"\r\n?")
 
 
@@ -98,20 +107,6 @@ class RelationField(twf.widgets.FormField):
         return tokens[0] if tokens else None
 
 
-class TemporalField(twf.TextField):
-    """A date-time or time input that keeps seconds and fractions (`step="any"`).
-
-    Browsers blank a date-time input whose value is finer than milliseconds or carries a
-    UTC offset, so such a value is shown in a text input instead: saved unchanged, it is
-    neither lost nor rewritten."""
-
-    def prepare(self):
-        super().prepare()
-        if isinstance(self.value, str) and NOT_FOR_TIME_INPUTS.search(self.value):
-            self.safe_modify("attrs")
-            self.type = self.attrs["type"] = "text"
-
-
 class BinaryField(twf.FileField):
     """A file upload; an empty upload keeps what is stored."""
 
@@ -148,7 +143,12 @@ def field_widget(field: Field) -> type:
                              validator=twc.Validator(required=required), **common)
     if field.kind == "binary":
         return BinaryField(validator=BinaryConverter(required=required), **common)
+    nullable = bool(field.options.get("nullable")) and not required
     if field.kind == "boolean":
+        if nullable:
+            return twf.SingleSelectField(options=[("true", "yes"), ("false", "no")],
+                                         prompt_text="—",
+                                         validator=NullableBooleanConverter(), **common)
         return twf.CheckBox(validator=BooleanConverter(), **common)
     if field.kind == "enum":
         values = tuple(str(v) for v, _ in field.choices)
@@ -156,18 +156,22 @@ def field_widget(field: Field) -> type:
                                      validator=ChoiceConverter(required=required, values=values),
                                      **common)
     converter = CONVERTERS.get(field.kind, CONVERTERS["string"])
-    extra = {}
+    extra = {"field": field}
     if field.kind in ("string", "text"):
         extra["max_length"] = field.max_length
     validator = converter(required=required, **extra)
-    if field.kind in ("text", "json"):
-        return twf.TextArea(validator=validator, **common)
+    if field.kind == "set":
+        return SetSelect(choices=[(str(v), str(lbl)) for v, lbl in field.choices],
+                         nullable=nullable, validator=validator, **common)
     attrs = {"inputmode": "decimal"} if field.kind in ("float", "decimal") else {}
-    if field.kind in ("datetime", "time"):
-        return TemporalField(type=INPUT_TYPES[field.kind], validator=validator,
-                             attrs={"step": "any"}, **common)
-    return twf.TextField(type=INPUT_TYPES.get(field.kind, "text"), validator=validator,
-                         maxlength=field.max_length, attrs=attrs, **common)
+    if field.kind in STEPPED:
+        attrs["step"] = "any"
+    input_type = "text" if field.options.get("timezone") and field.kind == "time" else \
+        INPUT_TYPES.get(field.kind, "text")
+    # a nullable text keeps "no value" apart from empty text; other kinds have no empty text
+    return KindInput(type=input_type, kind=field.kind, validator=validator,
+                     nullable=nullable and field.kind in ("string", "text"),
+                     maxlength=field.max_length, attrs=attrs, **common)
 
 
 class ToscaWidgetsForm:
@@ -176,6 +180,7 @@ class ToscaWidgetsForm:
     def __init__(self, fields: tuple[Field, ...], name: str):
         self.fields = tuple(fields)
         self.multipart = any(f.kind == "binary" for f in fields)
+        self.fields_by_name = {f.name: f for f in self.fields}
         children = [field_widget(f) for f in self.fields]
         self.widget = type(f"{name}Fields", (FieldsLayout,), {"children": children})
         pin_engine(self.widget)  # Genshi, whatever engine a host's tw2 prefers
@@ -183,6 +188,8 @@ class ToscaWidgetsForm:
     def validate(self, params: Mapping[str, Any], only=None) -> dict[str, Any]:
         """Converted values; with `only` (field names), of those fields alone: the others are
         neither checked nor returned (a PATCH, or fields an edit left as they were)."""
+        params = params.mixed() if hasattr(params, "mixed") else dict(params)
+        params = combine_companions(params, self.fields)
         try:
             if only is None:
                 return dict(self.widget.validate(params))
@@ -198,11 +205,20 @@ class ToscaWidgetsForm:
         Equal text means the user left the field alone, so it is not written: no rounding,
         no '' turned into NULL (or back), no rewrite of a value the form cannot show."""
         validators = {c.key: c.validator for c in self.widget.children}
+        params = params.mixed() if hasattr(params, "mixed") else dict(params)
+        params = combine_companions(params, self.fields)  # the value each field stands for
         return {f.name for f in self.fields
-                if _differs(f, _sent(params, f.name), stored.get(f.name), validators[f.name])}
+                if _differs(f, _sent(params, f.name), stored.get(f.name), validators[f.name])
+                or (params.get(f.name) is None and stored.get(f.name) is not None
+                    and f.kind not in ("binary", "boolean", "to_one", "to_many"))}
 
     def render(self, values, errors, relations, translations=None) -> str:
-        values = values.mixed() if hasattr(values, "mixed") else dict(values)
+        if hasattr(values, "mixed"):  # the user's input, shown again as typed
+            values = values.mixed()
+        else:  # stored values: a JSON field's text is its JSON, even for a JSON string
+            values = {k: values_text(self.fields_by_name[k], v)
+                      if k in self.fields_by_name and self.fields_by_name[k].kind == "json"
+                      and v is not None else v for k, v in dict(values).items()}
         for f in self.fields:  # files are never echoed back into a form
             if f.kind == "binary":
                 values.pop(f.name, None)

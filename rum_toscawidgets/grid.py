@@ -6,13 +6,14 @@ The rows are most of a list page's markup: through Genshi's event pipeline they 
 as Genshi escapes them.
 """
 
-import json
 import os
 from gettext import NullTranslations
 from numbers import Number
 
 from genshi.core import Markup, escape
 from genshi.template import TemplateLoader
+
+from rum.values import display
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
@@ -49,13 +50,13 @@ def _cell(record, field, value, links, gettext, show_url) -> str:
         return f'<td><a href="{escape(links.ref(value))}">{label}</a></td>'
     if field.kind == "boolean":
         return f"<td>{escape(gettext('yes') if value else gettext('no'), quotes=False)}</td>"
-    if field.kind == "json":
-        return f"<td>{escape(json.dumps(value, ensure_ascii=False, default=str), quotes=False)}</td>"
     if field.kind == "to_many":
         return f"<td>{escape(', '.join(ref.label for ref in value), quotes=False)}</td>"
+    text = shown(value) if type(value) is str or type(value) is int else \
+        escape(display(field, value), quotes=False)
     if field.primary_key:
-        return f'<td><a href="{show_url}">{shown(value)}</a></td>'
-    return f"<td>{shown(value)}</td>"
+        return f'<td><a href="{show_url}">{text}</a></td>'
+    return f"<td>{text}</td>"
 
 
 def rows_html(records, fields, links, gettext) -> Markup:

@@ -4,14 +4,12 @@
 error carries what was typed, not a converted value.
 """
 
-import datetime
-import decimal
-import json
 import re
-import uuid
 
 import tw2.core as twc
 
+from rum import values
+from rum.fields import Field
 from rum.i18n import N_
 
 # tw2.core's own messages our forms can show, listed so `make i18n` extracts them too.
@@ -35,16 +33,40 @@ def translated(message: str, validator, gettext) -> str:
 
 
 class TextConverter(twc.Validator):
-    """Base: converts with `parse`, formats with `format`; raw strings pass through."""
+    """Base: text <-> value through `rum.values` for the validator's field kind.
+
+    Raw strings pass through `from_python` (a form shown again keeps what was typed)."""
 
     msgs = {"bad": N_("Enter a valid value")}
-    python_type: type = str
+    kind = "string"
+    field: Field | None = None  # the field, when its options matter (array items, choices)
+
+    def _field(self) -> Field:
+        return self.field if self.field is not None else Field(name="value", kind=self.kind)
 
     def parse(self, text: str):
-        return self.python_type(text)
+        return values.parse(self._field(), text)
 
     def format(self, value) -> str:
-        return str(value)
+        return values.to_text(self._field(), value)
+
+    def to_python(self, value, state=None):
+        if isinstance(value, values.Given) and value.value is not None:
+            try:  # a typed JSON value: a JSON field's string is that string, not JSON text
+                value = values.from_json(self._field(), value.value)
+            except (ValueError, TypeError, ArithmeticError):
+                raise twc.ValidationError("bad", self) from None
+            self._validate_python(value, state)
+            return value
+        if isinstance(value, values.Given):
+            value = None
+        return super().to_python(value, state)
+
+    def from_python(self, value, state=None):
+        """Only None shows as empty ([] and {} are values); text is shown as it is."""
+        if value is None:
+            return ""
+        return self._convert_from_python(value, state)
 
     def _convert_to_python(self, value, state=None):
         try:
@@ -58,65 +80,128 @@ class TextConverter(twc.Validator):
 
 class IntegerConverter(TextConverter):
     msgs = {"bad": N_("Enter a whole number")}
-    python_type = int
+    kind = "integer"
 
 
 class FloatConverter(TextConverter):
     msgs = {"bad": N_("Enter a number")}
-    python_type = float
+    kind = "float"
 
 
 class DecimalConverter(TextConverter):
     msgs = {"bad": N_("Enter a number")}
-
-    def parse(self, text):
-        value = decimal.Decimal(text)
-        if not value.is_finite():
-            raise ValueError(text)
-        return value
+    kind = "decimal"
 
 
 class DateConverter(TextConverter):
     msgs = {"bad": N_("Enter a date as YYYY-MM-DD")}
-    parse = staticmethod(datetime.date.fromisoformat)
-
-    def format(self, value):
-        return value.isoformat()
-
-
-def _timespec(value) -> str:
-    """As short as the value allows, never shorter: seconds and microseconds are kept."""
-    if value.microsecond:
-        return "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
-    return "seconds" if value.second else "minutes"
+    kind = "date"
 
 
 class DateTimeConverter(TextConverter):
     msgs = {"bad": N_("Enter a date and time as YYYY-MM-DDTHH:MM")}
-    parse = staticmethod(datetime.datetime.fromisoformat)
+    kind = "datetime"
 
-    def format(self, value):
-        return value.isoformat(timespec=_timespec(value))
+
+class ZonedDateTimeConverter(TextConverter):
+    msgs = {"bad": N_("Enter a date and time as YYYY-MM-DDTHH:MM and an offset as +HH:MM")}
+    kind = "datetime_tz"
 
 
 class TimeConverter(TextConverter):
     msgs = {"bad": N_("Enter a time as HH:MM")}
-    parse = staticmethod(datetime.time.fromisoformat)
+    kind = "time"
 
-    def format(self, value):
-        return value.isoformat(timespec=_timespec(value))
+
+class DurationConverter(TextConverter):
+    msgs = {"bad": N_("Enter a duration as [-]HH:MM:SS")}
+    kind = "duration"
+
+
+class IntervalConverter(TextConverter):
+    msgs = {"bad": N_("Enter an interval, e.g. 1 year 2 mons 3 days 04:05:06 or P1Y2M3DT4H")}
+    kind = "interval"
 
 
 class UuidConverter(TextConverter):
     msgs = {"bad": N_("Enter a UUID")}
-    python_type = uuid.UUID
+    kind = "uuid"
+
+
+class InetConverter(TextConverter):
+    msgs = {"bad": N_("Enter an IP address or network")}
+    kind = "inet"
+
+
+class MoneyConverter(TextConverter):
+    msgs = {"bad": N_("Enter an amount")}
+    kind = "money"
+
+
+class JsonConverter(TextConverter):
+    """JSON text in, the value it stands for out; empty text is no value (SQL NULL)."""
+
+    msgs = {"bad": N_("Enter valid JSON")}
+    kind = "json"
+    strip = False
+
+    def _convert_to_python(self, value, state=None):
+        if not value.strip():
+            return None
+        return super()._convert_to_python(value, state)
+
+
+class ArrayConverter(TextConverter):
+    msgs = {"bad": N_("Enter a JSON list, or one element per line")}
+    kind = "array"
+    strip = False
+
+    @staticmethod
+    def _is_empty(value):
+        return value is None or (isinstance(value, str) and not value.strip())
+
+
+class SetConverter(TextConverter):
+    """The chosen members of a SET: a list from a multi-select, or comma-separated text."""
+
+    msgs = {"bad": N_("Pick among the choices")}
+    kind = "set"
+    strip = False
+
+    @staticmethod
+    def _is_empty(value):
+        return value is None
+
+    def _convert_to_python(self, value, state=None):
+        try:
+            return values.parse_set(self._field(), [value] if isinstance(value, str) and
+                                    "," not in value else value)
+        except (ValueError, TypeError):
+            raise twc.ValidationError("bad", self) from None
+
+    def _convert_from_python(self, value, state=None):
+        return values.set_members(self._field(), value)
 
 
 class StringConverter(TextConverter):
-    """Text with an optional maximum length; empty text is None unless required."""
+    """Text kept as typed, with an optional maximum length. Empty text stays empty text;
+    None (no value) comes from the form's "no value" box or a JSON null."""
 
     msgs = {"toolong": N_("Enter at most $max_length characters")}
     max_length = None
+    strip = False
+
+    @staticmethod
+    def _is_empty(value):
+        return value is None
+
+    def to_python(self, value, state=None):
+        if value == "" and self.required:
+            raise twc.ValidationError("required", self)
+        return super().to_python(value, state)
+
+    def parse(self, text: str):
+        return text
 
     def _validate_python(self, value, state=None):
         if self.max_length and len(value) > self.max_length:
@@ -131,6 +216,27 @@ class BooleanConverter(twc.Validator):
 
     def from_python(self, value, state=None):
         return value
+
+
+class NullableBooleanConverter(twc.Validator):
+    """A yes / no / (no value) select, for a column that can hold NULL."""
+
+    msgs = {"bad": N_("Pick yes or no")}
+
+    def to_python(self, value, state=None):
+        if value is None or str(value).strip() == "":
+            if self.required:
+                raise twc.ValidationError("required", self)
+            return None
+        try:
+            return values.parse(Field(name="value", kind="boolean"), str(value))
+        except ValueError:
+            raise twc.ValidationError("bad", self) from None
+
+    def from_python(self, value, state=None):
+        if isinstance(value, str):
+            return value
+        return "" if value is None else ("true" if value else "false")
 
 
 class BinaryConverter(twc.Validator):
@@ -162,22 +268,11 @@ class ChoiceConverter(twc.Validator):
             raise twc.ValidationError("notchoice", self)
 
 
-class JsonConverter(TextConverter):
-    """JSON text in the form, the decoded value in Python (a stored object edits as JSON, not
-    as Python's repr, so saving a form unchanged keeps it an object)."""
-
-    msgs = {"bad": N_("Enter valid JSON")}
-
-    def parse(self, text):
-        return json.loads(text) if isinstance(text, str) else text
-
-    def format(self, value) -> str:
-        return json.dumps(value, ensure_ascii=False, default=str)
-
-
 CONVERTERS = {
     "integer": IntegerConverter, "float": FloatConverter, "decimal": DecimalConverter,
     "date": DateConverter, "datetime": DateTimeConverter, "time": TimeConverter,
-    "uuid": UuidConverter, "string": StringConverter, "text": StringConverter,
-    "json": JsonConverter,
+    "datetime_tz": ZonedDateTimeConverter, "duration": DurationConverter,
+    "interval": IntervalConverter, "uuid": UuidConverter, "inet": InetConverter,
+    "money": MoneyConverter, "json": JsonConverter, "array": ArrayConverter,
+    "set": SetConverter, "string": StringConverter, "text": StringConverter,
 }

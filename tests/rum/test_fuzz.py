@@ -7,6 +7,10 @@ import string
 from urllib.parse import quote, urlencode
 from wsgiref.validate import validator
 
+# Imported up front: Hypothesis imports it in the middle of a run, with its raised recursion
+# limit, and CPython 3.11.7's parser (pytest rewrites the module) then fails with
+# "AST constructor recursion depth mismatch".
+import hypothesis.internal.conjecture.optimiser  # noqa: F401
 import sqlalchemy as sa
 import webob
 from hypothesis import HealthCheck, given, settings

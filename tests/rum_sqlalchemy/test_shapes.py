@@ -40,7 +40,7 @@ def test_introspected_kinds(app):
     assert kinds(app, "everythings") == {
         "id": "integer", "name": "string", "body": "text", "big": "integer", "price": "decimal",
         "ratio": "float", "flag": "boolean", "day": "date", "stamp": "datetime",
-        "stamp_tz": "datetime", "clock": "time", "mood": "enum", "size": "enum",
+        "stamp_tz": "datetime_tz", "clock": "time", "mood": "enum", "size": "enum",
         "blob": "binary", "doc": "json", "token": "uuid", "version": "integer",
         "shout": "string"}
     fields = app.registry.get("everythings").fields_by_name

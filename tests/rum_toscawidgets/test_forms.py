@@ -47,9 +47,9 @@ def test_converts_every_kind(form):
     values = form.validate(MultiDict([
         ("title", " Heat "), ("year", "1995"), ("price", "9.50"), ("ratio", "2.35"),
         ("released", "1995-12-15"), ("shown_at", "1995-12-15T20:30"), ("starts", "20:30"),
-        ("active", "on"), ("rating", "R"), ("notes", ""), ("genre", "2"),
+        ("active", "on"), ("rating", "R"), ("notes", ""), ("notes.null", "1"), ("genre", "2"),
         ("actors", "7"), ("actors", "8")]))
-    assert values["title"] == "Heat"
+    assert values["title"] == " Heat "  # text is kept as typed: saving it unchanged is lossless
     assert values["year"] == 1995
     assert values["price"] == decimal.Decimal("9.50")
     assert values["ratio"] == 2.35
@@ -58,7 +58,7 @@ def test_converts_every_kind(form):
     assert values["starts"] == datetime.time(20, 30)
     assert values["active"] is True
     assert values["rating"] == "R"
-    assert values["notes"] is None
+    assert values["notes"] is None  # the "no value" box: NULL, not empty text
     assert values["genre"] == "2"
     assert values["actors"] == ["7", "8"]
 
