@@ -17,6 +17,7 @@ from .identity import convert_key_part, decode_key
 INT64 = 2**63 - 1
 MAX_EXPONENT = 1000  # decimals beyond 10**1000 overflow every database's numeric type
 TEXT_KINDS = frozenset({"string", "text", "enum"})
+NON_FINITE = frozenset({"nan", "snan", "qnan", "inf", "infinity"})
 
 
 def convert(field: Field, text: str):
@@ -25,11 +26,15 @@ def convert(field: Field, text: str):
         raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
     if field.kind in TEXT_KINDS:
         return text
+    if field.kind == "decimal" and text.strip().lower().lstrip("+-") in NON_FINITE:
+        raise BadRequest(f"{field.name}: {text!r} is not a finite number")
     try:
         value = parse(field, text)
     except ValueError:
         if field.kind == "boolean":
             raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
+        if field.kind == "float" and _non_finite_float(text):
+            raise BadRequest(f"{field.name}: {text!r} is not a finite number") from None
         raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
     if field.kind == "integer" and abs(value) > INT64:
         raise BadRequest(f"{field.name}: {text!r} is out of range")
@@ -41,6 +46,14 @@ def convert(field: Field, text: str):
         if abs(value.adjusted()) > MAX_EXPONENT:
             raise BadRequest(f"{field.name}: {text!r} is out of range")
     return value
+
+
+def _non_finite_float(text: str) -> bool:
+    """Whether Python reads `text` as a float that is NaN or infinite (1e400, inf)."""
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def escape_like(text: str) -> str:

@@ -48,7 +48,7 @@ def kinds(client, resource) -> dict:
 
 
 EXPECTED_KINDS = {
-    "postgresql": {"label": "string", "note": "text", "flag": "boolean", "small": "integer",
+    "postgresql": {"label": "string", "note": "string", "flag": "boolean", "small": "integer",
                    "real_n": "float", "dbl": "float", "num": "decimal", "day": "date",
                    "stamp": "datetime", "stamp_tz": "datetime_tz", "clock": "time",
                    "clock_tz": "time", "span": "interval", "tags": "array", "nums": "array",
