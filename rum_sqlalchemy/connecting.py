@@ -13,8 +13,8 @@ and database faults reported as `Unavailable` (503) instead of a hang or a 500.
   naming the path, and a file that disappears later is not silently re-created empty;
   True lets SQLite create it.
 
-Every engine pings a pooled connection before handing it out (`pool_pre_ping`), so after
-a database restart the next request works. A SQLite connection whose file was replaced on
+PostgreSQL and MariaDB engines ping a pooled connection before handing it out
+(`pool_pre_ping`), so after a database restart the next request works. A SQLite connection whose file was replaced on
 disk (another inode: a restored backup) is replaced at checkout instead of serving the
 old file's rows.
 """
@@ -98,7 +98,10 @@ def engine_arguments(url: sa.engine.URL, bounds: Bounds) -> dict:
         log.info("no connect or statement bounds known for %s+%s", backend, driver)
     # Explicit parameters in the URL win over these defaults.
     connect_args = {k: v for k, v in connect_args.items() if k not in url.query or k == "options"}
-    arguments = {"connect_args": connect_args, "pool_pre_ping": True}
+    # A server can drop a pooled connection (restart, idle timeout): ping before use. A SQLite
+    # connection is a file handle that cannot be dropped (a replaced file is caught at
+    # checkout), so it saves the round trip.
+    arguments = {"connect_args": connect_args, "pool_pre_ping": backend != "sqlite"}
     if backend != "sqlite" or url.database and not url.database.startswith((":memory:", "file:")):
         arguments["pool_timeout"] = bounds.connect  # memory databases have no queue to wait in
     return arguments
