@@ -14,9 +14,9 @@ and database faults reported as `Unavailable` (503) instead of a hang or a 500.
   True lets SQLite create it.
 
 PostgreSQL and MariaDB engines ping a pooled connection before handing it out
-(`pool_pre_ping`), so after a database restart the next request works. A SQLite connection whose file was replaced on
-disk (another inode: a restored backup) is replaced at checkout instead of serving the
-old file's rows.
+(`pool_pre_ping`), so after a database restart the next request works. A SQLite
+connection whose file was replaced on disk (another inode: a restored backup) is
+replaced at checkout instead of serving the old file's rows.
 """
 
 import logging
