@@ -13,5 +13,8 @@ if [ -z "${RUM_TEST_MARIADB_URL:-}" ]; then
   else echo "tests/run.sh: MariaDB does not answer on 127.0.0.1:3306; its tests will skip" >&2; fi
 fi
 "$BIN/ruff" check rum rum_sqlalchemy rum_toscawidgets tests examples model.py demo_data.py || exit 1
+# The long randomized runs are sized to keep `make test` under five minutes; set these
+# higher for a deeper run (e.g. RUM_FUZZ_EXAMPLES=2000 RUM_LOAD_SECONDS=20).
+export RUM_FUZZ_EXAMPLES="${RUM_FUZZ_EXAMPLES:-600}" RUM_LOAD_SECONDS="${RUM_LOAD_SECONDS:-6}"
 # tests/deploy (real servers, Apache) runs in `make test-deploy`; .ci/run runs both.
 exec "$BIN/python" -m pytest --ignore=tests/browser --ignore=tests/deploy "$@"
