@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, joinedload, with_parent
 from sqlalchemy.orm import exc as orm_exc
-from sqlalchemy.orm.interfaces import MANYTOMANY, ONETOMANY
 
 from rum.access import as_access
-from rum.contracts import Effect, Record, Ref
-from rum.errors import Conflict, Forbidden, Invalid, NotFound
-from rum.fields import Field, humanize
+from rum.contracts import Record, Ref
+from rum.errors import Conflict, Invalid, NotFound
+from rum.fields import Field
 from rum.query import Page, Query
 
 from .counting import capped_count, estimated_rows
+from .deleting import Deletes
 from .identity import decode_key, encode_key
 from .integrity import field_errors, refused_value
 from .introspect import enum_value
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 TO_MANY_SHOWN = 50  # a record carries at most this many rows of a to-many relation
 
 
-class SQLAlchemyRepository(ScopedReads):
+class SQLAlchemyRepository(ScopedReads, Deletes):
     """Reads and writes rows of one mapped class for one `Access`; raises rum domain errors only.
 
     Its own resource's row filters narrow every read; related rows are read with their own
@@ -300,48 +300,6 @@ class SQLAlchemyRepository(ScopedReads):
                 out[f.name] = self._related_count(row, rels[f.name], limit, scoped=True)
         return out
 
-    def delete_effects(self, row, limit: int) -> list[Effect]:
-        """What deleting `row` does to the rows that refer to it, counted up to `limit`.
-
-        Only rows the access may see are counted; related rows it may not see are named
-        as an 'unseen' effect (no count), and `delete` refuses to touch them."""
-        labels = {f.name: f.label for f in self.info.fields}
-        effects = []
-        for rel in self._referring():
-            target = self.catalog.info_for(rel.mapper.class_)
-            readable = target is None or self.access.can_read(target.resource)
-            count, exact = self._related_count(row, rel, limit, scoped=True) if readable \
-                else (0, True)
-            relation = labels.get(rel.key, humanize(rel.key))
-            resource = target.resource if target else ""
-            if count:
-                effects.append(Effect(relation=relation, resource=resource, count=count,
-                                      exact=exact, action=delete_action(rel)))
-            if self._touches_unseen(row, rel, target):
-                effects.append(Effect(relation=relation, resource=resource, count=0,
-                                      exact=False, action="unseen"))
-        return effects
-
-    def _referring(self):
-        """The relations whose rows a delete of this resource's rows changes."""
-        return [rel for rel in self.info.mapper.relationships
-                if rel.direction in (ONETOMANY, MANYTOMANY) and not rel.viewonly]
-
-    def _touches_unseen(self, row, rel, target) -> bool:
-        """Whether `row` has related rows of `rel` the access may not see."""
-        if target is None:
-            return False
-        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
-        if self.access.can_read(target.resource):
-            scope = self._scope(target)
-            if not scope:
-                return False
-            pk = [getattr(target.model, target.mapper.get_property_by_column(c).key)
-                  for c in target.mapper.primary_key]
-            seen = sa.select(*pk).where(*scope)
-            stmt = stmt.where((pk[0] if len(pk) == 1 else sa.tuple_(*pk)).not_in(seen))
-        return self.session.scalars(stmt.limit(1)).first() is not None
-
     def choices(self, limit: int) -> list[Ref]:
         """The first rows in scope, for a select; none when the resource is not readable."""
         if not self.access.can_read(self.info.resource):
@@ -374,20 +332,6 @@ class SQLAlchemyRepository(ScopedReads):
         written = [name for name in values if name in columns]
         if written and self.session.is_active:
             self.session.expire(row, written)
-
-    def delete(self, row) -> None:
-        """Delete `row`; Forbidden when that would delete or unlink rows the access may not
-        see (as Django's admin asks for permission on everything a delete cascades to)."""
-        for rel in self._referring():
-            if self._touches_unseen(row, rel, self.catalog.info_for(rel.mapper.class_)):
-                raise Forbidden(f"{self.info.name} {self.label(row)} is linked to rows you may "
-                                "not see; it cannot be deleted by you.")
-        self.session.delete(row)
-        try:
-            self._flush()
-        except Invalid as exc:
-            raise Conflict(f"cannot delete {self.info.name} {self.label(row)}: it is still "
-                           f"referred to ({exc.message})") from None
 
     def _related_key(self, field: Field, ident: str):
         target = self.catalog.info_by_resource(field.related)
@@ -474,17 +418,3 @@ class SQLAlchemyRepository(ScopedReads):
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
             raise Invalid(field_errors(exc, self.info)) from None
-
-
-def delete_action(rel) -> str:
-    """'delete', 'unlink' or 'block': what removing the parent does to rows of `rel`."""
-    if rel.direction is MANYTOMANY:
-        return "unlink"
-    if "delete" in rel.cascade:
-        return "delete"
-    fks = [remote for _local, remote in rel.local_remote_pairs]
-    if rel.passive_deletes and all(
-            any(fk.ondelete and fk.ondelete.upper() == "CASCADE" for fk in c.foreign_keys)
-            for c in fks):
-        return "delete"
-    return "unlink" if all(c.nullable for c in fks) else "block"
