@@ -36,7 +36,7 @@ $(BROWSER_STAMP): $(STAMP)
 
 .PHONY: browser-test
 browser-test: $(BROWSER_STAMP)
-	RUM_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser -o addopts="-ra" -p no:randomly
+	BIN=$(BIN) bash -c '. tests/servers.sh; RUM_REQUIRE_BROWSER=1 exec $(BIN)/python -m pytest tests/browser -o addopts="-ra" -p no:randomly'
 
 # Messages: extract from the sources into rum/i18n/rum.pot, merge that into each language's
 # .po (new messages come untranslated), compile every .po (Rum's and the demo's) to .mo.

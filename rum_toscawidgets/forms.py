@@ -210,7 +210,9 @@ class ToscaWidgetsForm:
         return {f.name for f in self.fields
                 if _differs(f, _sent(params, f.name), stored.get(f.name), validators[f.name])
                 or (params.get(f.name) is None and stored.get(f.name) is not None
-                    and f.kind not in ("binary", "boolean", "to_one", "to_many"))}
+                    and f.kind not in ("binary", "boolean", "to_one", "to_many"))
+                or (_has_null_box(f) and _sent(params, f.name) == [""]
+                    and stored.get(f.name) is None)}
 
     def render(self, values, errors, relations, translations=None) -> str:
         if hasattr(values, "mixed"):  # the user's input, shown again as typed
@@ -239,6 +241,13 @@ def _sent(params, name: str) -> list:
 
 def _lines(text: str) -> str:
     return LINE_BREAK.sub("\n", text)  # browsers send a textarea's line breaks as CRLF
+
+
+def _has_null_box(field: Field) -> bool:
+    """Whether the form offers a 'no value' box: then empty text with the box unchecked is
+    the empty string, a change from NULL although both show as an empty input."""
+    return field.kind in ("string", "text") and bool(field.options.get("nullable")) \
+        and not field.required
 
 
 def _differs(field: Field, sent: list, stored, validator) -> bool:

@@ -187,6 +187,26 @@ def test_empty_text_and_null_stay_apart(form):
         assert "notes" not in form.changed(sent_by_browser(form, values, CHOICES), values)
 
 
+@pytest.mark.parametrize("kind", ["string", "text"])
+@pytest.mark.parametrize("stored, box, changed", [
+    (None, False, True),   # "no value" unchecked on an empty input: now the empty string
+    ("", True, True),      # checked: now NULL
+    (None, True, False),
+    ("", False, False),
+])
+def test_the_no_value_box_alone_is_a_change(kind, stored, box, changed):
+    """'' and NULL show as the same empty input; the box is what tells them apart."""
+    fields = (Field("memo", kind, options={"nullable": True}),)
+    with Tw2State().scope():
+        form = ToscaWidgetsForm(fields, "Memo")
+        params = sent_by_browser(form, {"memo": stored}, {})
+        assert ("memo.null" in params) == (stored is None)  # rendered as stored
+        params.pop("memo.null", None)
+        if box:
+            params["memo.null"] = "1"
+        assert form.changed(params, {"memo": stored}) == ({"memo"} if changed else set())
+
+
 def test_validate_only_checks_and_returns_the_named_fields(form):
     # title and genre are required and absent: not named, so not checked
     assert form.validate(MultiDict([("year", "2001")]), only={"year"}) == {"year": 2001}
