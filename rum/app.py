@@ -194,7 +194,6 @@ class RumApp:
         call.access = Access(self.policy, identity)  # what every repository path may reach
         if call.resource is not None:
             call.hidden = call.access.hidden(resource)
-            call.scope = call.access.scope(resource)
         if call.request.method.upper() in UNSAFE:
             submitted = None
             if call.request.content_type in FORM_TYPES:

@@ -13,7 +13,6 @@ from .access import Access
 from .contracts import UnitOfWork
 from .errors import NotFound
 from .flash import pop_flash, set_flash
-from .formats import json_text
 from .i18n import Translations
 from .request import RumRequest
 from .resources import Resource
@@ -34,7 +33,6 @@ class Call:
     identity: Any = None  # from the policy; None when nobody is logged in
     access: Access | None = None  # what this identity may reach; the unit of work applies it
     hidden: frozenset = frozenset()  # field names the policy hides here
-    scope: tuple = ()  # the policy's row filters for this resource (the repository applies them)
     parent: Any = None  # a nesting.Parent for `/movies/3/actors` pages
 
     @property
@@ -91,7 +89,7 @@ def page(call: Call, template: str, status: int = 200, **data) -> webob.Response
     response = webob.Response(status=status, content_type="text/html", charset="utf-8")
     flash = pop_flash(call.request, response)
     translations = call.translations
-    data.update(can=call.can, csrf_token=call.csrf_token, json_text=json_text)
+    data.update(can=call.can, csrf_token=call.csrf_token)
     data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
                 resources=[translations.resource(r) for r in call.app.readable(call.identity)],
                 resource=translations.resource(call.resource), Markup=Markup)

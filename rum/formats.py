@@ -37,11 +37,6 @@ def json_value(value: Any, urls: Urls) -> Any:
     return value
 
 
-def json_text(value: Any) -> str:
-    """A JSON field's value as people read it on a page: JSON text, not Python's repr."""
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 def record_json(record: Record, resource: str, urls: Urls) -> dict:
     """A row as JSON; files become download links, collections link their nested list."""
     out = {}

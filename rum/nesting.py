@@ -80,18 +80,13 @@ def nested_create(call: Call) -> webob.Response:
     repo, row, record = _parent_record(call)
 
     def attach(child) -> None:
+        # create() then checks the child's own scope; an error rolls the whole request back
         child_id = call.repo.record(child, (), versioned=False).id
         try:
             repo.link(row, call.parent.field.name, [child_id])
         except NotFound:  # the new row is already out of reach
-            call.uow.doom()
             raise Forbidden("You may not store a row you could not see afterwards.") from None
-        try:
-            check_scope(call, child)
-            check_scope(call, row, call.parent.resource.name)
-        except Forbidden:
-            call.uow.doom()
-            raise
+        check_scope(call, row, call.parent.resource.name)
 
     response = create(call, defaults=_reverse_values(call, record), attach=attach)
     if getattr(response, "rum_created_id", None) is not None and not call.wants_json:

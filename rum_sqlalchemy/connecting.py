@@ -35,10 +35,10 @@ log = logging.getLogger(__name__)
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 30.0
 READ_MARGIN = 5.0  # a client socket waits this much past the server's own statement bound
-PROGRESS_STEPS = 1000
+PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
 # Execution option of streamed exports: their one SELECT runs as long as the client reads,
 # so it is not held to the statement bound (PostgreSQL bounds each FETCH instead).
-UNBOUNDED = "rum_unbounded"  # SQLite virtual-machine steps between two looks at the clock
+UNBOUNDED = "rum_unbounded"
 # Errors that mean "the database is down, unreachable, gone or too slow", not "bad request"
 UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
                       sa_exc.DisconnectionError)

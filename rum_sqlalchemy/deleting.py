@@ -28,7 +28,7 @@ class Deletes:
         for rel in self._referring():
             target = self.catalog.info_for(rel.mapper.class_)
             readable = target is None or self.access.can_read(target.resource)
-            count, exact = self._related_count(row, rel, limit, scoped=True) if readable \
+            count, exact = self._related_count(row, rel, limit) if readable \
                 else (0, True)
             relation = labels.get(rel.key, humanize(rel.key))
             resource = target.resource if target else ""

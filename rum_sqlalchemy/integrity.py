@@ -35,6 +35,8 @@ REFUSED_CODES = frozenset({4025, 3819, 1264, 1265, 1292, 1366, 1406})
 
 def refused_value(exc: sa_exc.DBAPIError) -> bool:
     """Whether the database refused a value (bad input), not failed (a 5xx matter)."""
+    if isinstance(exc, sa_exc.IntegrityError | sa_exc.DataError):
+        return True
     args = getattr(exc.orig, "args", ())
     return bool(args) and args[0] in REFUSED_CODES
 

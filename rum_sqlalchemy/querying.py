@@ -1,5 +1,6 @@
 """A rum Query as SQL: search, typed filters, sort with a unique tiebreak."""
 
+import decimal
 import math
 
 import sqlalchemy as sa
@@ -17,7 +18,6 @@ from .identity import convert_key_part, decode_key
 INT64 = 2**63 - 1
 MAX_EXPONENT = 1000  # decimals beyond 10**1000 overflow every database's numeric type
 TEXT_KINDS = frozenset({"string", "text", "enum"})
-NON_FINITE = frozenset({"nan", "snan", "qnan", "inf", "infinity"})
 
 
 def convert(field: Field, text: str):
@@ -26,34 +26,32 @@ def convert(field: Field, text: str):
         raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
     if field.kind in TEXT_KINDS:
         return text
-    if field.kind == "decimal" and text.strip().lower().lstrip("+-") in NON_FINITE:
-        raise BadRequest(f"{field.name}: {text!r} is not a finite number")
     try:
-        value = parse(field, text)
+        value = parse(field, text)  # refuses NaN and infinities of floats and decimals
     except ValueError:
         if field.kind == "boolean":
             raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
-        if field.kind == "float" and _non_finite_float(text):
+        if _non_finite(field.kind, text):
             raise BadRequest(f"{field.name}: {text!r} is not a finite number") from None
         raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
     if field.kind == "integer" and abs(value) > INT64:
         raise BadRequest(f"{field.name}: {text!r} is out of range")
-    if field.kind == "float" and not math.isfinite(value):
-        raise BadRequest(f"{field.name}: {text!r} is not a finite number")
-    if field.kind == "decimal":
-        if not value.is_finite():  # NaN, sNaN (which raises on any comparison), Infinity
-            raise BadRequest(f"{field.name}: {text!r} is not a finite number")
-        if abs(value.adjusted()) > MAX_EXPONENT:
-            raise BadRequest(f"{field.name}: {text!r} is out of range")
+    if field.kind == "decimal" and abs(value.adjusted()) > MAX_EXPONENT:
+        raise BadRequest(f"{field.name}: {text!r} is out of range")
     return value
 
 
-def _non_finite_float(text: str) -> bool:
-    """Whether Python reads `text` as a float that is NaN or infinite (1e400, inf)."""
+def _non_finite(kind: str, text: str) -> bool:
+    """Whether `text` reads as a NaN or an infinity of a float (1e400, inf) or a decimal
+    (NaN, sNaN, Infinity) field: the reason to give when the parser refused it."""
     try:
-        return not math.isfinite(float(text))
-    except ValueError:
-        return False
+        if kind == "float":
+            return not math.isfinite(float(text))
+        if kind == "decimal":
+            return not decimal.Decimal(text.strip()).is_finite()
+    except (ValueError, ArithmeticError):
+        pass
+    return False
 
 
 def escape_like(text: str) -> str:
@@ -168,7 +166,7 @@ def scope_clauses(info, scope, catalog) -> list:
         if "." in f.field:
             out.append(_related_clause(info, f, catalog))
         elif f.field in fields:
-            out.append(_filter_clause(info, f, fields[f.field], catalog_key(catalog)))
+            out.append(_filter_clause(info, f, fields[f.field], catalog))
         else:
             raise BadRequest(f"row filter on unknown field {f.field!r} of {info.name}")
     return out
@@ -193,7 +191,7 @@ def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
             "gt": column.__gt__, "ge": column.__ge__}[op](value)
 
 
-def _filter_clause(info, f: Filter, field: Field, related_key, catalog=None, access=None):
+def _filter_clause(info, f: Filter, field: Field, catalog, access=None):
     if field.kind == "to_many" or field.kind in ("binary", "json", "unknown"):
         raise BadRequest(f"cannot filter on {field.name!r}")
     if field.kind != "to_one":
@@ -205,6 +203,8 @@ def _filter_clause(info, f: Filter, field: Field, related_key, catalog=None, acc
         raise BadRequest(f"cannot filter on {field.name!r} with {f.op!r}")
     column = getattr(info.model, info.mapper.get_property_by_column(columns[0]).key)
 
+    related_key = catalog_key(catalog)
+
     def value_of(text):
         try:
             key = related_key(field, text)
@@ -212,7 +212,8 @@ def _filter_clause(info, f: Filter, field: Field, related_key, catalog=None, acc
         except (NotFound, ValueError, TypeError):
             raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
     clause = _column_clause(info, column, field, f.op, f.value, value_of)
-    seen = _seen_target(info, rel, catalog, access) if f.op in ("eq", "ne", "in") else None
+    seen = _seen_target(info, rel, catalog, access) \
+        if access is not None and f.op in ("eq", "ne", "in") else None
     if seen is None:
         return clause
     # A row the access may not see answers as an id that does not exist: no oracle.
@@ -223,7 +224,7 @@ def _filter_clause(info, f: Filter, field: Field, related_key, catalog=None, acc
 
 def _seen_target(info, rel, catalog, access):
     """The condition "the related row is one `access` may see", or None when it sees all."""
-    target = catalog.info_for(rel.mapper.class_) if catalog is not None else None
+    target = catalog.info_for(rel.mapper.class_)
     if target is None:
         return None
     if not access.can_read(target.resource):
@@ -234,7 +235,7 @@ def _seen_target(info, rel, catalog, access):
     return getattr(info.model, rel.key).has(sa.and_(*scope_clauses(target, scope, catalog)))
 
 
-def apply_filters(stmt, info, query: Query, related_key, catalog, access=None):
+def apply_filters(stmt, info, query: Query, catalog, access=None):
     """`stmt` with the query's filters and search (no order, no paging), narrowed to the
     rows `access` may reach; filters and search never touch a hidden column."""
     access = as_access(access)
@@ -246,8 +247,7 @@ def apply_filters(stmt, info, query: Query, related_key, catalog, access=None):
         if "." in f.field:
             stmt = stmt.where(_related_clause(info, f, catalog, access))
         else:
-            stmt = stmt.where(_filter_clause(info, f, fields[f.field], related_key, catalog,
-                                             access))
+            stmt = stmt.where(_filter_clause(info, f, fields[f.field], catalog, access))
     scope = access.scope(info.resource) + tuple(
         f for f in query.scope if f not in access.scope(info.resource))
     if scope:

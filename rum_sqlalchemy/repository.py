@@ -89,8 +89,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
         """One page: a capped count and one row query, with the to-one relations among
         `fields` (the columns the page shows; default: every field) joined in."""
-        base = apply_filters(sa.select(self.info.model), self.info, query, self._related_key,
-                             self.catalog, self.access)
+        base = apply_filters(sa.select(self.info.model), self.info, query, self.catalog,
+                             self.access)
         if query.parent:
             base = base.where(self.parent_clause(query.parent))
         columns, descending, sort_fields = sort_spec(self.info, query,
@@ -281,9 +281,10 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             self._mark_seen(target, rows[:TO_MANY_SHOWN])
         return [self.ref(r) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
-    def _related_count(self, row, rel, limit: int, scoped: bool = False) -> tuple[int, bool]:
+    def _related_count(self, row, rel, limit: int) -> tuple[int, bool]:
+        """Rows of `rel` related to `row` that the access may see, counted up to `limit`."""
         stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
-        target = self.catalog.info_for(rel.mapper.class_) if scoped else None
+        target = self.catalog.info_for(rel.mapper.class_)
         if target is not None:
             stmt = stmt.where(*self._scope(target))
         return capped_count(self.session, stmt, limit)
@@ -297,7 +298,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                 continue
             target = self.catalog.info_for(rels[f.name].mapper.class_)
             if target is None or self.access.can_read(target.resource):
-                out[f.name] = self._related_count(row, rels[f.name], limit, scoped=True)
+                out[f.name] = self._related_count(row, rels[f.name], limit)
         return out
 
     def choices(self, limit: int) -> list[Ref]:
@@ -332,12 +333,6 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         written = [name for name in values if name in columns]
         if written and self.session.is_active:
             self.session.expire(row, written)
-
-    def _related_key(self, field: Field, ident: str):
-        target = self.catalog.info_by_resource(field.related)
-        if target is None:
-            return None  # not served: the caller converts by the foreign-key column
-        return decode_key(ident, target.mapper)
 
     def _resolve(self, field: Field, ident) -> Any:
         """The related row named by an id, or else by its exact label (inputs without JS),
@@ -408,10 +403,6 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         except orm_exc.StaleDataError:
             self.session.rollback()
             raise Conflict(f"this {self.info.name} was changed by someone else") from None
-        except (sa_exc.IntegrityError, sa_exc.DataError) as exc:
-            self.session.rollback()
-            log.info("write refused by the database: %s", exc.orig)
-            raise Invalid(field_errors(exc, self.info)) from None
         except sa_exc.DBAPIError as exc:
             if not refused_value(exc):
                 raise

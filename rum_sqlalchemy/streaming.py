@@ -30,8 +30,7 @@ BATCH = 1000
 
 def _filtered(repo, query: Query):
     info = repo.info
-    stmt = apply_filters(sa.select(info.model), info, query, repo._related_key, repo.catalog,
-                         repo.access)
+    stmt = apply_filters(sa.select(info.model), info, query, repo.catalog, repo.access)
     if query.parent:
         stmt = stmt.where(repo.parent_clause(query.parent))
     columns, descending, _fields = sort_spec(info, query, repo.access.hidden(info.resource))

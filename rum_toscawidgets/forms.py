@@ -208,11 +208,7 @@ class ToscaWidgetsForm:
         params = params.mixed() if hasattr(params, "mixed") else dict(params)
         params = combine_companions(params, self.fields)  # the value each field stands for
         return {f.name for f in self.fields
-                if _differs(f, _sent(params, f.name), stored.get(f.name), validators[f.name])
-                or (params.get(f.name) is None and stored.get(f.name) is not None
-                    and f.kind not in ("binary", "boolean", "to_one", "to_many"))
-                or (_has_null_box(f) and _sent(params, f.name) == [""]
-                    and stored.get(f.name) is None)}
+                if _differs(f, params.get(f.name), stored.get(f.name), validators[f.name])}
 
     def render(self, values, errors, relations, translations=None) -> str:
         if hasattr(values, "mixed"):  # the user's input, shown again as typed
@@ -229,11 +225,8 @@ class ToscaWidgetsForm:
                                ).display(displays_on="genshi")
 
 
-def _sent(params, name: str) -> list:
-    """Every value sent for `name`: forms repeat a name, JSON sends a list or one value."""
-    if hasattr(params, "getall"):
-        return params.getall(name)
-    value = params.get(name)
+def _as_list(value) -> list:
+    """The values sent for one field: forms repeat a name, JSON sends a list or one value."""
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
@@ -250,8 +243,10 @@ def _has_null_box(field: Field) -> bool:
         and not field.required
 
 
-def _differs(field: Field, sent: list, stored, validator) -> bool:
-    """Whether `sent` is other than the text the form shows for `stored`."""
+def _differs(field: Field, value, stored, validator) -> bool:
+    """Whether `value` (what the form sent for the field, companions folded in; None for
+    "no value") is other than what the form shows for `stored`."""
+    sent = _as_list(value)
     if field.kind == "binary":
         return any(getattr(item, "filename", "") for item in sent)
     if field.kind == "to_many":
@@ -263,7 +258,11 @@ def _differs(field: Field, sent: list, stored, validator) -> bool:
             stored.id if isinstance(stored, Ref) else "")
     if field.kind == "boolean":
         return validator.to_python(sent[-1] if sent else "") != bool(stored)
+    if value is None:  # the "no value" box, or a field not sent at all
+        return stored is not None
     if len(sent) > 1:
         return True  # not what this form sends: let validation say why
+    if stored is None and sent == [""] and _has_null_box(field):
+        return True  # empty text with the box unticked: the empty string, not NULL
     shown = validator.from_python(stored)
     return _lines(str(sent[0]) if sent else "") != _lines("" if shown is None else str(shown))

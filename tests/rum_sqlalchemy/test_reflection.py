@@ -200,36 +200,65 @@ def test_list_search_and_every_offered_filter_answer(client, app, table):
         assert response.status_int == 200, (param, value, response.text[:300])
 
 
+MAX_PAGES = 100  # every table here has a few rows: a walk longer than this is a loop
+
+
 def _walk(client, first: str) -> tuple[list, list]:
     """Ids page by page along `next`, then back along `prev` from the last page."""
     forward, url = [], first
-    while url:
+    for _ in range(MAX_PAGES):
         page = client.get(url).json
         forward.append([item["_id"] for item in page["items"]])
         last, url = page, page["next"]
+        if not url:
+            break
+    else:
+        pytest.fail(f"Next never ended after {MAX_PAGES} pages from {first}")
     backward, url = [], last["prev"]
-    while url:
+    for _ in range(MAX_PAGES):
+        if not url:
+            break
         page = client.get(url).json
         backward.insert(0, [item["_id"] for item in page["items"]])
         url = page["prev"]
+    else:
+        pytest.fail(f"Previous never ended after {MAX_PAGES} pages from {first}")
     return forward, backward + [forward[-1]]
+
+
+def _pages_both_ways(client, r, name: str) -> None:
+    for sort in (name, f"-{name}"):
+        whole = [i["_id"] for i in
+                 client.get(f"/{r.name}.json", {"sort": sort, "limit": 500}).json["items"]]
+        forward, backward = _walk(client, f"/{r.name}.json?sort={sort}&limit=2")
+        assert [i for page in forward for i in page] == whole, (sort, forward)
+        assert backward == forward, (sort, backward)
+
+
+def _sqlite_tied_timestamp(app, table: str, f) -> bool:
+    """Orders' created_at on SQLite: CURRENT_TIMESTAMP ties (see the xfail test below)."""
+    return app.repositories.engine.dialect.name == "sqlite" and table == "Order" and \
+        f.kind == "datetime"
 
 
 @pytest.mark.parametrize("table", TABLES)
 def test_sort_and_page_both_ways_on_every_sortable_column(client, app, table):
     r = resource_of(app, table)
-    sqlite = app.repositories.engine.dialect.name == "sqlite"
     for f in r.list_fields:
-        if not f.sortable or f.is_relation:
-            continue
-        if sqlite and f.kind == "datetime":
-            continue  # SQLite's CURRENT_TIMESTAMP text does not compare with a bound datetime
-        for sort in (f.name, f"-{f.name}"):
-            whole = [i["_id"] for i in
-                     client.get(f"/{r.name}.json", {"sort": sort, "limit": 500}).json["items"]]
-            forward, backward = _walk(client, f"/{r.name}.json?sort={sort}&limit=2")
-            assert [i for page in forward for i in page] == whole, (sort, forward)
-            assert backward == forward, (sort, backward)
+        if f.sortable and not f.is_relation and not _sqlite_tied_timestamp(app, table, f):
+            _pages_both_ways(client, r, f.name)
+
+
+@pytest.mark.xfail(strict=True, reason="SQLite stores CURRENT_TIMESTAMP without a fraction "
+                   "and SQLAlchemy binds one, so rows tied on such a timestamp compare unequal "
+                   "to the cursor and Next skips them; not fixed yet")
+def test_sqlite_server_default_timestamps_page_by_cursor(client, app):
+    if app.repositories.engine.dialect.name != "sqlite":
+        pytest.skip("the SQLite case only; PostgreSQL and MariaDB page by it above")
+    r = resource_of(app, "Order")  # several orders share one CURRENT_TIMESTAMP second
+    for f in r.list_fields:
+        if f.sortable and _sqlite_tied_timestamp(app, "Order", f):
+            _pages_both_ways(client, r, f.name)
 
 
 @pytest.mark.parametrize("table", ["Order", "user", "regions"])
@@ -278,8 +307,7 @@ def test_forms_of_every_writable_table_open_and_save_unchanged(client, app, tabl
     form = client.get(f"{first['_url']}/edit").forms[0]
     assert form.submit().status_int == 303
     after = client.get(f"{first['_url']}.json").json
-    # datetime inputs carry no fractions of a second: PostgreSQL's now() loses them on a save
-    kept = {f.name for f in r.list_fields if f.kind != "datetime"}
+    kept = {f.name for f in r.list_fields}  # datetimes too: an unchanged save keeps fractions
     assert {k: v for k, v in after.items() if k in kept} == \
         {k: v for k, v in first.items() if k in kept}
 
