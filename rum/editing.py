@@ -126,13 +126,11 @@ def _depth(value, level: int = 1) -> int:
     return max((_depth(v, level + 1) for v in children), default=level)
 
 
-def check_scope(call: Call, row, resource: str | None = None) -> None:
+def _check_scope(call: Call, row) -> None:
     """A write may not move a row out of what the policy lets this identity reach."""
-    name = resource or call.resource.name
-    if call.access.scope(name):
-        repo = call.uow.repository(name)
+    if call.access.scope(call.resource.name):
         try:
-            repo.get(repo.record(row, (), versioned=False).id)
+            call.repo.get(call.repo.record(row, (), versioned=False).id)
         except NotFound:
             raise Forbidden("You may not store a row you could not see afterwards.") from None
 
@@ -179,7 +177,7 @@ def create(call: Call, defaults: dict | None = None, attach=None) -> webob.Respo
         if call.wants_json:
             raise
         return form_page(call, "new", params, exc.errors, status=422)
-    check_scope(call, row)
+    _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.resource.fields))
     url = call.urls.show(call.resource.name, record.id)
     if call.wants_json:
@@ -261,7 +259,7 @@ def update(call: Call) -> webob.Response:
             raise
         record = call.repo.record(call.get_row(call.match.id), call.visible(call.resource.fields))
         return form_page(call, "edit", params, exc.errors, record=record, status=422)
-    check_scope(call, row)
+    _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.resource.fields))
     if call.wants_json:
         response = json_response(record_json(record, call.resource.name, call.urls))

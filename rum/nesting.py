@@ -74,19 +74,19 @@ def nested_new(call: Call) -> webob.Response:
 
 def nested_create(call: Call) -> webob.Response:
     """Create a row already attached to the parent: attached first, then checked, so a
-    link that moves the new row (or the parent) out of the identity's reach is refused."""
-    from .editing import check_scope, create
+    link that moves the new row out of the identity's reach is refused."""
+    from .editing import create
 
     repo, row, record = _parent_record(call)
 
     def attach(child) -> None:
-        # create() then checks the child's own scope; an error rolls the whole request back
+        # create() checks the child's scope after this; linking changes the child's key or
+        # the link table, never the parent's columns, so the parent stays in its scope
         child_id = call.repo.record(child, (), versioned=False).id
         try:
             repo.link(row, call.parent.field.name, [child_id])
-        except NotFound:  # the new row is already out of reach
+        except NotFound:  # the new row is already out of reach: an error rolls it all back
             raise Forbidden("You may not store a row you could not see afterwards.") from None
-        check_scope(call, row, call.parent.resource.name)
 
     response = create(call, defaults=_reverse_values(call, record), attach=attach)
     if getattr(response, "rum_created_id", None) is not None and not call.wants_json:
