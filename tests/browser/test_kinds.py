@@ -3,7 +3,6 @@ headless Chromium (JavaScript on and off). A form saved untouched stores exactly
 there; a changed JSON value is stored as JSON; invalid JSON is refused beside its field."""
 
 import json
-import os
 import re
 import sqlite3
 
@@ -11,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import server_url
-from tests.functional.servers import BIN, Server, free_port
+from tests.functional.servers import serve_config
 
 TABLE = "kind_browser"
 COLUMNS = ["stamp_tz", "stamp", "doc", "empty_text", "null_text", "span", "tags"]
@@ -36,17 +35,11 @@ def pg_kinds(tmp_path_factory):
         conn.execute(sa.text(CREATE))
         conn.execute(sa.text(ROW))
     home = tmp_path_factory.mktemp("pg_kinds")
-    (home / "kinds.cfg").write_text(
-        f"[rum.repositoryfactory]\nuse = 'sqlalchemy'\nsqlalchemy.url = {url!r}\n"
+    server = serve_config(
+        home, f"[rum.repositoryfactory]\nuse = 'sqlalchemy'\nsqlalchemy.url = {url!r}\n"
         f"reflect = True\ntables = [{TABLE!r}]\n\n"
-        "[rum.viewfactory]\nuse = 'toscawidgets'\n\n[rum]\nsecret = 'browser-kinds'\n")
-    port = free_port()
-    (home / "waitress.ini").write_text(
-        "[app:main]\nuse = egg:rum\nconfig = %(here)s/kinds.cfg\n\n"
-        f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\nthreads = 4\n")
-    server = Server([os.path.join(BIN, "paster"), "serve", "waitress.ini"], port, str(home),
-                    str(home / "server.log"), ready="/_meta.json")
-    server.base = f"http://127.0.0.1:{port}"
+        "[rum.viewfactory]\nuse = 'toscawidgets'\n\n[rum]\nsecret = 'browser-kinds'\n",
+        ready="/_meta.json", threads=4)
     try:
         meta = json.loads(server.request("GET", "/_meta.json")[2])
         yield server, engine, meta["resources"][0]["name"]

@@ -104,18 +104,32 @@ def serve_demo(tmp_path, waitress: bool = False, rum_options: str = "", url: str
     cfg = tmp_path / "development.cfg"
     text = cfg.read_text().replace("[rum]\n", "[rum]\n" + rum_options).replace(
         "[rum.repositoryfactory]\n", "[rum.repositoryfactory]\n" + repository_options)
-    cfg.write_text(text.replace("sqlite:///movie.db", url) if url else text)
-    port = free_port()
-    ini = tmp_path / "development.ini"
+    text = text.replace("sqlite:///movie.db", url) if url else text
     if waitress:
-        ini = tmp_path / "waitress.ini"
-        ini.write_text("[app:main]\nuse = egg:rum\nconfig = %(here)s/development.cfg\n\n"
-                       f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\n"
-                       "threads = 8\n")
+        server = serve_config(tmp_path, text, ready, cfg_name="development.cfg")
     else:
+        cfg.write_text(text)
+        port = free_port()
+        ini = tmp_path / "development.ini"
         ini.write_text(ini.read_text().replace("port = 5000", f"port = {port}"))
-    server = Server([os.path.join(BIN, "paster"), "serve", ini.name], port, str(tmp_path),
-                    str(tmp_path / "server.log"), ready=ready)
-    server.base = f"http://127.0.0.1:{port}"
+        server = Server([os.path.join(BIN, "paster"), "serve", ini.name], port, str(tmp_path),
+                        str(tmp_path / "server.log"), ready=ready)
+        server.base = f"http://127.0.0.1:{port}"
     server.db = str(tmp_path / "movie.db")
+    return server
+
+
+def serve_config(home, cfg: str, ready: str = "/", threads: int = 8,
+                 cfg_name: str = "rum.cfg") -> Server:
+    """`cfg` (a Rum config's text) written into `home` and served through egg:waitress#main
+    by `paster serve` on a free port; the Server has `base`, its URL."""
+    (home / cfg_name).write_text(cfg)
+    port = free_port()
+    (home / "waitress.ini").write_text(
+        f"[app:main]\nuse = egg:rum\nconfig = %(here)s/{cfg_name}\n\n"
+        f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\n"
+        f"threads = {threads}\n")
+    server = Server([os.path.join(BIN, "paster"), "serve", "waitress.ini"], port, str(home),
+                    str(home / "server.log"), ready=ready)
+    server.base = f"http://127.0.0.1:{port}"
     return server

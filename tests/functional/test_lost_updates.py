@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import server_url
 from tests.fixtures import counters_model
 from tests.fixtures.counters_model import Base, Counter, VersionedCounter
-from tests.functional.servers import BIN, Server, free_port
+from tests.functional.servers import serve_config
 
 pytestmark = pytest.mark.server
 THREADS = int(os.environ.get("RUM_LOST_UPDATE_THREADS", "16"))
@@ -78,16 +78,10 @@ def counters_server(request, tmp_path):
         s.add_all([Counter(id=1, name="plain", hits=0), VersionedCounter(id=1, name="v", hits=0)])
         s.commit()
     shutil.copy(counters_model.__file__, tmp_path / "counters_model.py")
-    (tmp_path / "counters.cfg").write_text(
-        "[rum.repositoryfactory]\nuse = 'sqlalchemy'\n"
-        f"models = {list(counters_model.MODELS)!r}\nsqlalchemy.url = {url!r}\n\n"
-        "[rum.viewfactory]\nuse = 'toscawidgets'\n\n[rum]\nsecret = 'lost-updates'\n")
-    port = free_port()
-    (tmp_path / "waitress.ini").write_text(
-        "[app:main]\nuse = egg:rum\nconfig = %(here)s/counters.cfg\n\n"
-        f"[server:main]\nuse = egg:waitress#main\nlisten = 127.0.0.1:{port}\nthreads = 8\n")
-    server = Server([os.path.join(BIN, "paster"), "serve", "waitress.ini"], port, str(tmp_path),
-                    str(tmp_path / "server.log"), ready="/counters")
+    server = serve_config(tmp_path, "[rum.repositoryfactory]\nuse = 'sqlalchemy'\n"
+                          f"models = {list(counters_model.MODELS)!r}\nsqlalchemy.url = {url!r}\n\n"
+                          "[rum.viewfactory]\nuse = 'toscawidgets'\n\n"
+                          "[rum]\nsecret = 'lost-updates'\n", ready="/counters")
     try:
         yield server, engine
     finally:
