@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .contracts import ModelInfo
@@ -62,6 +62,13 @@ class Resource:
     page_size: int = 20
     count_limit: int = 10_000  # exact counts up to here; beyond, "10,000+" or an estimate
     read_only: bool = False  # lists and show pages only: a view, a table without a key
+    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, field names): sections
+    default_sort: str = ""  # query syntax, "-year,title"; "" leaves it to the repository
+    # field name -> the view's widget class for it (a tw2 widget for rum_toscawidgets)
+    widgets: dict = field(default_factory=dict, compare=False, hash=False)
+    # field name -> callable(value, record) -> text (escaped) or markup (has __html__)
+    formatters: dict = field(default_factory=dict, compare=False, hash=False)
+    admin: Any = None  # the resource class instance (rum.admin.Admin): hooks, get_* variants
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -1,0 +1,147 @@
+"""Actions: each declared once, with everything the admin derives from it.
+
+An `Action` names its path, HTTP method(s), permission, formats, what it acts on and its
+handler. From the table of them come the Routes mapper, the permission of each request,
+URLs by name (templates never concatenate paths), the links pages show, `_meta` and the
+OpenAPI document. Custom actions of resource classes (`@action`) are entries of the same
+table, bound to their resource.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .errors import ConfigError
+
+PERMISSIONS = frozenset({"read", "create", "update", "delete"})
+TARGETS = frozenset({"site", "collection", "row", "selection", "relation"})
+FORMATS = frozenset({"html", "json", "csv"})
+
+
+@dataclass(frozen=True)
+class Doc:
+    """How an action appears in the OpenAPI document (JSON actions only)."""
+
+    summary: str  # "%(label)s" and "%(plural)s" are the resource's labels
+    body: str = ""  # "record", "partial" (PATCH), "ids", or "" for none
+    ok: str = ""  # "record", "listing", "items", "done", or "" (204)
+    codes: tuple[int, ...] = (400, 401, 403, 404)
+    header: str = ""  # "if-match": takes If-Match
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the admin does, declared once.
+
+    `path` is a Routes template (`/{resource}/{id}/edit`); with more formats than html it
+    is also served as `path.{format}`. `target` is what it acts on: the whole `site`, a
+    `collection`, one `row`, a `selection` of rows, or a `relation` of a row (nested pages).
+    `handler(call) -> rum.results.Result`. `resource` binds a custom action to one resource.
+    """
+
+    name: str
+    path: str
+    methods: tuple[str, ...]
+    permission: str
+    handler: Callable[[Any], Any]
+    target: str = "collection"
+    formats: tuple[str, ...] = ("html",)
+    resource: str = ""
+    doc: Doc | None = None
+    label: str = ""  # custom actions: the button's text
+
+    def __post_init__(self):
+        if self.permission not in PERMISSIONS:
+            raise ConfigError(f"actions.{self.name}.permission",
+                              f"unknown {self.permission!r}; use one of {sorted(PERMISSIONS)}")
+        if self.target not in TARGETS:
+            raise ConfigError(f"actions.{self.name}.target",
+                              f"unknown {self.target!r}; use one of {sorted(TARGETS)}")
+        if set(self.formats) - FORMATS:
+            raise ConfigError(f"actions.{self.name}.formats", f"use some of {sorted(FORMATS)}")
+
+    def but(self, **changes) -> "Action":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class CustomAction:
+    """What `@action` records on a resource class's method; the app makes it an `Action`.
+
+    `on`: "row" (a button on the show page) or "selection" (the list's action menu), or
+    "both". `confirm`: the question of a confirmation page ("" runs without asking).
+    """
+
+    name: str
+    label: str
+    on: str = "selection"
+    permission: str = "update"
+    confirm: str = ""
+    method: str = ""  # the resource class's method that does the work
+    options: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def but(self, **changes) -> "CustomAction":
+        return replace(self, **changes)
+
+
+def action(label: str = "", *, on: str = "selection", permission: str = "update",
+           confirm: str = "", name: str = "") -> Callable:
+    """Mark a resource class's method `(self, call, rows) -> message | None` as an action.
+
+    It runs in the request's transaction with the rows this identity may reach, locked;
+    what it returns is the message shown afterwards (and `message` in JSON)."""
+    if on not in ("row", "selection", "both"):
+        raise ConfigError(f"action {label or name!r}.on", "use 'row', 'selection' or 'both'")
+    if permission not in PERMISSIONS:
+        raise ConfigError(f"action {label or name!r}.permission",
+                          f"use one of {sorted(PERMISSIONS)}")
+
+    def mark(method: Callable) -> Callable:
+        method.rum_action = CustomAction(  # type: ignore[attr-defined]
+            name=name or method.__name__, label=label or method.__name__.replace("_", " ")
+            .capitalize(), on=on, permission=permission, confirm=confirm)
+        return method
+
+    return mark
+
+
+class ActionTable:
+    """The actions of one RumApp, in routing order (custom ones first, as their paths are
+    literal). Immutable: `without()` and `with_()` give new tables."""
+
+    def __init__(self, actions: Iterable[Action]):
+        self.actions: tuple[Action, ...] = tuple(actions)
+        self._by_key: dict[tuple[str, str], Action] = {}
+        for a in self.actions:
+            key = (a.resource, a.name)
+            if key in self._by_key:
+                where = f" of {a.resource}" if a.resource else ""
+                raise ConfigError(f"actions.{a.name}", f"two actions{where} are named "
+                                  f"{a.name!r}; give one another name")
+            self._by_key[key] = a
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(self.actions)
+
+    def __contains__(self, name: str) -> bool:
+        return ("", name) in self._by_key
+
+    def without(self, *names: str) -> "ActionTable":
+        """This table less the built-in actions `names`: their routes, links and OpenAPI
+        entries go with them."""
+        unknown = set(names) - {a.name for a in self.actions}
+        if unknown:
+            raise ConfigError("actions", f"no action named {sorted(unknown)[0]!r}; "
+                              f"actions: {sorted({a.name for a in self.actions})}")
+        return ActionTable(a for a in self.actions if a.resource or a.name not in names)
+
+    def with_(self, *extra: Action) -> "ActionTable":
+        return ActionTable((*extra, *self.actions))
+
+    def get(self, name: str, resource: str = "") -> Action | None:
+        """The action `name` as `resource` has it (its own first), or None."""
+        return self._by_key.get((resource, name)) or self._by_key.get(("", name))
+
+    def for_resource(self, resource: str) -> tuple[Action, ...]:
+        """Every action `resource` has: the built-in ones and its own."""
+        return tuple(a for a in self.actions if a.resource in ("", resource))

@@ -1,0 +1,107 @@
+"""Resource classes: a model's admin written in Python, like Django's `ModelAdmin`.
+
+    from rum import Admin, action
+
+    class MovieAdmin(Admin):
+        list_fields = ["title", "year", "director"]
+        default_sort = "-year"
+        read_only_fields = ["created_at"]
+        formatters = {"budget": lambda value, record: f"$ {value:,}"}
+
+        def validate(self, values, call, row=None):
+            if values.get("year", 2000) < 1888:
+                raise Invalid({"year": "There were no films before 1888."})
+
+        @action(label="Publish", on="selection", permission="update",
+                confirm="Publish these movies?")
+        def publish(self, call, rows):
+            for row in rows:
+                row.published = True
+            return f"{len(rows)} published."
+
+Give it in code, `RumApp(config, resources={"Movie": MovieAdmin})`, or in the .cfg,
+`[resource:Movie] options = 'myapp.admin:MovieAdmin'`. The INI options of a resource
+(`list_fields = [...]`) are the class attributes of the same name; given both, the INI
+options win over the class's.
+
+Every hook runs inside the request's transaction: a hook that raises `rum.errors.Invalid`
+answers 422 with its messages beside the fields, any other error rolls everything back.
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from .actions import CustomAction
+
+
+class Admin:
+    """The options and hooks of one resource. Subclass it; every attribute is optional."""
+
+    # -- what the INI options can say (None: Rum's default) --------------------------
+    name: ClassVar[str | None] = None  # the URL name, e.g. "films"
+    label: ClassVar[str | None] = None
+    plural: ClassVar[str | None] = None
+    list_fields: ClassVar[Sequence[str] | None] = None
+    form_fields: ClassVar[Sequence[str] | None] = None
+    search_fields: ClassVar[Sequence[str] | None] = None
+    page_size: ClassVar[int | None] = None
+    count_limit: ClassVar[int | None] = None
+    fields: ClassVar[Mapping[str, Mapping[str, Any]] | None] = None  # {"title": {"label": ..}}
+    # -- beyond literals -------------------------------------------------------------
+    fieldsets: ClassVar[Sequence[tuple[str, Sequence[str]]]] = ()  # form and show sections
+    read_only_fields: ClassVar[Sequence[str]] = ()  # shown, never written
+    default_sort: ClassVar[str] = ""  # query syntax: "-year,title"
+    widgets: ClassVar[Mapping[str, Any]] = {}  # field -> the view's widget class (tw2)
+    # field -> callable(value, record) -> str (escaped) or markup (has __html__)
+    formatters: ClassVar[Mapping[str, Callable[[Any, Any], Any]]] = {}
+    exclude_actions: ClassVar[Sequence[str]] = ()  # built-in actions this resource drops
+
+    # -- per request: they see the request and the identity --------------------------
+    def get_list_fields(self, request: Any, identity: Any) -> Sequence[str] | None:
+        """The list's columns for this request (None: `list_fields`)."""
+        return None
+
+    def get_form_fields(self, request: Any, identity: Any) -> Sequence[str] | None:
+        """The form's fields for this request (None: `form_fields`)."""
+        return None
+
+    def get_read_only_fields(self, request: Any, identity: Any) -> Sequence[str]:
+        """Fields shown but not written for this request (default: `read_only_fields`)."""
+        return self.read_only_fields
+
+    def base_query(self, request: Any, identity: Any) -> Iterable[Any]:
+        """Row filters (`rum.query.Filter` or (field, op, value)) every path to this
+        resource applies for this request, like a policy's row filters."""
+        return ()
+
+    # -- checks and hooks: inside the request's transaction --------------------------
+    def validate(self, values: dict[str, Any], call: Any, row: Any = None) -> None:
+        """Cross-field validation of converted values; raise `Invalid({field: message})`.
+        `row` is the stored row on an update (None on create); `values` holds only the
+        fields being written."""
+
+    def before_create(self, values: dict[str, Any], call: Any) -> None:
+        """May change `values` before the row is made."""
+
+    def after_create(self, row: Any, call: Any) -> None: ...
+
+    def before_update(self, row: Any, values: dict[str, Any], call: Any) -> None:
+        """May change `values` before they are written to `row`."""
+
+    def after_update(self, row: Any, call: Any) -> None: ...
+
+    def before_delete(self, row: Any, call: Any) -> None: ...
+
+    def after_delete(self, row: Any, call: Any) -> None: ...
+
+    # -- custom actions ----------------------------------------------------------------
+    @classmethod
+    def custom_actions(cls) -> tuple[CustomAction, ...]:
+        """The methods marked with `@action`, in definition order."""
+        found: dict[str, CustomAction] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                declared = getattr(value, "rum_action", None)
+                if isinstance(declared, CustomAction):
+                    found[declared.name] = declared.but(method=attr)
+        return tuple(found.values())
