@@ -7,7 +7,7 @@ OpenAPI document. Custom actions of resource classes (`@action`) are entries of 
 table, bound to their resource.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,11 +22,13 @@ FORMATS = frozenset({"html", "json", "csv"})
 class Doc:
     """How an action appears in the OpenAPI document (JSON actions only)."""
 
-    summary: str  # "%(label)s" and "%(plural)s" are the resource's labels
+    summary: str  # "%(label)s", "%(plural)s", "%(relation)s": the resource's labels
     body: str = ""  # "record", "partial" (PATCH), "ids", or "" for none
-    ok: str = ""  # "record", "listing", "items", "done", or "" (204)
+    ok: str = ""  # "record", "listing", "done", or "" (no body)
     codes: tuple[int, ...] = (400, 401, 403, 404)
-    header: str = ""  # "if-match": takes If-Match
+    status: int = 200  # the success status
+    if_match: bool = False  # takes If-Match
+    query: bool = False  # takes the list parameters (q, sort, page, limit)
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,11 @@ class Action:
     target: str = "collection"
     formats: tuple[str, ...] = ("html",)
     resource: str = ""
-    doc: Doc | None = None
+    docs: Mapping[str, Doc] = field(default_factory=dict, compare=False, hash=False)
+    owner: bool = False  # a relation action that changes the owner row (link, unlink)
     label: str = ""  # custom actions: the button's text
+    confirm: str = ""  # custom actions: the confirmation page's question
+    menus: tuple[str, ...] = ()  # custom actions: where their buttons are ("list", "show")
 
     def __post_init__(self):
         if self.permission not in PERMISSIONS:
@@ -109,8 +114,10 @@ class ActionTable:
     """The actions of one RumApp, in routing order (custom ones first, as their paths are
     literal). Immutable: `without()` and `with_()` give new tables."""
 
-    def __init__(self, actions: Iterable[Action]):
+    def __init__(self, actions: Iterable[Action],
+                 excluded: Mapping[str, frozenset[str]] | None = None):
         self.actions: tuple[Action, ...] = tuple(actions)
+        self.excluded = dict(excluded or {})  # resource -> built-in actions it drops
         self._by_key: dict[tuple[str, str], Action] = {}
         for a in self.actions:
             key = (a.resource, a.name)
@@ -133,15 +140,32 @@ class ActionTable:
         if unknown:
             raise ConfigError("actions", f"no action named {sorted(unknown)[0]!r}; "
                               f"actions: {sorted({a.name for a in self.actions})}")
-        return ActionTable(a for a in self.actions if a.resource or a.name not in names)
+        return ActionTable((a for a in self.actions if a.resource or a.name not in names),
+                           self.excluded)
 
-    def with_(self, *extra: Action) -> "ActionTable":
-        return ActionTable((*extra, *self.actions))
+    def with_(self, extra: Iterable[Action] = (),
+              excluded: Mapping[str, frozenset[str]] | None = None) -> "ActionTable":
+        """This table with `extra` actions first and more per-resource exclusions."""
+        merged = dict(self.excluded)
+        for resource, names in (excluded or {}).items():
+            merged[resource] = merged.get(resource, frozenset()) | frozenset(names)
+        return ActionTable((*extra, *self.actions), merged)
 
     def get(self, name: str, resource: str = "") -> Action | None:
-        """The action `name` as `resource` has it (its own first), or None."""
-        return self._by_key.get((resource, name)) or self._by_key.get(("", name))
+        """The action `name` as `resource` has it (its own first), or None when neither
+        it nor the table has one."""
+        own = self._by_key.get((resource, name))
+        if own is not None:
+            return own
+        if name in self.excluded.get(resource, ()):
+            return None
+        return self._by_key.get(("", name))
 
     def for_resource(self, resource: str) -> tuple[Action, ...]:
-        """Every action `resource` has: the built-in ones and its own."""
-        return tuple(a for a in self.actions if a.resource in ("", resource))
+        """Every action `resource` has: its own and the built-in ones it keeps."""
+        dropped = self.excluded.get(resource, frozenset())
+        return tuple(a for a in self.actions if a.resource == resource or
+                     (not a.resource and a.name not in dropped))
+
+    def names(self) -> frozenset[str]:
+        return frozenset(a.name for a in self.actions)

@@ -7,13 +7,17 @@ import traceback
 
 import webob
 
-from . import controller, limits, nesting
+from . import limits
 from .access import Access
+from .actions import ActionTable
+from .builtin_actions import builtin_table
+from .call import Call, Parent
 from .config import POLICY, REPOSITORY, VIEW, Config, load_config
 from .contracts import ModelInfo
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import HEADER as CSRF_HEADER
 from .csrf import UNSAFE, Csrf
+from .custom_actions import custom_table
 from .errors import (
     BadRequest,
     ConfigError,
@@ -24,21 +28,20 @@ from .errors import (
     Unauthorized,
     Unavailable,
 )
-from .formats import json_response
+from .formats import error_body, json_response
 from .headers import secure
 from .i18n import N_, Catalogs
 from .plugins import load_plugin
-from .policy import PERMISSIONS
 from .rendering import Renderer
 from .request import RumRequest
-from .resources import Registry, build_resource, plural, snake
-from .router import Router
+from .resources import Registry, Resource, build_resource, plural, snake
+from .responding import negotiate, respond
+from .router import STATIC_PREFIX, Match, Router
 from .static import StaticFiles
 from .urls import Urls
 
 log = logging.getLogger(__name__)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-GLOBAL_ACTIONS = frozenset({"home", "meta", "openapi"})  # about the admin, not one resource
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 
 
@@ -77,7 +80,10 @@ def _secret(configured: str) -> bytes:
 class RumApp:
     """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server."""
 
-    def __init__(self, config, *, full_stack: bool | None = None, debug: bool | None = None):
+    def __init__(self, config, *, actions: ActionTable | None = None,
+                 full_stack: bool | None = None, debug: bool | None = None):
+        """`actions`: the table of built-in actions to serve (default: all of
+        `rum.builtin_actions.builtin_table()`); resource classes add their own."""
         self.config = load_config(config, debug=debug, full_stack=full_stack)
         self.full_stack = self.config.full_stack
         self.debug = self.config.debug
@@ -103,7 +109,9 @@ class RumApp:
         policy = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
         self.policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
         self.csrf = Csrf(_secret(self.options["secret"]), enabled=self.options["csrf"])
-        self.router = Router()
+        self.actions = custom_table(actions if actions is not None else builtin_table(),
+                                    self.registry)
+        self.router = Router(self.actions)
         self.static = StaticFiles({"rum": STATIC, **self.views.static_dirs()})
         log.info("Rum serving %d resources: %s", len(self.registry),
                  ", ".join(r.name for r in self.registry))
@@ -114,46 +122,48 @@ class RumApp:
         return response(environ, start_response)
 
     def respond(self, request: RumRequest) -> webob.Response:
-        """The pipeline: route, pick the resource, run the action in one unit of work."""
-        match = None
+        """The pipeline: route, resolve, authorize, run the action in one unit of work,
+        render its result."""
+        fmt = ""
         try:
             limits.check_body(request.environ, self.options["max_body"])
             limits.check_query_string(request.environ, self.options["max_query"])
             identity = self.policy.identify(request.environ)
+            path = request.checked_path()
+            if path.startswith(STATIC_PREFIX):  # assets, not actions: no login needed
+                if request.method not in ("GET", "HEAD"):
+                    raise MethodNotAllowed(("GET",))
+                return self.static.response(request, path[len(STATIC_PREFIX):])
             try:
-                match = self.router.match(request.checked_path(), request.effective_method)
+                match = self.router.match(path, request.effective_method)
             except (NotFound, MethodNotAllowed):
                 self.require_login(identity)  # what exists is not for anonymous eyes either
                 raise
-            if match.action == "static":
-                return self.static.response(request, match.path)
             self.require_login(identity)
-            call = controller.Call(self, request, match, Urls(request.script_name),
-                                   identity=identity)
-            if match.relation:
-                nesting.resolve(call, self.registry)
-            elif match.action not in GLOBAL_ACTIONS:
-                call.resource = self.registry.get(match.resource)
-            self.authorize(call)
+            fmt = negotiate(request, match.format, match.action.formats)
+            resource, parent = self.target(match)
+            access = self.authorize(request, identity, match, resource, parent)
             write = request.method.upper() in UNSAFE  # its version check must be atomic
-            with self.repositories.unit_of_work(request.environ, access=call.access,
+            with self.repositories.unit_of_work(request.environ, access=access,
                                                 write=write) as uow, \
                     self.views.scope():
-                call.uow = uow
-                response = controller.ACTIONS[match.action](call)
+                call = Call(self, request, match, fmt, Urls(request.script_name, self.actions),
+                            identity, access, uow, resource, parent,
+                            access.hidden(resource.name) if resource else frozenset())
+                response = respond(call, match.action.handler(call))
             if request.method in ("GET", "HEAD") and self.csrf.enabled:
                 # JSON clients read the token here and send it back in the same header
-                response.headers[CSRF_HEADER] = self.csrf.token(request, call.identity)
+                response.headers[CSRF_HEADER] = self.csrf.token(request, identity)
             self.csrf.set_cookie(request, response)
             secure(response, self.options["frame_ancestors"])
             return response
         except RumError as exc:
-            response = self.error_response(request, exc, match)
+            response = self.error_response(request, exc, fmt)
             secure(response, self.options["frame_ancestors"])
             return response
         except UnicodeError:
             return self.error_response(request, BadRequest("the request is not valid UTF-8"),
-                                       match)
+                                       fmt)
         except Exception:
             if not self.full_stack:
                 raise
@@ -161,11 +171,26 @@ class RumApp:
                           request.environ.get("PATH_INFO"))
             if self.debug:  # tracebacks in debug mode only, never in production
                 error = RumError(traceback.format_exc())
-                response = self.error_response(request, error, match)
+                response = self.error_response(request, error, fmt)
                 secure(response, self.options["frame_ancestors"])
                 return response
             return self.error_response(request, RumError(N_("An unexpected error happened; it "
-                                                            "has been logged.")), match)
+                                                            "has been logged.")), fmt)
+
+    def target(self, match: Match) -> tuple[Resource | None, Parent | None]:
+        """The resource an action is about, and on nested pages the parent row's relation:
+        the child resource, or the owner's for actions that change the owner (linking)."""
+        action = match.action
+        if action.target == "site":
+            return None, None
+        owner = self.registry.get(match.resource)
+        if action.target != "relation":
+            return owner, None
+        field = owner.fields_by_name.get(match.relation)
+        if field is None or field.kind != "to_many" or not field.related:
+            raise NotFound(f"{owner.label} has no collection {match.relation!r}")
+        parent = Parent(owner, match.id, field)
+        return (owner if action.owner else self.registry.get(field.related)), parent
 
     def require_login(self, identity) -> None:
         """Unauthorized for anonymous requests when the policy says `login_required`: every
@@ -177,28 +202,26 @@ class RumApp:
         """The resources `identity` may read: all that any listing of resources shows."""
         return [r for r in self.registry if self.policy.permits(identity, "read", r.name)]
 
-    def authorize(self, call) -> None:
-        """Policy (who may do this here), then CSRF (did this page send it), before any work.
-        `call.identity` is the policy's identify() of the request (None: anonymous)."""
-        identity = call.identity
+    def authorize(self, request: RumRequest, identity, match: Match,
+                  resource: Resource | None, parent: Parent | None) -> Access:
+        """Policy (who may do this here), then CSRF (did this page send it), before any
+        work; what this identity may reach, for the unit of work."""
         self.require_login(identity)
-        permission = PERMISSIONS[call.match.action]
-        resource = call.resource.name if call.resource else ""
-        if call.parent is not None and not self.policy.permits(identity, "read",
-                                                               call.parent.resource.name):
-            raise Forbidden(f"You may not read {call.parent.resource.plural_label.lower()}.")
-        if call.resource is not None and call.resource.read_only and permission != "read":
-            raise Forbidden(f"{call.resource.plural_label} are read-only.")
-        if call.resource is not None and not self.policy.permits(identity, permission, resource):
-            raise Forbidden(f"You may not {permission} {call.resource.plural_label.lower()}.")
-        call.access = Access(self.policy, identity)  # what every repository path may reach
-        if call.resource is not None:
-            call.hidden = call.access.hidden(resource)
-        if call.request.method.upper() in UNSAFE:
+        permission = match.action.permission
+        if parent is not None and not self.policy.permits(identity, "read",
+                                                          parent.resource.name):
+            raise Forbidden(f"You may not read {parent.resource.plural_label.lower()}.")
+        if resource is not None and resource.read_only and permission != "read":
+            raise Forbidden(f"{resource.plural_label} are read-only.")
+        if resource is not None and not self.policy.permits(identity, permission,
+                                                            resource.name):
+            raise Forbidden(f"You may not {permission} {resource.plural_label.lower()}.")
+        if request.method.upper() in UNSAFE:
             submitted = None
-            if call.request.content_type in FORM_TYPES:
-                submitted = call.request.form.get(CSRF_FIELD)
-            self.csrf.check(call.request, submitted, identity)
+            if request.content_type in FORM_TYPES:
+                submitted = request.form.get(CSRF_FIELD)
+            self.csrf.check(request, submitted, identity)
+        return Access(self.policy, identity)
 
     def _readable_for(self, request) -> list:
         try:
@@ -207,28 +230,27 @@ class RumApp:
             log.exception("identifying the request failed while answering an error")
             return []
 
-    def error_response(self, request, exc: RumError, match) -> webob.Response:
+    def error_response(self, request, exc: RumError, fmt: str = "") -> webob.Response:
         """The one place domain errors become HTTP responses.
 
         JSON and CSV requests get a JSON error body (a program reads either), pages HTML.
+        `fmt` is the response's format when routing got that far.
         """
-        if match is not None:
-            wants_json = match.format in ("json", "csv")
-        else:
-            wants_json = request.environ.get("PATH_INFO", "").endswith((".json", ".csv"))
-        if wants_json:
-            body = {"error": exc.title, "message": exc.message, "status": exc.status}
-            if getattr(exc, "errors", None):
-                body["errors"] = exc.errors
-            response = json_response(body, status=exc.status)
+        if not fmt:
+            path = request.environ.get("PATH_INFO", "")
+            fmt = "json" if path.endswith((".json", ".csv")) else \
+                negotiate(request, "", ("html", "json"))
+        if fmt in ("json", "csv"):
+            response = json_response(error_body(exc), status=exc.status)
         else:
             response = webob.Response(status=exc.status, content_type="text/html",
                                       charset="utf-8")
             try:
                 translations = self.catalogs.for_request(request)
                 response.text = self.renderer.render("error.html", {
-                    "error": exc, "urls": Urls(request.script_name),
+                    "error": exc, "urls": Urls(request.script_name, self.actions),
                     "app_title": self.options["title"], "flash": None,
+                    "url": Urls(request.script_name, self.actions).url,
                     "resources": [translations.resource(r) for r in self._readable_for(request)],
                     "resource": None}, translations=translations)
                 self.catalogs.vary(response)

@@ -1,47 +1,72 @@
-"""The per-request `Call` and the helpers every action uses to answer: pages and redirects."""
+"""The per-request `Call`: built whole before the action runs, handed to it explicitly."""
 
 import hashlib
 import hmac
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
-
-import webob
-from genshi.core import Markup
+from typing import TYPE_CHECKING, Any
 
 from .access import Access
-from .contracts import UnitOfWork
-from .errors import NotFound
-from .flash import pop_flash, set_flash
+from .actions import Action
+from .contracts import Repository, UnitOfWork
+from .fields import Field
 from .i18n import Translations
 from .request import RumRequest
 from .resources import Resource
 from .router import Match
 from .urls import Urls
 
+if TYPE_CHECKING:
+    from .app import RumApp
 
-@dataclass
+
+@dataclass(frozen=True)
+class Parent:
+    """The row a nested page hangs under, and the relation followed from it."""
+
+    resource: Resource
+    id: str
+    field: Field
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.resource.name, self.id, self.field.name)
+
+
+@dataclass(frozen=True)
 class Call:
-    """Everything one request's action needs, passed explicitly."""
+    """Everything one request's action needs, complete when the action starts.
 
-    app: Any  # the RumApp
+    `resource` is None for actions about the whole admin (home, `_meta`, OpenAPI);
+    `parent` is set on nested pages (`/movies/3/actors`). `format` is the one the
+    response will have (the extension's, else the best of `Accept`)."""
+
+    app: "RumApp"
     request: RumRequest
     match: Match
+    format: str
     urls: Urls
+    identity: Any  # from the policy; None when nobody is logged in
+    access: Access  # what this identity may reach; the unit of work applies it
+    uow: UnitOfWork
     resource: Resource | None = None
-    uow: UnitOfWork | None = None
-    identity: Any = None  # from the policy; None when nobody is logged in
-    access: Access | None = None  # what this identity may reach; the unit of work applies it
-    hidden: frozenset = frozenset()  # field names the policy hides here
-    parent: Any = None  # a nesting.Parent for `/movies/3/actors` pages
+    parent: Parent | None = None
+    hidden: frozenset[str] = frozenset()  # field names the policy hides here
 
     @property
-    def repo(self):
-        return self.uow.repository(self.resource.name)
+    def action(self) -> Action:
+        return self.match.action
 
     @property
-    def wants_json(self) -> bool:
-        return self.match.format == "json"
+    def served(self) -> Resource:
+        """The resource of a resource action (every action but home, `_meta`, OpenAPI)."""
+        if self.resource is None:
+            raise LookupError(f"action {self.action.name!r} has no resource")
+        return self.resource
+
+    @property
+    def repo(self) -> Repository:
+        return self.uow.repository(self.served.name)
 
     def can(self, permission: str, resource: str | None = None) -> bool:
         """Whether the policy lets this request's identity do `permission` (for links)."""
@@ -49,13 +74,20 @@ class Call:
         if permission != "read" and name in self.app.registry and \
                 self.app.registry.get(name).read_only:
             return False  # a view, or a table without a primary key
-        return self.app.policy.permits(self.identity, permission, name)
+        return bool(self.app.policy.permits(self.identity, permission, name))
+
+    def allowed(self, name: str, resource: str | None = None) -> bool:
+        """Whether action `name` exists for `resource` (default: this one) and the policy
+        lets this identity run it: what every link and button of a page asks."""
+        res = resource if resource is not None else (self.resource.name if self.resource else "")
+        action = self.app.actions.get(name, res)
+        return action is not None and self.can(action.permission, res)
 
     def visible(self, fields) -> tuple:
         """`fields` without those the policy hides from this identity."""
         return tuple(f for f in fields if f.name not in self.hidden)
 
-    def get_row(self, ident: str, for_update: bool = False):
+    def get_row(self, ident: str, for_update: bool = False) -> Any:
         """The row named `ident`, if the policy's row filters let this identity reach it
         (the repository applies them)."""
         return self.repo.get(ident, for_update=for_update)
@@ -66,7 +98,7 @@ class Call:
         included, would otherwise let anyone confirm a guess of a hidden value."""
         if not stored:
             return ""
-        message = f"{self.resource.name}\x00{stored}".encode()
+        message = f"{self.served.name}\x00{stored}".encode()
         return hmac.new(self.app.csrf.secret, message, hashlib.sha256).hexdigest()[:32]
 
     @property
@@ -82,33 +114,3 @@ class Call:
         """`message` in the request's language, `%(name)s` filled from `params`."""
         text = self.translations.gettext(message)
         return text % params if params else text
-
-
-def page(call: Call, template: str, status: int = 200, **data) -> webob.Response:
-    """Render a Genshi page with the layout's common data."""
-    response = webob.Response(status=status, content_type="text/html", charset="utf-8")
-    flash = pop_flash(call.request, response)
-    translations = call.translations
-    data.update(can=call.can, csrf_token=call.csrf_token)
-    data.update(urls=call.urls, app_title=call.app.options["title"], flash=flash,
-                resources=[translations.resource(r) for r in call.app.readable(call.identity)],
-                resource=translations.resource(call.resource), Markup=Markup)
-    name = call.resource.name if call.resource else ""
-    response.text = call.app.renderer.render(template, data, resource=name,
-                                             translations=translations)
-    call.app.catalogs.vary(response)
-    return response
-
-
-def redirect(call: Call, location: str, message: str = "") -> webob.Response:
-    response = webob.Response(status=303, location=location)
-    if message:
-        set_flash(response, call.request, message)
-    return response
-
-
-def only_html(call: Call) -> None:
-    if call.match.format not in ("html",):
-        raise NotFound(f"no {call.match.format} form of this page")
-
-

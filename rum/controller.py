@@ -1,20 +1,21 @@
-"""The reading actions (home, index, show, complete) and the table of every action.
+"""The reading actions: home, index (lists, exports), show, download, complete.
 
-Each action takes the request's `Call` and returns a WebOb response. Writes live in
-`editing` and `deleting`; they run inside the request's unit of work.
+Each takes the request's `Call` and returns a `Result`; `rum.responding` gives it the
+format asked for. Writes live in `editing`, `deleting` and `nesting`.
 """
 
-import webob
+from functools import cache
+
 from genshi.core import Markup
 
-from . import deleting, editing, nesting, schema
-from .call import Call, only_html, page
-from .csv_export import csv_response
+from .call import Call
+from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
-from .formats import json_response, json_value, record_json
+from .formats import json_value, record_json
 from .i18n import N_
 from .links import ListLinks
-from .query import QueryLimits, check_search, max_page, ops_for, parse_query
+from .query import Query, QueryLimits, check_search, max_page, ops_for, parse_query
+from .results import File, Page, Result, Table
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
@@ -25,66 +26,85 @@ INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local"
                "time": "time"}
 
 
-def home(call: Call) -> webob.Response:
+def home(call: Call) -> Result:
     readable = call.app.readable(call.identity)
     # unserved tables are named only to those who may read every resource (administrators)
     notes = call.app.table_notes if len(readable) == len(call.app.registry) else []
-    if call.wants_json:
-        return json_response({"resources": [
-            {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name),
-             "read_only": r.read_only} for r in readable],
-            "tables": [{"table": n.table, "status": n.status, "reason": n.reason}
-                       for n in notes]})
-    return page(call, "home.html", table_notes=notes)
+    data = {"resources": [
+        {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name),
+         "read_only": r.read_only} for r in readable],
+        "tables": [{"table": n.table, "status": n.status, "reason": n.reason} for n in notes]}
+    return Result(data=data, page=Page("home.html", {"table_notes": notes}))
 
 
-def index(call: Call, parent_record=None) -> webob.Response:
-    resource = call.resource
-    fields = call.visible(resource.list_fields)
-    query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
+def list_query(call: Call) -> Query:
+    """The list query of the request: its parameters, the resource's searchable fields
+    and default sort, narrowed to the parent's rows on a nested page."""
+    resource = call.served
+    visible = call.visible(resource.fields)
+    query = parse_query(call.request.GET, {f.name: f for f in visible},
                         resource.page_size, call.app.options["max_limit"],
                         max_offset=call.app.options["max_offset"],
                         limits=QueryLimits.from_options(call.app.options))
-    query = query.but(search_in=tuple(f.name for f in call.visible(resource.fields)
-                                      if f.searchable))
+    query = query.but(search_in=tuple(f.name for f in visible if f.searchable))
     if call.parent is not None:
         query = query.but(parent=call.parent.key)
-    if call.match.format == "csv":
-        labelled = call.visible(call.translations.resource(resource).list_fields)
-        return csv_response(call.repo.stream(query, fields),
-                            labelled, resource.name)
+    return query
+
+
+def index(call: Call, parent_record=None) -> Result:
+    """A page of rows (HTML, JSON) or every row (CSV), of the resource or of a relation."""
+    resource = call.served
+    fields = call.visible(resource.list_fields)
+    query = list_query(call)
+    labelled = call.visible(call.translations.resource(resource).list_fields)
+    table = Table(lambda: call.repo.stream(query, fields), labelled, resource.name)
     count_limit = resource.count_limit
     if query.search:
         # A search uses no index, so counting every match reads the whole table: it counts
         # up to ten pages of matches, past what anyone pages through ("200+ rows").
         count_limit = min(count_limit, SEARCH_COUNT_PAGES * query.limit)
-    result = call.repo.select(query.but(count_limit=count_limit), fields)
-    records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
-    links = ListLinks(call.urls, resource.name, query, resource.page_size,
-                      "json" if call.wants_json else "",
-                      allowed=frozenset(p for p in ("update", "delete") if call.can(p)),
-                      selectable=_selectable(call),
-                      max_page=max_page(call.app.options["max_offset"], query.limit))
-    if call.wants_json:
-        return json_response({
-            "items": [record_json(r, resource.name, call.urls) for r in records],
-            "count": result.count, "count_exact": result.count_exact,
-            "next": links.next(result) or None, "prev": links.prev(result) or None,
-        })
-    if call.match.format != "html":
-        raise NotFound(f"no {call.match.format} form of this page")
-    grid = call.app.views.grid(resource).render(records, result, links,
-                                                translations=call.translations, fields=fields)
-    return page(call, "index.html", grid=Markup(grid), query=query, result=result, links=links,
-                parent=call.parent, parent_record=parent_record, **filter_bar(fields, query))
+
+    menu = buttons(call, "list") if call.parent is None else []
+
+    @cache
+    def listing():
+        result = call.repo.select(query.but(count_limit=count_limit), fields)
+        records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
+        links = ListLinks(call.urls, resource.name, query, resource.page_size,
+                          "json" if call.format == "json" else "",
+                          allowed=frozenset(p for p, a in (("update", "edit"),
+                                                           ("delete", "confirm_delete"))
+                                            if call.allowed(a)),
+                          selectable=_selectable(call, bool(menu)),
+                          max_page=max_page(call.app.options["max_offset"], query.limit))
+        return result, records, links
+
+    def data():
+        result, records, links = listing()
+        return {"items": [record_json(r, resource.name, call.urls) for r in records],
+                "count": result.count, "count_exact": result.count_exact,
+                "next": links.next(result) or None, "prev": links.prev(result) or None}
+
+    def page():
+        result, records, links = listing()
+        grid = call.app.views.grid(resource).render(records, result, links,
+                                                    translations=call.translations,
+                                                    fields=fields)
+        return dict(grid=Markup(grid), query=query, result=result, links=links,
+                    parent=call.parent, parent_record=parent_record, buttons=menu,
+                    **filter_bar(fields, query))
+
+    return Result(data=data, page=Page("index.html", page), table=table)
 
 
-def _selectable(call: Call) -> bool:
-    """Checkboxes on rows: for bulk delete, or to unlink them from a nested page's parent."""
+def _selectable(call: Call, has_menu: bool) -> bool:
+    """Checkboxes on rows: for a bulk action (delete, the resource class's own), or to
+    unlink them from a nested page's parent."""
     parent = call.parent
     if parent is not None and not parent.field.read_only:
-        return call.can("update", parent.resource.name)
-    return call.can("delete")
+        return call.allowed("unlink", parent.resource.name)
+    return call.allowed("delete_many") or has_menu
 
 
 def filter_bar(list_fields, query) -> dict:
@@ -100,58 +120,45 @@ def filter_bar(list_fields, query) -> dict:
             "ops_for": ops_for, "op_labels": OP_LABELS, "input_types": INPUT_TYPES}
 
 
-def show(call: Call) -> webob.Response:
+def show(call: Call) -> Result:
     row = call.get_row(call.match.id)
-    record = call.repo.record(row, call.visible(call.resource.fields))
-    if call.wants_json:
-        response = json_response(record_json(record, call.resource.name, call.urls))
-        response.etag = call.version(record.version)
-        return response
-    only_html(call)
-    sizes = call.repo.related_sizes(row, call.visible(call.resource.fields), SIZE_LIMIT)
-    return page(call, "show.html", record=record, sizes=sizes,
-                fields=call.visible(call.translations.resource(call.resource).fields))
+    record = call.repo.record(row, call.visible(call.served.fields))
+
+    def page():
+        sizes = call.repo.related_sizes(row, call.visible(call.served.fields), SIZE_LIMIT)
+        return dict(record=record, sizes=sizes, buttons=buttons(call, "show", record.id),
+                    fields=call.visible(call.translations.resource(call.served).fields))
+
+    return Result(data=lambda: record_json(record, call.served.name, call.urls),
+                  page=Page("show.html", page), etag=call.version(record.version))
 
 
-def download(call: Call) -> webob.Response:
+def download(call: Call) -> Result:
     """The bytes of a binary field, as an attachment."""
-    field = call.resource.field(call.match.path)
+    field = call.served.field(call.match.path)
     if field.kind != "binary" or field.name in call.hidden:
         raise NotFound(f"{field.label} is not a file")
     row = call.get_row(call.match.id)
     data = call.repo.record(row, (field,)).values.get(field.name)
     if data is None:
         raise NotFound(f"{field.label} is empty")
-    response = webob.Response(body=bytes(data), content_type="application/octet-stream")
-    response.content_disposition = (
-        f'attachment; filename="{call.resource.name}-{call.match.id}-{field.name}.bin"')
-    return response
+    return Result(file=File(bytes(data), f"{call.served.name}-{call.match.id}-{field.name}.bin"))
 
 
-def complete(call: Call) -> webob.Response:
+def complete(call: Call) -> Result:
     """`/movies/complete?field=director&q=spi`: matching rows of the related resource, as JSON."""
     name = call.request.GET.get("field", "")
-    fields = {f.name: f for f in call.visible(call.resource.fields)}
-    if name not in fields or not fields[name].is_relation or not fields[name].related:
-        raise BadRequest(f"'field' must name a relation of {call.resource.label}, not {name!r}")
+    fields = {f.name: f for f in call.visible(call.served.fields)}
+    relation = fields.get(name)
+    if relation is None or not relation.is_relation or not relation.related:
+        raise BadRequest(f"'field' must name a relation of {call.served.label}, not {name!r}")
     try:
         limit = min(max(int(call.request.GET.get("limit", 20)), 1), 50)
     except ValueError:
         raise BadRequest("'limit' must be a whole number") from None
-    related = fields[name].related
+    related = relation.related
     if not call.access.can_read(related):
-        raise Forbidden(f"You may not read {fields[name].label.lower()}.")
+        raise Forbidden(f"You may not read {relation.label.lower()}.")
     term = check_search(call.request.GET.get("q", ""), QueryLimits.from_options(call.app.options))
     refs = call.uow.repository(related).complete(term, limit)
-    return json_response({"items": [json_value(r, call.urls) for r in refs]})
-
-
-ACTIONS = {
-    "home": home, "index": index, "show": show, "complete": complete, "download": download,
-    "new": editing.new, "create": editing.create, "edit": editing.edit, "update": editing.update,
-    "confirm_delete": deleting.confirm_delete, "delete": deleting.delete,
-    "nested_index": nesting.nested_index, "nested_new": nesting.nested_new,
-    "nested_create": nesting.nested_create, "link": nesting.link, "unlink": nesting.unlink,
-    "meta": schema.meta, "openapi": schema.openapi,
-    "confirm_delete_many": deleting.confirm_delete_many, "delete_many": deleting.delete_many,
-}
+    return Result(data={"items": [json_value(r, call.urls) for r in refs]})

@@ -10,10 +10,10 @@ import hmac
 import json
 from typing import Any
 
-import webob
 from genshi.core import Markup
 
-from .call import Call, only_html, page, redirect
+from .admin import Admin
+from .call import Call
 from .contracts import RelationInput
 from .errors import (
     BadRequest,
@@ -24,11 +24,18 @@ from .errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-from .formats import json_response, record_json
+from .formats import record_json
+from .results import Page, Result
 from .values import Given
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_JSON_DEPTH = 20  # an object of fields to values (or lists of ids) needs 3 levels
+PLAIN = Admin()  # the hooks of a resource without a resource class: none (it holds no state)
+
+
+def admin(call: Call) -> Admin:
+    """The resource class of the call's resource: its checks and hooks."""
+    return call.served.admin or PLAIN
 
 
 def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
@@ -47,34 +54,40 @@ def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
         related = call.uow.repository(f.related)
         _size, exact = related.size(limit)
         out[f.name] = RelationInput(
-            complete_url=call.urls.complete(call.resource.name, f.name),
+            complete_url=call.urls.complete(call.served.name, f.name),
             choices=related.choices(limit) if exact else None)
     return out
 
 
-def _form(call: Call, action: str, record=None):
+def _form(call: Call, record=None):
     """The form for this identity; an edit form leaves out the to-many relations of which
     `record` holds only some rows (they are linked and unlinked on their nested pages)."""
-    fields = call.visible(call.resource.form_fields)
+    fields = call.visible(call.served.form_fields)
     if record is not None and record.partial:
         fields = tuple(f for f in fields if f.name not in record.partial)
-    return call.app.views.form(call.resource, action, fields)
+    return call.app.views.form(call.served, fields=fields)
 
 
-def form_page(call: Call, action: str, values, errors, record=None, status=200,
-               template="form.html", **extra):
-    form = _form(call, action, record)
-    html = form.render(values, errors, relation_inputs(call, form.fields),
-                       translations=call.translations)
-    read_only = [f for f in call.visible(call.resource.fields) if f.read_only
-                 and not f.is_relation and f.kind != "binary"] if record is not None else []
-    large = [f for f in call.visible(call.resource.form_fields)
-             if record is not None and f.name in record.partial]
-    return page(call, template, status=status, form=Markup(html), action=action,
-                record=record, errors=errors, multipart=form.multipart, read_only=read_only,
-                version=call.version(record.version) if record is not None else "",
-                large_relations=large,
-                post_to=call.urls.nested(*call.parent.key) if call.parent else None, **extra)
+def form_page(call: Call, action: str, values, errors, record=None,
+              template="form.html", **extra) -> Page:
+    """The form page (new, edit, conflict), built only when HTML is wanted."""
+
+    def data() -> dict:
+        form = _form(call, record)
+        html = form.render(values, errors, relation_inputs(call, form.fields),
+                           translations=call.translations)
+        read_only = [f for f in call.visible(call.served.fields) if f.read_only
+                     and not f.is_relation and f.kind != "binary"] if record is not None else []
+        large = [f for f in call.visible(call.served.form_fields)
+                 if record is not None and f.name in record.partial]
+        return dict(form=Markup(html), action=action, record=record, errors=errors,
+                    multipart=form.multipart, read_only=read_only,
+                    version=call.version(record.version) if record is not None else "",
+                    large_relations=large,
+                    post_to=call.urls.url("nested_create", *call.parent.key)
+                    if call.parent else None, **extra)
+
+    return Page(template, data)
 
 
 def json_param(field, value) -> Any:
@@ -108,7 +121,7 @@ def submitted(call: Call) -> Any:
             raise BadRequest(_too_deep())
         if not isinstance(body, dict):
             raise BadRequest("send a JSON object of field names to values")
-        fields = call.resource.fields_by_name
+        fields = call.served.fields_by_name
         return {k: json_param(fields.get(k), v) for k, v in body.items()}
     raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "
                      "or application/json")
@@ -128,23 +141,17 @@ def _depth(value, level: int = 1) -> int:
 
 def _check_scope(call: Call, row) -> None:
     """A write may not move a row out of what the policy lets this identity reach."""
-    if call.access.scope(call.resource.name):
+    if call.access.scope(call.served.name):
         try:
             call.repo.get(call.repo.record(row, (), versioned=False).id)
         except NotFound:
             raise Forbidden("You may not store a row you could not see afterwards.") from None
 
 
-def new(call: Call) -> webob.Response:
-    only_html(call)
-    defaults = {f.name: f.default for f in call.visible(call.resource.form_fields)
+def new(call: Call) -> Result:
+    defaults = {f.name: f.default for f in call.visible(call.served.form_fields)
                 if f.default is not None and not callable(f.default)}
-    return form_page(call, "new", defaults, {})
-
-
-def html_or_json(call: Call) -> None:
-    if call.match.format not in ("html", "json"):
-        raise NotFound(f"no {call.match.format} form of this action")
+    return Result(page=form_page(call, "new", defaults, {}))
 
 
 def _as_params(values: dict) -> dict:
@@ -158,45 +165,45 @@ def _as_params(values: dict) -> dict:
     return out
 
 
-def create(call: Call, defaults: dict | None = None, attach=None) -> webob.Response:
+def _refused(call: Call, exc: Invalid, page: Page) -> Result:
+    """A write the form, a check or a hook refused: nothing of it is kept (422)."""
+    call.uow.doom()
+    return Result(status=422, error=exc, page=page)
+
+
+def create(call: Call, defaults: dict | None = None, attach=None) -> Result:
     """`defaults`/`attach`: a nested create presets the link back to the parent and attaches
     the new row to it before the scope check, so what is checked is what is stored."""
-    html_or_json(call)
     params = submitted(call)
     if defaults:  # a nested create: the link back to the parent, unless the client set it
         merged = _as_params(defaults)
         merged.update(params.mixed() if hasattr(params, "mixed") else params)
         params = merged
+    hooks = admin(call)
     try:
-        values = _form(call, "new").validate(params)
+        values = _form(call).validate(params)
+        hooks.validate(values, call)
+        hooks.before_create(values, call)
         row = call.repo.create(values)
         if attach is not None:
             attach(row)
+        hooks.after_create(row, call)
     except Invalid as exc:
-        call.uow.doom()
-        if call.wants_json:
-            raise
-        return form_page(call, "new", params, exc.errors, status=422)
+        return _refused(call, exc, form_page(call, "new", params, exc.errors))
     _check_scope(call, row)
-    record = call.repo.record(row, call.visible(call.resource.fields))
-    url = call.urls.show(call.resource.name, record.id)
-    if call.wants_json:
-        response = json_response(record_json(record, call.resource.name, call.urls), status=201)
-        response.location = url
-        response.etag = call.version(record.version)
-    else:
-        response = redirect(call, url, call.gettext("%(resource)s %(record)s created.",
-                                                    resource=call.gettext(call.resource.label),
-                                                    record=record.label))
-    response.rum_created_id = record.id
-    return response
+    record = call.repo.record(row, call.visible(call.served.fields))
+    url = call.urls.show(call.served.name, record.id)
+    return Result(status=201, data=lambda: record_json(record, call.served.name, call.urls),
+                  location=url, redirect=url, etag=call.version(record.version),
+                  message=call.gettext("%(resource)s %(record)s created.",
+                                       resource=call.gettext(call.served.label),
+                                       record=record.label))
 
 
-def edit(call: Call) -> webob.Response:
-    only_html(call)
+def edit(call: Call) -> Result:
     row = call.get_row(call.match.id)
-    record = call.repo.record(row, call.visible(call.resource.fields))
-    return form_page(call, "edit", record.values, {}, record=record)
+    record = call.repo.record(row, call.visible(call.served.fields))
+    return Result(page=form_page(call, "edit", record.values, {}, record=record))
 
 
 def _if_match(call: Call) -> str:
@@ -208,21 +215,21 @@ def _if_match(call: Call) -> str:
 
 
 def _expected_version(call: Call, params) -> str:
-    """The version the client read. JSON clients name it (If-Match or `_version`) or get
-    428, unless `[rum] blind_writes`; `If-Match: *` is an explicit blind write."""
-    if call.wants_json:
-        expected = _if_match(call) or params.get("_version", "") or ""
-        if not isinstance(expected, str):
-            raise BadRequest("_version must be the text of an ETag")
-        if not expected and not call.app.options["blind_writes"] and \
-                call.request.headers.get("If-Match", "").strip() != "*":
-            raise PreconditionRequired("send the ETag you read in If-Match (or `_version`), so "
-                                       "a change made since is not overwritten")
+    """The version the client read: If-Match, else `_version`. A JSON body without either
+    is 428 unless `[rum] blind_writes` (`If-Match: *` is an explicit blind write); a form
+    always carries `_version` (400 without: the page is not an edit page of ours)."""
+    expected = _if_match(call) or params.get("_version", "") or ""
+    if not isinstance(expected, str):
+        raise BadRequest("_version must be the text of an ETag")
+    if expected:
         return expected
-    version = params.get("_version")
-    if not version:
+    if call.request.content_type in FORM_TYPES:
         raise BadRequest("the form carries no version; reload the edit page")
-    return version
+    if not call.app.options["blind_writes"] and \
+            call.request.headers.get("If-Match", "").strip() != "*":
+        raise PreconditionRequired("send the ETag you read in If-Match (or `_version`), so "
+                                   "a change made since is not overwritten")
+    return ""
 
 
 def _named(params) -> set[str]:
@@ -230,50 +237,48 @@ def _named(params) -> set[str]:
     return {k for k in params.keys() if not k.startswith("_")}
 
 
-def update(call: Call) -> webob.Response:
+def update(call: Call) -> Result:
     """PUT stores the form (or JSON object); PATCH only the fields it names. Either way only
     fields whose text differs from what the edit form shows for the stored row are written."""
-    html_or_json(call)
     params = submitted(call)
     expected = _expected_version(call, params)
     row = call.get_row(call.match.id, for_update=True)
     current = call.version(call.repo.version(row))
     if expected and not hmac.compare_digest(expected.encode(), current.encode()):
         call.uow.doom()
-        if call.wants_json:
-            if _if_match(call):
-                raise PreconditionFailed("the row changed since you read it (ETag differs)")
-            raise Conflict("the row changed since you read it; fetch it again")
-        return _conflict_page(call, row, params)
-    stored = call.repo.record(row, call.visible(call.resource.fields))
-    form = _form(call, "edit", stored)
+        if _if_match(call):
+            raise PreconditionFailed("the row changed since you read it (ETag differs)")
+        return _conflict(call, row, params)
+    stored = call.repo.record(row, call.visible(call.served.fields))
+    form = _form(call, stored)
     names = form.changed(params, stored.values)
     if call.request.effective_method == "PATCH":
         names &= _named(params)
+    hooks = admin(call)
     try:
         values = form.validate(params, only=names)
+        hooks.validate(values, call, row)
+        hooks.before_update(row, values, call)
         row = call.repo.update(row, values)
+        hooks.after_update(row, call)
     except Invalid as exc:
-        call.uow.doom()
-        if call.wants_json:
-            raise
-        record = call.repo.record(call.get_row(call.match.id), call.visible(call.resource.fields))
-        return form_page(call, "edit", params, exc.errors, record=record, status=422)
+        return _refused(call, exc, form_page(call, "edit", params, exc.errors, record=stored))
     _check_scope(call, row)
-    record = call.repo.record(row, call.visible(call.resource.fields))
-    if call.wants_json:
-        response = json_response(record_json(record, call.resource.name, call.urls))
-        response.etag = call.version(record.version)
-        return response
-    return redirect(call, call.urls.show(call.resource.name, record.id),
-                    call.gettext("%(resource)s %(record)s saved.",
-                                 resource=call.gettext(call.resource.label), record=record.label))
+    record = call.repo.record(row, call.visible(call.served.fields))
+    return Result(data=lambda: record_json(record, call.served.name, call.urls),
+                  etag=call.version(record.version),
+                  redirect=call.urls.show(call.served.name, record.id),
+                  message=call.gettext("%(resource)s %(record)s saved.",
+                                       resource=call.gettext(call.served.label),
+                                       record=record.label))
 
 
-def _conflict_page(call: Call, row, params) -> webob.Response:
+def _conflict(call: Call, row, params) -> Result:
     """409: the stored values beside the user's; the form, with their input, re-applies it."""
-    fields = call.visible(call.resource.form_fields)
-    stored = call.repo.record(row, call.visible(call.resource.fields))
+    fields = call.visible(call.served.form_fields)
+    stored = call.repo.record(row, call.visible(call.served.fields))
     mine = params.mixed() if hasattr(params, "mixed") else dict(params)
-    return form_page(call, "edit", params, {}, record=stored, status=409,
-                      template="conflict.html", fields=fields, mine=mine)
+    page = form_page(call, "edit", params, {}, record=stored, template="conflict.html",
+                     fields=fields, mine=mine)
+    return Result(status=409, error=Conflict("the row changed since you read it; fetch it "
+                                             "again"), page=page)

@@ -53,6 +53,14 @@ def record_json(record: Record, resource: str, urls: Urls) -> dict:
     return out
 
 
+def error_body(exc: Any) -> dict:
+    """A domain error as a program reads it: title, message, status, messages by field."""
+    body = {"error": exc.title, "message": exc.message, "status": exc.status}
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    return body
+
+
 def json_response(data: Any, status: int = 200) -> webob.Response:
     # Escape '<', '>' and '&' so a JSON body is inert even if a browser sniffs it as HTML.
     body = (json.dumps(data, ensure_ascii=False, default=str)

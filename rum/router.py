@@ -1,91 +1,83 @@
-"""URL -> (action, resource, id, format), with Routes. Methods pick the action on shared paths."""
+"""URL -> (action, resource, id, format), with a Routes mapper built from the action table.
+
+Each distinct path of the table is one route (and `path.{format}` when an action on it
+speaks more than HTML); the method, then the resource's own actions, pick the action.
+"""
 
 from dataclasses import dataclass
 
 from routes import Mapper
 
+from .actions import Action, ActionTable
 from .errors import MethodNotAllowed, NotFound
 
-FORMATS = ("html", "json", "csv")
-# path kind -> {HTTP method: action}
-METHODS = {
-    "home": {"GET": "home"},
-    "static": {"GET": "static"},
-    "collection": {"GET": "index", "POST": "create"},
-    "new": {"GET": "new"},
-    "complete": {"GET": "complete"},
-    "delete_many": {"GET": "confirm_delete_many", "POST": "delete_many"},
-    "download": {"GET": "download"},
-    "nested": {"GET": "nested_index", "POST": "nested_create"},
-    "nested_new": {"GET": "nested_new"},
-    "link": {"POST": "link"},
-    "unlink": {"POST": "unlink"},
-    "meta": {"GET": "meta"},
-    "openapi": {"GET": "openapi"},
-    "member": {"GET": "show", "PUT": "update", "PATCH": "update", "DELETE": "delete"},
-    "edit": {"GET": "edit"},
-    "confirm_delete": {"GET": "confirm_delete"},
-}
+STATIC_PREFIX = "/_static/"
 
 
 @dataclass(frozen=True)
 class Match:
-    action: str
+    """A routed request: its action and the path's parts. `format` is the extension's
+    ("" when the path has none: then `Accept` chooses among the action's formats)."""
+
+    action: Action
     resource: str = ""
     id: str = ""
-    format: str = "html"
+    format: str = ""
     path: str = ""
     relation: str = ""
 
 
-def build_mapper() -> Mapper:
-    m = Mapper(explicit=True)
-    m.minimization = False
-    fmt = {"format": "|".join(FORMATS)}
-    m.connect("home", "/", kind="home")
-    m.connect("home_fmt", "/index.{format}", kind="home", requirements=fmt)
-    m.connect("static", "/_static/{path:.+}", kind="static")
-    m.connect("meta", "/_meta", kind="meta")
-    m.connect("meta_fmt", "/_meta.{format}", kind="meta", requirements={"format": "html|json"})
-    m.connect("openapi", "/openapi.json", kind="openapi", format="json")
-    m.connect("new", "/{resource}/new", kind="new")
-    m.connect("complete", "/{resource}/complete", kind="complete")
-    m.connect("complete_fmt", "/{resource}/complete.{format}", kind="complete",
-              requirements={"format": "json"})
-    m.connect("delete_many", "/{resource}/delete_many", kind="delete_many")
-    m.connect("edit", "/{resource}/{id}/edit", kind="edit")
-    m.connect("download", "/{resource}/{id}/download/{path}", kind="download")
-    m.connect("confirm_delete", "/{resource}/{id}/confirm_delete", kind="confirm_delete")
-    m.connect("nested_new", "/{resource}/{id}/{relation}/new", kind="nested_new")
-    for kind in ("link", "unlink"):
-        m.connect(kind, f"/{{resource}}/{{id}}/{{relation}}/{kind}", kind=kind)
-        m.connect(f"{kind}_fmt", f"/{{resource}}/{{id}}/{{relation}}/{kind}.{{format}}",
-                  kind=kind, requirements={"format": "json"})
-    m.connect("nested_fmt", "/{resource}/{id}/{relation}.{format}", kind="nested",
-              requirements=fmt)
-    m.connect("nested", "/{resource}/{id}/{relation}", kind="nested")
-    m.connect("collection_fmt", "/{resource}.{format}", kind="collection", requirements=fmt)
-    m.connect("collection", "/{resource}", kind="collection")
-    m.connect("member_fmt", "/{resource}/{id}.{format}", kind="member", requirements=fmt)
-    m.connect("member", "/{resource}/{id}", kind="member")
-    return m
+def format_path(path: str) -> str:
+    """The path with a format extension: `/movies.{format}`, `/index.{format}` for `/`."""
+    return "/index.{format}" if path == "/" else path + ".{format}"
+
+
+def build_mapper(table: ActionTable) -> Mapper:
+    mapper = Mapper(explicit=True)
+    mapper.minimization = False
+    formats: dict[str, set[str]] = {}
+    bound: dict[str, set[str]] = {}
+    for a in table:
+        formats.setdefault(a.path, set()).update(a.formats)
+        bound.setdefault(a.path, set()).add(a.resource)
+    for path, offered in formats.items():  # the table's order: literal paths first
+        defaults = {"rum_path": path}
+        owners = bound[path]
+        if len(owners) == 1 and "" not in owners:  # a resource's own action: a literal path
+            defaults["resource"] = next(iter(owners))
+        if not path.endswith(".json"):
+            mapper.connect(format_path(path), format_path(path),
+                           requirements={"format": "|".join(sorted(offered))}, **defaults)
+        mapper.connect(path, path, **defaults)
+    return mapper
 
 
 class Router:
     """Matches a path and method to a Match; raises NotFound or MethodNotAllowed."""
 
-    def __init__(self):
-        self.mapper = build_mapper()
+    def __init__(self, table: ActionTable):
+        self.table = table
+        self.mapper = build_mapper(table)
+        self._by_path: dict[str, tuple[Action, ...]] = {}
+        for a in table:
+            self._by_path[a.path] = (*self._by_path.get(a.path, ()), a)
 
     def match(self, path: str, method: str) -> Match:
         found = self.mapper.match(path or "/")
         if not found:
             raise NotFound(f"no page at {path!r}")
-        actions = METHODS[found["kind"]]
-        allowed = actions if method != "HEAD" else {"HEAD": actions.get("GET")}
-        action = allowed.get(method)
-        if not action:
-            raise MethodNotAllowed(tuple(actions))
-        return Match(action=action, resource=found.get("resource", ""), id=found.get("id", ""),
-                     format=found.get("format") or "html", path=found.get("path", ""),
+        resource = found.get("resource", "")
+        actions = [a for a in self._by_path[found["rum_path"]]
+                   if self.table.get(a.name, resource) is a]
+        if not actions:
+            raise NotFound(f"no page at {path!r}")
+        wanted = "GET" if method == "HEAD" else method
+        chosen = next((a for a in actions if wanted in a.methods), None)
+        if chosen is None:
+            raise MethodNotAllowed(tuple(m for a in actions for m in a.methods))
+        fmt = found.get("format") or ""
+        if fmt and fmt not in chosen.formats:
+            raise NotFound(f"no {fmt} form of this page")
+        return Match(action=chosen, resource=resource, id=found.get("id", ""), format=fmt,
+                     path=found.get("path", ""),
                      relation=found.get("relation", ""))

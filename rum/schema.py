@@ -3,10 +3,10 @@
 Both describe only what the asking identity may see: readable resources, visible fields.
 """
 
-import webob
-
-from .call import Call, page
-from .formats import json_response
+from .actions import Action, Doc
+from .call import Call
+from .results import Page, Result
+from .router import format_path
 
 JSON_TYPES = {"integer": {"type": "integer"}, "float": {"type": "number"},
               "boolean": {"type": "boolean"}, "json": {}, "array": {"type": "array"},
@@ -30,7 +30,7 @@ def _visible_fields(call: Call, resource):
     return [f for f in resource.fields if f.name not in hidden]
 
 
-def meta(call: Call) -> webob.Response:
+def meta(call: Call) -> Result:
     """Every resource the identity may read, with its fields."""
     resources = []
     for r in _readable(call):
@@ -43,10 +43,8 @@ def meta(call: Call) -> webob.Response:
                                "primary_key": f.primary_key, "max_length": f.max_length,
                                "related": f.related, "choices": [c[0] for c in f.choices]}
                               for f in _visible_fields(call, tr)]})
-    if call.match.format == "json":
-        return json_response({"resources": resources})
-    return page(call, "meta.html", described=resources,
-                linkable=frozenset(r["name"] for r in resources))
+    return Result(data={"resources": resources}, page=Page("meta.html", {
+        "described": resources, "linkable": frozenset(r["name"] for r in resources)}))
 
 
 def _output(field) -> dict:
@@ -82,8 +80,8 @@ def _responses(*codes, ok=None) -> dict:
     return out
 
 
-def _resource_paths(call: Call, r) -> dict:
-    fields = _visible_fields(call, r)
+def _schemas(fields) -> dict:
+    """The JSON shapes of one resource: a record, a listing, full and partial bodies."""
     record = {"type": "object", "properties": {
         **{f.name: _output(f) for f in fields}, "_id": {"type": "string"},
         "_label": {"type": "string"}, "_url": {"type": "string"}},
@@ -92,59 +90,79 @@ def _resource_paths(call: Call, r) -> dict:
         "items": {"type": "array", "items": record},
         "count": {"type": ["integer", "null"]}, "count_exact": {"type": "boolean"},
         "next": {"type": ["string", "null"]}, "prev": {"type": ["string", "null"]}}}
-    body = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "properties": {f.name: _input(f) for f in fields if not f.read_only},
-        "required": [f.name for f in fields if f.required and not f.read_only]}}}}
-    list_params = [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
-        ("q", {"type": "string"}), ("sort", {"type": "string"}),
-        ("page", {"type": "integer", "minimum": 1}),
-        ("limit", {"type": "integer", "minimum": 1}))]
-    ident = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
-    partial_body = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "properties": {f.name: _input(f) for f in fields if not f.read_only}}}}}
-    if_match = [{"name": "If-Match", "in": "header", "required": False,
-                 "description": "the ETag read (or `_version` in the body); without either: 428",
-                 "schema": {"type": "string"}}]
-    base = f"/{r.name}"
-    paths = {
-        f"{base}.json": {
-            "get": {"summary": f"List {r.plural_label}", "parameters": list_params,
-                    "responses": _responses(200, 400, 401, 403, ok=listing)},
-            "post": {"summary": f"Create a {r.label}", "requestBody": body,
-                     "responses": _responses(201, 400, 401, 403, 404, 409, 413, 422, ok=record)},
-        },
-        f"{base}/{{id}}.json": {
-            "parameters": ident,
-            "get": {"summary": f"Show a {r.label}",
-                    "responses": _responses(200, 400, 401, 403, 404, ok=record)},
-            "put": {"summary": f"Update a {r.label}", "requestBody": body,
-                    "parameters": if_match,
-                    "responses": _responses(200, 400, 401, 403, 404, 409, 412, 413, 422, 428,
-                                            ok=record)},
-            "patch": {"summary": f"Change the fields named of a {r.label}",
-                      "requestBody": partial_body, "parameters": if_match,
-                      "responses": _responses(200, 400, 401, 403, 404, 409, 412, 413, 422,
-                                              428, ok=record)},
-            "delete": {"summary": f"Delete a {r.label}",
-                       "responses": _responses(204, 400, 401, 403, 404, 409)},
-        },
-    }
-    for f in fields:
-        if f.kind == "to_many" and f.related:
-            paths[f"{base}/{{id}}/{f.name}.json"] = {"parameters": ident, "get": {
-                "summary": f"{f.label} of a {r.label}", "parameters": list_params,
-                "responses": _responses(200, 400, 401, 403, 404,
-                                        ok={"type": "object", "required": ["items"]})}}
+    writable = {f.name: _input(f) for f in fields if not f.read_only}
+    done = {"type": "object", "properties": {"message": {"type": "string"},
+                                             "count": {"type": "integer"}}}
+    return {"record": record, "listing": listing, "done": done, "bodies": {
+        "record": {"type": "object", "properties": writable,
+                   "required": [f.name for f in fields if f.required and not f.read_only]},
+        "partial": {"type": "object", "properties": writable},
+        "ids": {"type": "object", "required": ["ids"], "properties": {
+            "ids": {"type": "array", "items": {"type": "string"}}}}}}
+
+
+LIST_PARAMS = [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
+    ("q", {"type": "string"}), ("sort", {"type": "string"}),
+    ("page", {"type": "integer", "minimum": 1}), ("limit", {"type": "integer", "minimum": 1}))]
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+            "description": "the ETag read (or `_version` in the body); without either: 428",
+            "schema": {"type": "string"}}
+
+
+def _operation(doc: Doc, shapes: dict, names: dict) -> dict:
+    ok = shapes.get(doc.ok) if doc.ok else None
+    if doc.ok == "listing" and names.get("relation"):
+        ok = {"type": "object", "required": ["items"]}
+    op: dict = {"summary": doc.summary % names,
+                "responses": _responses(doc.status, *doc.codes, ok=ok)}
+    params = (LIST_PARAMS if doc.query else []) + ([IF_MATCH] if doc.if_match else [])
+    if params:
+        op["parameters"] = list(params)
+    if doc.body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": shapes["bodies"][doc.body]}}}
+    return op
+
+
+def _action_paths(action: Action, r, fields, shapes: dict) -> dict:
+    """The OpenAPI paths of one JSON action of resource `r` (one per relation on nested
+    actions)."""
+    template = format_path(action.path).replace("{format}", "json") \
+        .replace("{resource}", r.name)
+    relations = [f for f in fields if f.kind == "to_many" and f.related] \
+        if "{relation}" in template else [None]
+    paths: dict = {}
+    for rel in relations:
+        path = template.replace("{relation}", rel.name) if rel is not None else template
+        names = {"label": r.label, "plural": r.plural_label,
+                 "relation": rel.label if rel is not None else ""}
+        item = paths.setdefault(path, {})
+        if "{id}" in path:
+            item["parameters"] = [{"name": "id", "in": "path", "required": True,
+                                   "schema": {"type": "string"}}]
+        for method, doc in action.docs.items():
+            item[method.lower()] = _operation(doc, shapes, names)
     return paths
 
 
-def openapi(call: Call) -> webob.Response:
+def _resource_paths(call: Call, r) -> dict:
+    fields = _visible_fields(call, r)
+    shapes = _schemas(fields)
+    paths: dict = {}
+    for action in call.app.actions.for_resource(r.name):
+        if action.docs and "json" in action.formats and action.target != "site":
+            for path, item in _action_paths(action, r, fields, shapes).items():
+                paths.setdefault(path, {}).update(item)
+    return paths
+
+
+def openapi(call: Call) -> Result:
     """An OpenAPI 3.1 document of the JSON side of this admin."""
     paths = {}
     for r in _readable(call):
         paths.update(_resource_paths(call, r))
     root = call.urls.home().rstrip("/")
-    return json_response({
+    return Result(data={
         "openapi": "3.1.0",
         "info": {"title": call.app.options["title"], "version": "1"},
         "servers": [{"url": root or "/"}],

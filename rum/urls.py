@@ -1,47 +1,69 @@
-"""URLs for every page, built from the request's SCRIPT_NAME so Rum works at any mount point."""
+"""URLs by action name, from the action table, under the request's SCRIPT_NAME (so Rum
+works at any mount point). Templates and actions ask for a URL by name; nothing
+concatenates paths."""
 
 from urllib.parse import quote
+
+from .actions import ActionTable
+from .errors import NotFound
+from .router import STATIC_PREFIX, format_path
 
 
 class Urls:
     """Builds absolute paths under one mount point."""
 
-    def __init__(self, script_name: str):
+    def __init__(self, script_name: str, table: ActionTable):
         self.root = script_name.rstrip("/")
+        self.table = table
+
+    def has(self, name: str, resource: str = "") -> bool:
+        """Whether the table has the action `name` for `resource` (links check this)."""
+        return self.table.get(name, resource) is not None
+
+    def url(self, name: str, resource: str = "", id: str = "", relation: str = "",
+            fmt: str = "", query: str = "", path: str = "") -> str:
+        """The URL of action `name`; NotFound when the table has no such action."""
+        action = self.table.get(name, resource)
+        if action is None:
+            raise NotFound(f"no action {name!r} for {resource or 'this admin'}")
+        template = format_path(action.path) if fmt else action.path
+        url = (template.replace("{resource}", quote(resource))
+               .replace("{id}", quote(id, safe=""))
+               .replace("{relation}", quote(relation))
+               .replace("{path}", quote(path))
+               .replace("{format}", fmt))
+        return self.root + url + (f"?{query}" if query else "")
 
     def home(self) -> str:
         return self.root + "/"
 
     def static(self, path: str) -> str:
-        return f"{self.root}/_static/{path}"
+        return f"{self.root}{STATIC_PREFIX}{path}"
 
     def index(self, resource: str, fmt: str = "", query: str = "") -> str:
-        url = f"{self.root}/{quote(resource)}" + (f".{fmt}" if fmt else "")
-        return url + (f"?{query}" if query else "")
+        return self.url("index", resource, fmt=fmt, query=query)
 
     def complete(self, resource: str, field: str) -> str:
-        return f"{self.root}/{quote(resource)}/complete?field={quote(field)}"
+        return self.url("complete", resource, query=f"field={quote(field)}")
 
     def delete_many(self, resource: str) -> str:
-        return f"{self.root}/{quote(resource)}/delete_many"
+        return self.url("delete_many", resource)
 
     def download(self, resource: str, ident: str, field: str) -> str:
-        return self.show(resource, ident) + f"/download/{quote(field)}"
+        return self.url("download", resource, ident, path=field)
 
     def nested(self, resource: str, ident: str, relation: str, fmt: str = "",
                query: str = "") -> str:
-        url = self.show(resource, ident) + f"/{quote(relation)}" + (f".{fmt}" if fmt else "")
-        return url + (f"?{query}" if query else "")
+        return self.url("nested_index", resource, ident, relation, fmt=fmt, query=query)
 
     def new(self, resource: str) -> str:
-        return f"{self.root}/{quote(resource)}/new"
+        return self.url("new", resource)
 
     def show(self, resource: str, ident: str, fmt: str = "") -> str:
-        return f"{self.root}/{quote(resource)}/{quote(ident, safe='')}" + (f".{fmt}" if fmt else "")
+        return self.url("show", resource, ident, fmt=fmt)
 
     def edit(self, resource: str, ident: str) -> str:
-        return self.show(resource, ident) + "/edit"
+        return self.url("edit", resource, ident)
 
     def confirm_delete(self, resource: str, ident: str) -> str:
-        return self.show(resource, ident) + "/confirm_delete"
-
+        return self.url("confirm_delete", resource, ident)

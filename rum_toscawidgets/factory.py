@@ -36,7 +36,7 @@ class ToscaWidgetsViewFactory:
             except ValueError as exc:
                 raise ConfigError(f"resources.{r.label}.form_fields", str(exc)) from None
 
-    def form(self, resource, action: str, fields=None) -> ToscaWidgetsForm:
+    def form(self, resource, fields=None) -> ToscaWidgetsForm:
         """The form for `fields` (default: all form fields). A policy that hides fields asks
         for a subset; each distinct subset is built once and kept."""
         fields = resource.form_fields if fields is None else tuple(fields)

@@ -17,8 +17,15 @@ def test_list_and_show(client):
     movie = client.get(data["items"][0]["_url"] + ".json").json
     assert movie["genre"]["url"].startswith("/genres/")
     assert movie["_actors_url"] == data["items"][0]["_url"] + "/actors"
-    accept = client.get(data["items"][0]["_url"], headers={"Accept": "application/json"})
-    assert accept.content_type == "text/html"  # the extension decides; HTML stays the default
+    url = data["items"][0]["_url"]
+    accept = client.get(url, headers={"Accept": "application/json"})
+    assert accept.content_type == "application/json" and accept.json["_url"] == url
+    assert "Accept" in accept.headers["Vary"]  # caches keep the two forms apart
+    browser = client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.content_type == "text/html"
+    assert client.get(url).content_type == "text/html"  # no preference: the page
+    assert client.get(url + ".json", headers={"Accept": "text/html"}).content_type == \
+        "application/json"  # the extension decides over Accept
 
 
 def test_create_update_delete(client, rum_app):
