@@ -44,7 +44,8 @@ def index(call: Call, parent_record=None) -> webob.Response:
     query = parse_query(call.request.GET, {f.name: f for f in call.visible(resource.fields)},
                         resource.page_size, call.app.options["max_limit"],
                         max_offset=call.app.options["max_offset"],
-                        limits=QueryLimits.from_options(call.app.options))
+                        limits=QueryLimits.from_options(call.app.options),
+                        default_sort=resource.default_sort)
     query = query.but(search_in=tuple(f.name for f in call.visible(resource.fields)
                                       if f.searchable))
     if call.parent is not None:
