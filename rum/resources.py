@@ -73,7 +73,9 @@ class Resource:
     widgets: dict = field(default_factory=dict, compare=False, hash=False)
     # field name -> callable(value, record) -> text (escaped) or markup (has __html__)
     formatters: dict = field(default_factory=dict, compare=False, hash=False)
-    admin: Any = None  # the resource class instance (rum.admin.Admin): hooks, get_* variants
+    # the resource class instance (rum.admin.Admin): hooks, get_* variants; a plain Admin
+    # when none is given, so its defaults answer
+    admin: Any = field(default=None, compare=False, hash=False)
 
     def field(self, name: str) -> Field:
         for f in self.fields:

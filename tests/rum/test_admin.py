@@ -245,3 +245,41 @@ def test_two_apps_with_different_classes_for_one_model(demo_db):
         b.get("/films", status=404)
     assert "description" not in a.get("/films/new").text.split("<form", 1)[1]
     assert 'name="description"' in b.get("/movies/new").text
+
+
+def test_a_class_object_in_the_dict_config_works_like_a_path(demo_db):
+    app = RumApp(demo_config(demo_db, resources={"Movie": {"options": MovieAdmin,
+                                                           "label": "Picture"}}))
+    films = app.registry.get("films")
+    assert type(films.admin) is MovieAdmin and films.label == "Picture"
+
+
+def test_the_public_names():
+    import rum
+    import rum.actions
+    import rum.admin
+    import rum.errors
+    assert (rum.Admin, rum.action) == (rum.admin.Admin, rum.actions.action)
+    assert {"Admin", "action", "RumApp"} <= set(rum.__all__)
+    assert issubclass(rum.errors.Invalid, rum.errors.RumError)
+
+
+# -- pending on the request pipeline -----------------------------------------------------------
+class YearShown(Admin):
+    read_only_fields = ["year"]
+    form_fields = ["title", "year", "genre"]
+
+
+@pytest.mark.xfail(strict=True, reason="the edit form and editing still take every form "
+                   "field as an input: a read-only field listed in form_fields is written")
+def test_a_read_only_field_listed_in_the_form_is_never_written(demo_db):
+    from tests.conftest import edit_version, post
+    app = RumApp(demo_config(demo_db), resources={"Movie": YearShown})
+    client = wrap(app)
+    before = client.get("/movies/1.json").json
+    post(client, "/movies/1", {"_method": "PUT", "title": "Renamed", "year": "1901",
+                               "genre": before["genre"]["id"],
+                               "_version": edit_version(client, "/movies/1")}, status=303)
+    after = client.get("/movies/1.json").json
+    assert after["title"] == "Renamed"
+    assert after["year"] == before["year"]

@@ -1,5 +1,6 @@
 """Per-request variants of a resource class: fields, read-only fields and the base query,
-and the base query through Access on every repository path of the SQLAlchemy backend."""
+and the base query through Access on every repository path of the SQLAlchemy backend
+(SQLite, and PostgreSQL and MariaDB when their URLs are set)."""
 
 import datetime
 import decimal
@@ -217,8 +218,8 @@ class RecentMovies(Admin):
 
 
 @pytest.fixture
-def recent_app(demo_db):
-    app = RumApp(demo_config(demo_db), resources={"Movie": RecentMovies})
+def recent_app(any_db):
+    app = RumApp(demo_config(any_db), resources={"Movie": RecentMovies})
     yield app
     app.repositories.engine.dispose()
 
