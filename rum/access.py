@@ -5,8 +5,12 @@ of work, so every repository path (rows, related rows and their labels, choices,
 across relations, links, exports) applies the read permission, row filters and hidden
 fields of each resource it touches. It lives on the request only: nothing is cached
 across requests.
+
+`base` adds the row filters of the resource classes' `base_query` (resource name ->
+filters for this request) to the policy's: every path applies both the same way.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from .query import Filter
@@ -15,9 +19,11 @@ from .query import Filter
 class Access:
     """Read permission, hidden fields and row filters of every resource, for one identity."""
 
-    def __init__(self, policy: Any = None, identity: Any = None):
+    def __init__(self, policy: Any = None, identity: Any = None,
+                 base: Callable[[str], tuple[Filter, ...]] | None = None):
         self.policy = policy  # None: unrestricted (code that works without a policy)
         self.identity = identity
+        self.base = base  # resource name -> extra row filters (rum.variants.base_for)
         self._readable: dict[str, bool] = {}
         self._hidden: dict[str, frozenset[str]] = {}
         self._scope: dict[str, tuple[Filter, ...]] = {}
@@ -29,7 +35,7 @@ class Access:
 
     @property
     def unrestricted(self) -> bool:
-        return self.policy is None
+        return self.policy is None and self.base is None
 
     def can_read(self, resource: str) -> bool:
         """Whether the identity may read rows of `resource` at all."""
@@ -48,11 +54,15 @@ class Access:
         return self._hidden[resource]
 
     def scope(self, resource: str) -> tuple[Filter, ...]:
-        """The row filters that narrow `resource` for this identity (empty: every row)."""
-        if self.policy is None:
+        """The row filters that narrow `resource` for this identity (empty: every row):
+        the policy's, then the base query's."""
+        if self.policy is None and self.base is None:
             return ()
         if resource not in self._scope:
-            self._scope[resource] = tuple(self.policy.scope(self.identity, resource))
+            own = tuple(self.policy.scope(self.identity, resource)) \
+                if self.policy is not None else ()
+            extra = tuple(self.base(resource)) if self.base is not None else ()
+            self._scope[resource] = own + tuple(f for f in extra if f not in own)
         return self._scope[resource]
 
 

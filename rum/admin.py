@@ -19,10 +19,30 @@
                 row.published = True
             return f"{len(rows)} published."
 
-Give it in code, `RumApp(config, resources={"Movie": MovieAdmin})`, or in the .cfg,
-`[resource:Movie] options = 'myapp.admin:MovieAdmin'`. The INI options of a resource
-(`list_fields = [...]`) are the class attributes of the same name; given both, the INI
-options win over the class's.
+Give it in code, `RumApp(config, resources={"Movie": MovieAdmin})` (a class or an
+instance, keyed by the model's name as in `[resource:Movie]`), or in the .cfg,
+`[resource:Movie] options = 'myapp.admin:MovieAdmin'` (a module beside the .cfg file is
+found). One model takes its class one way or the other, never both. A class is
+instantiated once per RumApp, without arguments; an instance is used as it is.
+
+The INI options of a resource (`list_fields = [...]`) are the class attributes of the
+same name; given both, the INI option wins over the class's attribute, whole (an INI
+`fields = {...}` replaces the class's `fields`, it is not merged with it). `fieldsets`,
+`read_only_fields` and `default_sort` are INI options too; `widgets`, `formatters` and
+`exclude_actions` are set on the class only. Every name is checked at start-up: a mistake
+is a `ConfigError` naming the key, such as `resources.Movie.default_sort`.
+
+Read-only fields, as Django's `readonly_fields`: shown on the edit page, never written.
+They are read-only in the resource's fields (so `_meta`, the OpenAPI document and every
+form see them so) and are left out of the form's inputs, unless `form_fields` lists one:
+then the form shows it in its place, as text. `get_read_only_fields` can make more
+fields read-only for one request, never fewer.
+
+The per-request methods (`get_list_fields`, `get_form_fields`, `get_read_only_fields`,
+`base_query`) are asked on every request (see `rum.variants`); the names they return are
+checked then, and a wrong one is a server error naming the method. `base_query` narrows
+every path to the resource's rows (lists, single rows, related rows and their labels,
+choices, exports) exactly like a policy's row filters.
 
 Every hook runs inside the request's transaction: a hook that raises `rum.errors.Invalid`
 answers 422 with its messages beside the fields, any other error rolls everything back.
@@ -32,6 +52,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from .actions import CustomAction
+from .errors import ConfigError
 
 
 class Admin:
@@ -66,7 +87,9 @@ class Admin:
         return None
 
     def get_read_only_fields(self, request: Any, identity: Any) -> Sequence[str]:
-        """Fields shown but not written for this request (default: `read_only_fields`)."""
+        """Fields shown but not written for this request (default: `read_only_fields`).
+        It adds to `read_only_fields` (and to the INI option that replaces them); a field
+        read-only for the resource stays so whatever this returns."""
         return self.read_only_fields
 
     def base_query(self, request: Any, identity: Any) -> Iterable[Any]:
@@ -105,3 +128,18 @@ class Admin:
                 if isinstance(declared, CustomAction):
                     found[declared.name] = declared.but(method=attr)
         return tuple(found.values())
+
+
+def as_admin(value: Any, key: str) -> Admin:
+    """The instance of a resource class given as a class or an instance; ConfigError naming
+    `key` for anything else."""
+    if isinstance(value, type) and issubclass(value, Admin):
+        try:
+            return value()
+        except Exception as exc:  # its own __init__ failing is a set-up mistake
+            raise ConfigError(key, f"{value.__name__}() failed: {exc}. A resource class is "
+                              "made without arguments; give an instance instead") from exc
+    if isinstance(value, Admin):
+        return value
+    raise ConfigError(key, f"{value!r} is not a resource class: give a subclass of "
+                      "rum.Admin (class MovieAdmin(Admin): ...) or an instance of one")

@@ -4,10 +4,11 @@ import logging
 import os
 import secrets
 import traceback
+from collections.abc import Mapping
 
 import webob
 
-from . import limits
+from . import limits, variants
 from .access import Access
 from .actions import ActionTable
 from .builtin_actions import builtin_table
@@ -34,7 +35,7 @@ from .i18n import N_, Catalogs
 from .plugins import load_plugin
 from .rendering import Renderer
 from .request import RumRequest
-from .resources import Registry, Resource, build_resource, plural, snake
+from .resources import Registry, Resource, build_resource, resource_class, served_name
 from .responding import negotiate, respond
 from .router import STATIC_PREFIX, Match, Router
 from .static import StaticFiles
@@ -45,27 +46,30 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 
 
-def _build_registry(infos: list[ModelInfo], config: Config) -> Registry:
-    """Resources from the models, with relations pointing at resource names."""
-    options = {}
-    for info in infos:
-        opts = config.resources.get(info.name, {})
-        options[info.name] = (opts, f"resources.{info.name}")
-    names = {info.name: options[info.name][0].get("name") or plural(snake(info.name))
-             for info in infos}
-    resources = []
+def _build_registry(infos: list[ModelInfo], config: Config, resources=None) -> Registry:
+    """Resources from the models, their INI options and resource classes (`resources`:
+    model name -> rum.Admin subclass or instance), relations pointing at resource names."""
+    if not isinstance(resources or {}, Mapping):
+        raise ConfigError("resources", "RumApp(resources=...) takes a dict of model name -> "
+                          "resource class, such as {'Movie': MovieAdmin}")
+    given = dict(resources or {})
+    unknown = (set(config.resources) | set(given)) - {info.name for info in infos}
+    if unknown:
+        raise ConfigError(f"resources.{sorted(unknown)[0]}", "no such model is served; "
+                          f"models: {sorted(info.name for info in infos)}")
+    setups = {info.name: resource_class(info.name, config.resources.get(info.name, {}),
+                                        given.get(info.name), config.here) for info in infos}
+    names = {name: served_name(name, opts, admin) for name, (opts, admin) in setups.items()}
+    built = []
     for info in infos:
         fields = tuple(f.but(related=names.get(f.related)) if f.is_relation else f
                        for f in info.fields)
-        opts, key = options[info.name]
-        resources.append(build_resource(ModelInfo(info.model, info.name, fields,
-                                                  read_only=info.read_only), opts, key,
-                                        config.options["page_size"]))
-    unknown = set(config.resources) - {info.name for info in infos}
-    if unknown:
-        raise ConfigError(f"resources.{sorted(unknown)[0]}",
-                          f"no such model is served; models: {sorted(names)}")
-    return Registry(resources)
+        opts, admin = setups[info.name]
+        built.append(build_resource(ModelInfo(info.model, info.name, fields,
+                                                  read_only=info.read_only), opts,
+                                        f"resources.{info.name}",
+                                        config.options["page_size"], admin))
+    return Registry(built)
 
 
 def _secret(configured: str) -> bytes:
@@ -78,9 +82,10 @@ def _secret(configured: str) -> bytes:
 
 
 class RumApp:
-    """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server."""
+    """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server.
+    `resources={"Movie": MovieAdmin}` gives models their resource classes (rum.admin)."""
 
-    def __init__(self, config, *, actions: ActionTable | None = None,
+    def __init__(self, config, *, resources=None, actions: ActionTable | None = None,
                  full_stack: bool | None = None, debug: bool | None = None):
         """`actions`: the table of built-in actions to serve (default: all of
         `rum.builtin_actions.builtin_table()`); resource classes add their own."""
@@ -93,7 +98,7 @@ class RumApp:
                               f"{REPOSITORY}.use")
         self.repositories = factory(repo_options, here=self.config.here)
         infos = self.repositories.models()
-        self.registry = _build_registry(infos, self.config)
+        self.registry = _build_registry(infos, self.config, resources)
         self.repositories.bind({r.model: r.name for r in self.registry})
         notes = getattr(self.repositories, "notes", None)  # optional in the contract
         self.table_notes = list(notes()) if notes is not None else []
@@ -221,7 +226,8 @@ class RumApp:
             if request.content_type in FORM_TYPES:
                 submitted = request.form.get(CSRF_FIELD)
             self.csrf.check(request, submitted, identity)
-        return Access(self.policy, identity)
+        return Access(self.policy, identity,
+                      base=variants.base_for(self.registry, request, identity))
 
     def _readable_for(self, request) -> list:
         try:

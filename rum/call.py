@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from . import variants
 from .access import Access
 from .actions import Action
 from .contracts import Repository, UnitOfWork
@@ -82,6 +83,20 @@ class Call:
         res = resource if resource is not None else (self.resource.name if self.resource else "")
         action = self.app.actions.get(name, res)
         return action is not None and self.can(action.permission, res)
+
+    @cached_property
+    def list_fields(self) -> tuple[Field, ...]:
+        """The list's columns for this request: the resource class's choice
+        (`get_list_fields`), less the fields the policy hides."""
+        return self.visible(variants.list_fields(self.served, self.request, self.identity))
+
+    @cached_property
+    def form_fields(self) -> tuple[Field, ...]:
+        """The form's fields for this request (`get_form_fields`), those of
+        `get_read_only_fields` marked read-only, less the fields the policy hides."""
+        fields = variants.form_fields(self.served, self.request, self.identity)
+        return self.visible(variants.read_only(self.served, self.request, self.identity,
+                                               fields))
 
     def visible(self, fields) -> tuple:
         """`fields` without those the policy hides from this identity."""

@@ -45,7 +45,8 @@ def list_query(call: Call) -> Query:
     query = parse_query(call.request.GET, {f.name: f for f in visible},
                         resource.page_size, call.app.options["max_limit"],
                         max_offset=call.app.options["max_offset"],
-                        limits=QueryLimits.from_options(call.app.options))
+                        limits=QueryLimits.from_options(call.app.options),
+                        default_sort=resource.default_sort)
     query = query.but(search_in=tuple(f.name for f in visible if f.searchable))
     if call.parent is not None:
         query = query.but(parent=call.parent.key)
@@ -55,9 +56,10 @@ def list_query(call: Call) -> Query:
 def index(call: Call, parent_record=None) -> Result:
     """A page of rows (HTML, JSON) or every row (CSV), of the resource or of a relation."""
     resource = call.served
-    fields = call.visible(resource.list_fields)
+    fields = call.list_fields
     query = list_query(call)
-    labelled = call.visible(call.translations.resource(resource).list_fields)
+    translated = call.translations.resource(resource).fields_by_name
+    labelled = tuple(translated[f.name] for f in fields)
     table = Table(lambda: call.repo.stream(query, fields), labelled, resource.name)
     count_limit = resource.count_limit
     if query.search:

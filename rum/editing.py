@@ -59,12 +59,16 @@ def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
     return out
 
 
-def _form(call: Call, record=None):
-    """The form for this identity; an edit form leaves out the to-many relations of which
-    `record` holds only some rows (they are linked and unlinked on their nested pages)."""
-    fields = call.visible(call.served.form_fields)
+def _form(call: Call, record=None, writing: bool = False):
+    """The form for this request; an edit form leaves out the to-many relations of which
+    `record` holds only some rows (they are linked and unlinked on their nested pages).
+    `writing`: the form that reads a submission, without the read-only fields (shown as
+    text, never written)."""
+    fields = call.form_fields
     if record is not None and record.partial:
         fields = tuple(f for f in fields if f.name not in record.partial)
+    if writing:
+        fields = tuple(f for f in fields if not f.read_only)
     return call.app.views.form(call.served, fields=fields)
 
 
@@ -78,8 +82,7 @@ def form_page(call: Call, action: str, values, errors, record=None,
                            translations=call.translations)
         read_only = [f for f in call.visible(call.served.fields) if f.read_only
                      and not f.is_relation and f.kind != "binary"] if record is not None else []
-        large = [f for f in call.visible(call.served.form_fields)
-                 if record is not None and f.name in record.partial]
+        large = [f for f in call.form_fields if record is not None and f.name in record.partial]
         return dict(form=Markup(html), action=action, record=record, errors=errors,
                     multipart=form.multipart, read_only=read_only,
                     version=call.version(record.version) if record is not None else "",
@@ -149,7 +152,7 @@ def _check_scope(call: Call, row) -> None:
 
 
 def new(call: Call) -> Result:
-    defaults = {f.name: f.default for f in call.visible(call.served.form_fields)
+    defaults = {f.name: f.default for f in call.form_fields
                 if f.default is not None and not callable(f.default)}
     return Result(page=form_page(call, "new", defaults, {}))
 
@@ -181,7 +184,7 @@ def create(call: Call, defaults: dict | None = None, attach=None) -> Result:
         params = merged
     hooks = admin(call)
     try:
-        values = _form(call).validate(params)
+        values = _form(call, writing=True).validate(params)
         hooks.validate(values, call)
         hooks.before_create(values, call)
         row = call.repo.create(values)
@@ -250,7 +253,7 @@ def update(call: Call) -> Result:
             raise PreconditionFailed("the row changed since you read it (ETag differs)")
         return _conflict(call, row, params)
     stored = call.repo.record(row, call.visible(call.served.fields))
-    form = _form(call, stored)
+    form = _form(call, stored, writing=True)
     names = form.changed(params, stored.values)
     if call.request.effective_method == "PATCH":
         names &= _named(params)
@@ -275,7 +278,7 @@ def update(call: Call) -> Result:
 
 def _conflict(call: Call, row, params) -> Result:
     """409: the stored values beside the user's; the form, with their input, re-applies it."""
-    fields = call.visible(call.served.form_fields)
+    fields = call.form_fields
     stored = call.repo.record(row, call.visible(call.served.fields))
     mine = params.mixed() if hasattr(params, "mixed") else dict(params)
     page = form_page(call, "edit", params, {}, record=stored, template="conflict.html",

@@ -199,10 +199,26 @@ def _check_sizes(filters: list[Filter], sort_terms: list[str], cursor: str,
         raise BadRequest("the paging cursor is malformed; start again from page 1")
 
 
+def default_sort_terms(text: str, fields: dict[str, Field]) -> tuple[Sort, ...]:
+    """The resource's default sort (`-year,title`, checked at start-up) as Sort terms,
+    without those `fields` leaves out (hidden from this identity): a list asked for without
+    `sort=` never fails, nor sorts by what it may not see."""
+    out = []
+    for part in text.split(","):
+        name = part.strip().removeprefix("-")
+        if name in fields and fields[name].sortable and not fields[name].is_relation:
+            out.append(Sort(name, part.strip().startswith("-")))
+    return tuple(out)
+
+
 def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
                 max_limit: int = 500, max_offset: int | None = None,
-                limits: QueryLimits | None = None) -> Query:
+                limits: QueryLimits | None = None, default_sort: str = "") -> Query:
     """Build a Query from request parameters, checking names and operators against `fields`.
+
+    Without `sort=` the list is sorted by `default_sort` (query syntax, `-year,title`); the
+    Query then holds that sort, so every link made from it (sort toggles, pages, cursors)
+    names it and stays in the same order.
 
     Raises BadRequest naming the offending parameter, or the limit a request goes past,
     and for a numbered page (no cursor) deeper than `max_offset` rows.
@@ -235,6 +251,8 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
         if name not in fields or not fields[name].sortable:
             raise BadRequest(f"cannot sort on {name!r}")
         sort.append(Sort(name, part.startswith("-")))
+    if not sort_terms and default_sort:
+        sort = list(default_sort_terms(default_sort, fields))
     page = _positive_int(params, "page", 1)
     if page > MAX_PAGE:
         raise BadRequest(f"parameter 'page' is too large ({page})")

@@ -5,13 +5,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .admin import Admin, as_admin
 from .contracts import ModelInfo
 from .errors import ConfigError, NotFound
 from .fields import Field
+from .plugins import import_object
 
 LIST_SKIP_KINDS = frozenset({"to_many", "text", "binary", "json"})
+# the options of `[resource:Movie]`, each also an attribute of rum.admin.Admin
 RESOURCE_OPTIONS = frozenset({"name", "label", "plural", "list_fields", "form_fields",
-                              "search_fields", "page_size", "fields", "count_limit"})
+                              "search_fields", "page_size", "fields", "count_limit",
+                              "fieldsets", "read_only_fields", "default_sort"})
+NAME_LISTS = ("list_fields", "form_fields", "search_fields", "read_only_fields")
 
 
 def plural(word: str) -> str:
@@ -68,7 +73,9 @@ class Resource:
     widgets: dict = field(default_factory=dict, compare=False, hash=False)
     # field name -> callable(value, record) -> text (escaped) or markup (has __html__)
     formatters: dict = field(default_factory=dict, compare=False, hash=False)
-    admin: Any = None  # the resource class instance (rum.admin.Admin): hooks, get_* variants
+    # the resource class instance (rum.admin.Admin): hooks, get_* variants; a plain Admin
+    # when none is given, so its defaults answer
+    admin: Any = field(default=None, compare=False, hash=False)
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -89,52 +96,176 @@ def _pick(fields: tuple[Field, ...], names, key: str) -> tuple[Field, ...]:
     return tuple(by_name[n] for n in names)
 
 
-def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
-                   default_page_size: int) -> Resource:
-    """One Resource from what the repository knows and what the config says."""
-    unknown = set(options) - RESOURCE_OPTIONS
-    if unknown:
-        raise ConfigError(key, f"unknown option(s) {sorted(unknown)}; use {sorted(RESOURCE_OPTIONS)}")
-    fields = info.fields
-    overrides = options.get("fields") or {}
-    if overrides:
-        by_name = {f.name: f for f in fields}
-        for fname, change in overrides.items():
-            if fname not in by_name:
-                raise ConfigError(f"{key}.fields", f"unknown field {fname!r}")
-            if not isinstance(change, dict):
-                raise ConfigError(f"{key}.fields.{fname}", "must be a dict such as "
-                                  "{'label': 'Name'}")
-            try:
-                by_name[fname] = by_name[fname].but(**change)
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"{key}.fields.{fname}", str(exc)) from None
-        fields = tuple(by_name.values())
-    search = options.get("search_fields")
-    if search is not None:
-        _pick(fields, search, f"{key}.search_fields")
-        fields = tuple(f.but(searchable=f.name in search) for f in fields)
-    if "list_fields" in options:
-        list_fields = _pick(fields, options["list_fields"], f"{key}.list_fields")
-    else:
-        list_fields = tuple(f for f in fields if f.kind not in LIST_SKIP_KINDS)[:8]
-    if "form_fields" in options:
-        form_fields = _pick(fields, options["form_fields"], f"{key}.form_fields")
-    else:
-        form_fields = tuple(f for f in fields if not f.read_only)
+def class_options(admin: Admin | None) -> dict[str, Any]:
+    """The INI-style options a resource class sets: attributes it leaves as `Admin` has
+    them are Rum's defaults."""
+    if admin is None:
+        return {}
+    return {name: getattr(admin, name) for name in sorted(RESOURCE_OPTIONS)
+            if getattr(admin, name, None) is not getattr(Admin, name)}
+
+
+def served_name(model: str, options: Mapping[str, Any], admin: Admin | None = None) -> str:
+    """The URL name of a model: the `name` option (INI first, then the class), else its
+    plural."""
+    return {**class_options(admin), **options}.get("name") or plural(snake(model))
+
+
+def resource_class(model: str, options: Any, given: Any, here: str = "") -> tuple[dict, Admin]:
+    """(the INI options less `options`, the resource class instance) of `model`, whose
+    class comes from `RumApp(resources=...)` (`given`) or the INI `options` path."""
+    key = f"resources.{model}"
+    if not isinstance(options, Mapping):
+        raise ConfigError(key, "must be a section (a dict of options)")
+    options = dict(options)
+    path = options.pop("options", None)
+    if path is not None and given is not None:
+        raise ConfigError(f"{key}.options", "the resource class is given both here and in "
+                          "RumApp(resources=...); give it one way only")
+    if path is not None:
+        return options, as_admin(import_object(path, f"{key}.options", here), f"{key}.options")
+    return options, as_admin(given, key) if given is not None else Admin()
+
+
+def _check_types(options: Mapping[str, Any], key: str) -> None:
+    for name in ("name", "label", "plural"):
+        if options.get(name) is not None and not isinstance(options[name], str):
+            raise ConfigError(f"{key}.{name}", "must be text")
+    for name in NAME_LISTS:
+        value = options.get(name)
+        if value is not None and (not isinstance(value, list | tuple)
+                                  or not all(isinstance(n, str) for n in value)):
+            raise ConfigError(f"{key}.{name}", "must be a list of field names, such as "
+                              "['title', 'year']")
     for number in ("page_size", "count_limit"):
         value = options.get(number)
         if value is not None and (type(value) is not int or value < 1):
             raise ConfigError(f"{key}.{number}", "must be a whole number of 1 or more")
+    if not isinstance(options.get("fields") or {}, Mapping):
+        raise ConfigError(f"{key}.fields", "must be a dict such as {'title': {'label': "
+                          "'Name'}}")
+
+
+def _overridden(fields: tuple[Field, ...], overrides, key: str) -> tuple[Field, ...]:
+    by_name = {f.name: f for f in fields}
+    for fname, change in overrides.items():
+        if fname not in by_name:
+            raise ConfigError(f"{key}.fields", f"unknown field {fname!r}")
+        if not isinstance(change, dict):
+            raise ConfigError(f"{key}.fields.{fname}", "must be a dict such as "
+                              "{'label': 'Name'}")
+        try:
+            by_name[fname] = by_name[fname].but(**change)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{key}.fields.{fname}", str(exc)) from None
+    return tuple(by_name.values())
+
+
+def check_fieldsets(value: Any, fields: tuple[Field, ...],
+                    key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[(title, [field names]), ...]` as tuples; each name a field, none in two places."""
+    if not value:
+        return ()
+    shape = "must be a list of (title, [field names]) pairs, such as [('Main', ['title'])]"
+    if not isinstance(value, list | tuple):
+        raise ConfigError(key, shape)
+    known, seen, out = {f.name for f in fields}, set(), []
+    for item in value:
+        if not (isinstance(item, list | tuple) and len(item) == 2
+                and isinstance(item[0], str | None) and isinstance(item[1], list | tuple)
+                and all(isinstance(n, str) for n in item[1])):
+            raise ConfigError(key, f"{item!r}: {shape}")
+        title, names = item
+        for name in names:
+            if name not in known:
+                raise ConfigError(key, f"unknown field {name!r}; known: {sorted(known)}")
+            if name in seen:
+                raise ConfigError(key, f"field {name!r} is in more than one place")
+            seen.add(name)
+        out.append((title or "", tuple(names)))
+    return tuple(out)
+
+
+def check_default_sort(value: Any, fields: tuple[Field, ...], key: str) -> str:
+    """The default sort in query syntax (`-year,title`); also from a list of terms."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        terms = [t.strip() for t in value.split(",")]
+    elif isinstance(value, list | tuple) and all(isinstance(t, str) for t in value):
+        terms = [t.strip() for t in value]
+    else:
+        raise ConfigError(key, "must be text such as '-year,title' (- sorts descending)")
+    by_name, seen = {f.name: f for f in fields}, set()
+    for term in terms:
+        name = term.removeprefix("-")
+        field = by_name.get(name)
+        if field is None:
+            raise ConfigError(key, f"unknown field {name!r} in {term!r}; write '-year,title'"
+                              f" with fields of {sorted(by_name)}")
+        if not field.sortable or field.is_relation:
+            sortable = sorted(f.name for f in fields if f.sortable and not f.is_relation)
+            raise ConfigError(key, f"{name!r} cannot be sorted on; sortable: {sortable}")
+        if name in seen:
+            raise ConfigError(key, f"{name!r} is named twice")
+        seen.add(name)
+    return ",".join(terms)
+
+
+def _by_field(value: Any, fields: tuple[Field, ...], key: str, check=None) -> dict:
+    """A dict keyed by field names (`widgets`, `formatters`); `check` each value."""
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, "must be a dict of field name -> value")
+    known = {f.name for f in fields}
+    for name, item in value.items():
+        if name not in known:
+            raise ConfigError(key, f"unknown field {name!r}; known: {sorted(known)}")
+        if check is not None and not check(item):
+            raise ConfigError(f"{key}.{name}", "must be a function (value, record) -> text")
+    return dict(value)
+
+
+def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
+                   default_page_size: int, admin: Admin | None = None) -> Resource:
+    """One Resource from what the repository knows, the INI `options` and the resource
+    class instance `admin` (the INI options win over its attributes)."""
+    unknown = set(options) - RESOURCE_OPTIONS
+    if unknown:
+        raise ConfigError(key, f"unknown option(s) {sorted(unknown)}; use {sorted(RESOURCE_OPTIONS)}")
+    admin = admin if admin is not None else Admin()
+    options = {**class_options(admin), **options}
+    _check_types(options, key)
+    fields = _overridden(info.fields, options.get("fields") or {}, key)
+    search = options.get("search_fields")
+    if search is not None:
+        _pick(fields, search, f"{key}.search_fields")
+        fields = tuple(f.but(searchable=f.name in search) for f in fields)
+    read_only = options.get("read_only_fields") or ()
+    _pick(fields, read_only, f"{key}.read_only_fields")
+    fields = tuple(f.but(read_only=True) if f.name in read_only else f for f in fields)
+    if "list_fields" in options:
+        list_fields = _pick(fields, options["list_fields"], f"{key}.list_fields")
+    else:
+        list_fields = tuple(f for f in fields if f.kind not in LIST_SKIP_KINDS)[:8]
+    if "form_fields" in options:  # a read-only field listed here is shown in its place
+        form_fields = _pick(fields, options["form_fields"], f"{key}.form_fields")
+    else:
+        form_fields = tuple(f for f in fields if not f.read_only)
     label = options.get("label") or re.sub(r"_", " ", snake(info.name)).capitalize()
     return Resource(
-        name=options.get("name") or plural(snake(info.name)),
+        name=served_name(info.name, options),
         model=info.model, label=label,
         plural_label=options.get("plural") or plural(label),
         fields=fields, list_fields=list_fields, form_fields=form_fields,
         page_size=options.get("page_size") or default_page_size,
         count_limit=options.get("count_limit") or 10_000,
         read_only=getattr(info, "read_only", False),
+        fieldsets=check_fieldsets(options.get("fieldsets"), fields, f"{key}.fieldsets"),
+        default_sort=check_default_sort(options.get("default_sort"), fields,
+                                        f"{key}.default_sort"),
+        widgets=_by_field(admin.widgets, fields, f"{key}.widgets"),
+        formatters=_by_field(admin.formatters, fields, f"{key}.formatters", callable),
+        admin=admin,
     )
 
 

@@ -141,3 +141,25 @@ def test_numbered_pages_stop_at_max_offset(qs, deep):
 
 def test_no_max_offset_no_cap():
     assert parse("page=9000").page == 9000
+
+
+@pytest.mark.parametrize("qs, default, expected", [
+    ("", "-year,title", (Sort("year", True), Sort("title"))),
+    ("sort=", "-year", (Sort("year", True),)),  # an empty sort is no sort: the default
+    ("sort=title", "-year", (Sort("title"),)),  # the request's own sort wins
+    ("after=abc&page=2", "-year", (Sort("year", True),)),  # a cursor keeps the default
+    ("", "", ()),
+    # terms this identity cannot sort on are dropped, never a 400 for a plain list
+    ("", "-hidden,year", (Sort("year"),)),
+    ("", "actors,-genre", ()),
+])
+def test_default_sort_applies_without_a_sort_parameter(qs, default, expected):
+    assert parse(qs, default_sort=default).sort == expected
+
+
+def test_links_of_a_default_sorted_list_name_its_sort():
+    query = parse("", default_sort="-year")
+    assert dict(query.to_params()) == {"sort": "-year"}
+    assert query.toggled_sort("year").sort == (Sort("year"),)  # the header flips it
+    again = parse(query.but(cursor="c2", page=2).to_query_string(), default_sort="title")
+    assert again.sort == (Sort("year", True),)  # a link keeps its order, whatever the default

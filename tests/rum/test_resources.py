@@ -2,10 +2,11 @@
 
 import pytest
 
+from rum.admin import Admin
 from rum.contracts import ModelInfo
 from rum.errors import ConfigError, NotFound
 from rum.fields import Field
-from rum.resources import Registry, build_resource, plural, singular, snake
+from rum.resources import Registry, build_resource, class_options, plural, singular, snake
 
 FIELDS = (
     Field("id", "integer", read_only=True, primary_key=True),
@@ -176,3 +177,144 @@ def test_unknown_attribute_in_fields_option_is_a_config_error():
 def test_negative_page_size_is_a_config_error():
     with pytest.raises(ConfigError):
         build({"page_size": -5})
+
+
+# -- resource classes (rum.admin.Admin) and the options they share with the INI ----------
+def build_with(attrs: dict, options=None):
+    """A resource built from a resource class with `attrs` and INI `options`."""
+    return build_resource(MOVIE, options or {}, KEY, 20, admin=type("MovieAdmin", (Admin,),
+                                                                     attrs)())
+
+
+def shout(value, record):
+    return str(value).upper()
+
+
+@pytest.mark.parametrize("option, value, key, words", [
+    ("fieldsets", [("Main", ["title", "nope"])], f"{KEY}.fieldsets", "'nope'"),
+    ("fieldsets", [("Main", ["title"]), ("More", ["year", "title"])], f"{KEY}.fieldsets",
+     "'title' is in more than one place"),
+    ("fieldsets", [("Main", ["title", "title"])], f"{KEY}.fieldsets", "more than one place"),
+    ("fieldsets", [("Main", "title")], f"{KEY}.fieldsets", "(title, [field names])"),
+    ("fieldsets", [("Main", ["title"], "extra")], f"{KEY}.fieldsets", "pairs"),
+    ("fieldsets", "title", f"{KEY}.fieldsets", "pairs"),
+    ("read_only_fields", ["nope"], f"{KEY}.read_only_fields", "'nope'"),
+    ("read_only_fields", "title", f"{KEY}.read_only_fields", "list of field names"),
+    ("default_sort", "-nope", f"{KEY}.default_sort", "'nope'"),
+    ("default_sort", "genre", f"{KEY}.default_sort", "'genre' cannot be sorted on"),
+    ("default_sort", "-actors", f"{KEY}.default_sort", "cannot be sorted on"),
+    ("default_sort", "year,-year", f"{KEY}.default_sort", "'year' is named twice"),
+    ("default_sort", "-year,", f"{KEY}.default_sort", "unknown field ''"),
+    ("default_sort", "--year", f"{KEY}.default_sort", "'-year'"),
+    ("default_sort", 5, f"{KEY}.default_sort", "'-year,title'"),
+    ("list_fields", "title", f"{KEY}.list_fields", "list of field names"),
+    ("form_fields", ["title", 3], f"{KEY}.form_fields", "list of field names"),
+    ("search_fields", ["nope"], f"{KEY}.search_fields", "'nope'"),
+    ("label", 5, f"{KEY}.label", "text"),
+    ("page_size", "20", f"{KEY}.page_size", "whole number"),
+    ("fields", ["title"], f"{KEY}.fields", "dict"),
+    ("fields", {"nope": {"label": "x"}}, f"{KEY}.fields", "'nope'"),
+])
+@pytest.mark.parametrize("via", ["ini", "class"])
+def test_option_mistakes_name_the_key_from_the_ini_or_the_class(via, option, value, key,
+                                                                words):
+    with pytest.raises(ConfigError) as info:
+        if via == "ini":
+            build({option: value})
+        else:
+            build_with({option: value})
+    assert info.value.key == key
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("attrs, key, words", [
+    ({"widgets": {"nope": object}}, f"{KEY}.widgets", "'nope'"),
+    ({"widgets": ["title"]}, f"{KEY}.widgets", "dict"),
+    ({"formatters": {"nope": shout}}, f"{KEY}.formatters", "'nope'"),
+    ({"formatters": {"title": "upper"}}, f"{KEY}.formatters.title", "function"),
+])
+def test_class_only_option_mistakes_name_the_key(attrs, key, words):
+    with pytest.raises(ConfigError) as info:
+        build_with(attrs)
+    assert info.value.key == key
+    assert words in str(info.value)
+
+
+def test_class_attributes_fill_the_resource():
+    widget = object()
+    r = build_with({"name": "films", "label": "Film", "plural": "Films!", "page_size": 7,
+                    "count_limit": 99, "list_fields": ["year", "title"],
+                    "form_fields": ["title"], "search_fields": ["title", "description"],
+                    "fields": {"year": {"label": "Released"}},
+                    "fieldsets": [("Main", ["title", "year"]), (None, ["description"])],
+                    "default_sort": ["-year", " title "],
+                    "widgets": {"description": widget}, "formatters": {"title": shout}})
+    assert (r.name, r.label, r.plural_label, r.page_size, r.count_limit) == (
+        "films", "Film", "Films!", 7, 99)
+    assert names(r.list_fields) == ["year", "title"] and names(r.form_fields) == ["title"]
+    assert sorted(f.name for f in r.fields if f.searchable) == ["description", "title"]
+    assert r.field("year").label == "Released" and r.list_fields[0].label == "Released"
+    assert r.fieldsets == (("Main", ("title", "year")), ("", ("description",)))
+    assert r.default_sort == "-year,title"  # the query syntax parse_query reads
+    assert r.widgets == {"description": widget} and r.formatters == {"title": shout}
+    assert type(r.admin).__name__ == "MovieAdmin"
+
+
+def test_resource_without_a_class_has_a_plain_admin_and_the_defaults():
+    r = build()
+    assert type(r.admin) is Admin
+    assert (r.fieldsets, r.default_sort, r.widgets, r.formatters) == ((), "", {}, {})
+    assert class_options(r.admin) == {}
+
+
+def test_class_options_are_what_the_class_sets():
+    class Base(Admin):
+        label = "Film"
+        list_fields = []
+
+    class MovieAdmin(Base):
+        default_sort = "-year"
+    assert class_options(MovieAdmin()) == {"label": "Film", "list_fields": [],
+                                           "default_sort": "-year"}
+    assert names(build_with({"list_fields": []}).list_fields) == []  # empty is a choice
+
+
+@pytest.mark.parametrize("attrs, options, check", [
+    ({"list_fields": ["title"]}, {"list_fields": ["year"]},
+     lambda r: names(r.list_fields) == ["year"]),
+    ({"label": "Film", "page_size": 5}, {"page_size": 9},
+     lambda r: (r.label, r.page_size) == ("Film", 9)),
+    ({"default_sort": "-year"}, {"default_sort": "title"}, lambda r: r.default_sort == "title"),
+    ({"read_only_fields": ["year"]}, {"read_only_fields": ["title"]},
+     lambda r: (r.field("title").read_only, r.field("year").read_only) == (True, False)),
+    # an INI `fields` replaces the class's whole, it is not merged
+    ({"fields": {"title": {"label": "Name"}}}, {"fields": {"year": {"label": "Released"}}},
+     lambda r: (r.field("title").label, r.field("year").label) == ("Title", "Released")),
+    ({"fieldsets": [("A", ["title"])]}, {"fieldsets": [("B", ["year"])]},
+     lambda r: r.fieldsets == (("B", ("year",)),)),
+    ({"name": "films"}, {"name": "pictures"}, lambda r: r.name == "pictures"),
+])
+def test_ini_options_win_over_class_attributes(attrs, options, check):
+    assert check(build_with(attrs, options))
+    assert not check(build_with(attrs))  # the class alone says otherwise
+
+
+def test_read_only_fields_are_shown_not_written():
+    r = build({"read_only_fields": ["year", "genre"]})
+    assert (r.field("year").read_only, r.field("genre").read_only) == (True, True)
+    assert "year" in names(r.list_fields)  # still listed
+    assert names(r.form_fields) == ["title", "actors", "description", "poster", "extra"]
+    listed = build({"read_only_fields": ["year"], "form_fields": ["title", "year"]})
+    assert [(f.name, f.read_only) for f in listed.form_fields] == [("title", False),
+                                                                   ("year", True)]
+    assert FIELDS[2].read_only is False  # the model's own fields are left alone
+
+
+def test_a_class_attribute_stays_as_it_was():
+    class MovieAdmin(Admin):
+        widgets = {"title": object}
+        formatters = {"title": shout}
+    r = build_resource(MOVIE, {}, KEY, 20, admin=MovieAdmin())
+    r.widgets["year"] = object
+    r.formatters.clear()
+    assert set(MovieAdmin.widgets) == {"title"} and MovieAdmin.formatters == {"title": shout}
