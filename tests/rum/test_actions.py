@@ -6,7 +6,7 @@ import pytest
 from rum import Admin, RumApp
 from rum.actions import Action, ActionTable
 from rum.builtin_actions import builtin_table
-from rum.errors import ConfigError
+from rum.errors import ConfigError, RumError
 from rum.results import Page, Result
 from rum.urls import Urls
 from tests.conftest import csrf_headers, demo_config, wrap
@@ -87,7 +87,7 @@ def test_a_resource_class_cannot_drop_an_action_that_does_not_exist(demo_db):
 def test_an_added_site_action_is_served_and_named(demo_db):
     def about(call):
         return Result(data={"resources": len(call.app.registry)},
-                      page=Page("error.html", {"error": ValueError("About this admin")}))
+                      page=Page("error.html", {"error": RumError("About this admin")}))
 
     table = builtin_table().with_([Action("about", "/_about", ("GET",), "read", about, "site",
                                           ("html", "json"))])
