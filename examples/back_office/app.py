@@ -6,7 +6,6 @@ own to Rum's table: `GET /_overdue.json`, the sent invoices past their due date.
 
 import datetime
 import os
-from urllib.parse import urlencode
 
 from rum import RumApp
 from rum.actions import Action
@@ -25,10 +24,10 @@ def overdue(call):
     """The sent invoices due before today, among those this identity may see."""
     filters = (Filter("status", "eq", "sent"),
                Filter("due_on", "lt", datetime.date.today().isoformat()))
-    page = call.uow.repository("invoices").select(Query(filters=filters, limit=1))
-    query = urlencode([(f"f.{f.field}.{f.op}", f.value) for f in filters])
-    return Result(data={"overdue": page.count, "list": call.urls.index("invoices",
-                                                                          query=query)})
+    query = Query(filters=filters, limit=1)
+    page = call.uow.repository("invoices").select(query)
+    return Result(data={"overdue": page.count, "list": call.urls.index(
+        "invoices", query=query.to_query_string())})
 
 
 def actions():
