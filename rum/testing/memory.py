@@ -26,15 +26,22 @@ Declaring models::
         to_many("rentals", "Rental", reverse="movie", on_delete="delete"),
     ], rows=[{"title": "Alpha", "year": 1990, "director": 1, "actors": [1, 2]}])
 
+    # ... Actor, Genre and Rental declared alike, then:
     RumApp({"rum.repositoryfactory": {"use": "memory", "models": [DIRECTOR, MOVIE, ...]},
             "rum.viewfactory": {"use": "toscawidgets"}})
 
 `models` lists MemoryModel objects or 'module:attr' paths to one, or to a list of them.
-Fields are plain `rum.fields.Field`s; `options={"unique": True}` makes a value unique.
+Fields are plain `rum.fields.Field`s. What a database refuses is `Invalid` here too: no
+value for a `required` field (or one with `options={"nullable": False}`; by default
+only required fields are not nullable), a value taken where `options={"unique": True}`,
+a taken key, a string longer than `max_length`.
 A relation's reverse may be declared on either side. Deleting a row: its many-to-many
 links go; one-to-many rows follow `on_delete` ('delete', 'unlink', 'block'; default
 'unlink' when their to_one is optional, else 'block'); a to_one whose model has no
 reverse declared blocks the delete, as a foreign key does.
+
+Repositories hand out `rum.testing.Row`s: `row["title"]`, `row.key` (the key tuple),
+`row.values` (a dict by field name; a to_one holds the related key value).
 
 Units of work: a unit reads the committed rows as of its start plus its own changes; a
 clean end of the `with` commits them (row by row, under the store's lock), an exception

@@ -152,8 +152,8 @@ def _key_part(text: str, field: Field):
 
 def decode_key(ident: str, entry: Entry) -> tuple:
     """The key tuple `ident` names; NotFound when it cannot name a row."""
-    fields = entry.key_fields
-    parts = [ident] if len(fields) == 1 else [unquote(p) for p in str(ident).split(SEPARATOR)]
+    fields, ident = entry.key_fields, str(ident)
+    parts = [ident] if len(fields) == 1 else [unquote(p) for p in ident.split(SEPARATOR)]
     if len(parts) != len(fields):
         raise NotFound(f"{ident!r} is not a key of {entry.name}")
     try:

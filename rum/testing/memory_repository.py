@@ -256,7 +256,10 @@ class MemoryRepository(Writes):
         """A digest of the row's stored values: any change to them changes it."""
         digest = hashlib.sha256()
         for f in self.catalog.entry(row.model).columns():
-            digest.update(repr(row.values.get(f.name)).encode("utf-8", "replace") + b"\x00")
+            value = row.values.get(f.name)
+            if isinstance(value, set | frozenset):  # iteration order is no part of a set
+                value = sorted(value, key=repr)
+            digest.update(repr(value).encode("utf-8", "replace") + b"\x00")
         return digest.hexdigest()[:20]
 
     def _to_many(self, row, field: Field) -> tuple[list[Ref], bool]:

@@ -1,5 +1,6 @@
 """What only the memory backend has: its declarations, their checks, and its store."""
 
+import textwrap
 import threading
 
 import pytest
@@ -205,3 +206,20 @@ def test_a_refused_cascade_changes_nothing():
         toys.delete(toys.get("1"))
         owners.delete(owners.get("1"))
         assert uow.repository("pets").size(10) == (0, True)
+
+
+def test_the_documented_example_runs():
+    from rum.testing import memory
+
+    example = textwrap.dedent(memory.__doc__.split("Declaring models::")[1].split("# ...")[0])
+    names: dict = {}
+    exec(example, names)  # our own docstring
+    actor = MemoryModel("Actor", [KEY, NAME, to_many("movies", "Movie", reverse="actors")],
+                        rows=[{"name": "Ann"}, {"name": "Bob"}])
+    rental = MemoryModel("Rental", [KEY, to_one("movie", "Movie", reverse="rentals")])
+    made = factory(names["DIRECTOR"], names["MOVIE"], actor, rental)
+    with made.unit_of_work({}) as uow:
+        movies = uow.repository("movies")
+        record = movies.record(movies.get("1"), made.models()[1].fields)
+    assert record.values["director"].label == "Ava Lane"
+    assert [r.label for r in record.values["actors"]] == ["Ann", "Bob"]

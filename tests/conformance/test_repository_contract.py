@@ -1,4 +1,4 @@
-"""The Repository contract's reads, the same on every backend: get, select (filters,
+"""The Repository contract's reads, the same on every reader: get, select (filters,
 search, sort, numbered pages, keyset cursors, counts), record, choices, complete, size,
 related_sizes, stream and reverse_of.
 
@@ -34,35 +34,35 @@ def director_name(m) -> str | None:
 
 # -- get -------------------------------------------------------------------------------------
 
-def test_get_by_id(backend):
-    record = backend.record("movies", "3", "title", "year")
+def test_get_by_id(reader):
+    record = reader.record("movies", "3", "title", "year")
     assert (record.id, record.label, record.values) == (
         "3", "Cold River", {"title": "Cold River", "year": 1990})
 
 
 @pytest.mark.parametrize("ident_text", ["999", "0", "-1", "abc", "", "1.5", "1,2", " 1", "1 ",
                                         "0x1", "1_0", "99999999999999999999"])
-def test_get_of_a_missing_or_malformed_id_is_not_found(backend, ident_text):
-    with backend.unit() as uow, pytest.raises(NotFound):
+def test_get_of_a_missing_or_malformed_id_is_not_found(reader, ident_text):
+    with reader.unit() as uow, pytest.raises(NotFound):
         uow.repository("movies").get(ident_text)
 
 
-def test_get_for_update_in_a_write_unit(backend):
-    with backend.unit(write=True) as uow:
+def test_get_for_update_in_a_write_unit(reader):
+    with reader.unit(write=True) as uow:
         repo = uow.repository("movies")
         assert ident(repo, repo.get("2", for_update=True)) == "2"
 
 
-def test_get_with_extra_scope_narrows(backend):
-    with backend.unit() as uow:
+def test_get_with_extra_scope_narrows(reader):
+    with reader.unit() as uow:
         repo = uow.repository("movies")
         assert ident(repo, repo.get("9", scope=(Filter("year", "eq", "2010"),))) == "9"
         with pytest.raises(NotFound):
             repo.get("1", scope=(Filter("year", "eq", "2010"),))
 
 
-def test_unknown_resource_is_not_found(backend):
-    with backend.unit() as uow, pytest.raises(NotFound):
+def test_unknown_resource_is_not_found(reader):
+    with reader.unit() as uow, pytest.raises(NotFound):
         uow.repository("nope")
 
 
@@ -135,8 +135,8 @@ FILTERS = [
 
 @pytest.mark.parametrize(("field", "op", "value", "test"), FILTERS,
                          ids=[f"{f}.{op}={v}" for f, op, v, _ in FILTERS])
-def test_a_filter_selects_what_it_says(backend, field, op, value, test):
-    assert backend.ids("movies", where((field, op, value))) == movie_ids(test)
+def test_a_filter_selects_what_it_says(reader, field, op, value, test):
+    assert reader.ids("movies", where((field, op, value))) == movie_ids(test)
 
 
 def test_the_filter_table_covers_every_operator_of_every_kind():
@@ -158,13 +158,13 @@ RENTAL_FILTERS = [
 
 @pytest.mark.parametrize(("field", "op", "value", "test"), RENTAL_FILTERS,
                          ids=[f"{f}.{op}" for f, op, _v, _t in RENTAL_FILTERS])
-def test_rental_filters(backend, field, op, value, test):
-    assert backend.ids("rentals", where((field, op, value))) == rental_ids(test)
+def test_rental_filters(reader, field, op, value, test):
+    assert reader.ids("rentals", where((field, op, value))) == rental_ids(test)
 
 
-def test_filters_combine_with_and(backend):
+def test_filters_combine_with_and(reader):
     query = where(("year", "ge", "1995"), ("title", "contains", "night"), ("color", "eq", "1"))
-    assert backend.ids("movies", query) == movie_ids(
+    assert reader.ids("movies", query) == movie_ids(
         lambda m: m["year"] >= 1995 and "night" in m["title"].lower() and m["color"])
 
 
@@ -176,8 +176,8 @@ def test_filters_combine_with_and(backend):
     ("actors.name", "eq", "x"), ("genre.movies", "is_null", "true"),
     ("genre", "contains", "1"), ("genre", "startswith", "1"),
 ])
-def test_bad_filters_are_bad_requests(backend, field, op, value):
-    with backend.unit() as uow, pytest.raises(BadRequest):
+def test_bad_filters_are_bad_requests(reader, field, op, value):
+    with reader.unit() as uow, pytest.raises(BadRequest):
         uow.repository("movies").select(where((field, op, value)))
 
 
@@ -194,14 +194,14 @@ def _hit(m, text, names=("title", "description")) -> bool:
     ("%", None, lambda m: False),
     ("ght", None, lambda m: _hit(m, "ght")),
 ])
-def test_search(backend, search, search_in, test):
+def test_search(reader, search, search_in, test):
     query = Query(search=search, search_in=search_in, limit=1000)
-    assert backend.ids("movies", query) == movie_ids(test)
+    assert reader.ids("movies", query) == movie_ids(test)
 
 
-def test_search_and_filter_together(backend):
+def test_search_and_filter_together(reader):
     query = Query(search="night", filters=(Filter("year", "lt", "2005"),), limit=1000)
-    assert backend.ids("movies", query) == movie_ids(
+    assert reader.ids("movies", query) == movie_ids(
         lambda m: _hit(m, "night") and m["year"] < 2005)
 
 
@@ -219,22 +219,22 @@ SORTS = [
 
 @pytest.mark.parametrize(("sort", "key"), SORTS, ids=[",".join(map(str, s)) or "key"
                                                       for s, _ in SORTS])
-def test_sort_ends_in_the_key(backend, sort, key):
+def test_sort_ends_in_the_key(reader, sort, key):
     want = [str(m["id"]) for m in sorted(schema.MOVIES, key=key)]
-    assert backend.ids("movies", Query(sort=sort, limit=1000)) == want
+    assert reader.ids("movies", Query(sort=sort, limit=1000)) == want
 
 
 @pytest.mark.parametrize("name", ["director", "actors", "rentals"])
-def test_sort_on_a_relation_is_a_bad_request(backend, name):
-    with backend.unit() as uow, pytest.raises(BadRequest):
+def test_sort_on_a_relation_is_a_bad_request(reader, name):
+    with reader.unit() as uow, pytest.raises(BadRequest):
         uow.repository("movies").select(Query(sort=(Sort(name),)))
 
 
 @pytest.mark.parametrize("limit", [1, 5, 6, 12, 13])
-def test_numbered_pages_walk_every_row_once(backend, limit):
+def test_numbered_pages_walk_every_row_once(reader, limit):
     want = [str(m["id"]) for m in sorted(schema.MOVIES, key=lambda m: (-m["year"], m["id"]))]
     seen = []
-    with backend.unit() as uow:
+    with reader.unit() as uow:
         repo = uow.repository("movies")
         for number in range(1, len(want) + 2):  # bounded: one page past the last at most
             page = repo.select(Query(sort=(Sort("year", True),), limit=limit, page=number))
@@ -248,8 +248,8 @@ def test_numbered_pages_walk_every_row_once(backend, limit):
     assert seen == want and number == -(-12 // limit)
 
 
-def test_a_page_past_the_end_is_empty(backend):
-    with backend.unit() as uow:
+def test_a_page_past_the_end_is_empty(reader):
+    with reader.unit() as uow:
         page = uow.repository("movies").select(Query(limit=5, page=9))
     assert (page.rows, page.has_next, page.has_prev, page.count) == ([], False, True, 12)
 
@@ -260,8 +260,8 @@ CURSOR_SORTS = [(Sort("year", True),), (Sort("released"),), (Sort("color", True)
 
 @pytest.mark.parametrize("sort", CURSOR_SORTS, ids=lambda s: ",".join(map(str, s)))
 @pytest.mark.parametrize("limit", [1, 4, 5])
-def test_keyset_cursors_walk_forward_and_back(backend, sort, limit):
-    with backend.unit() as uow:
+def test_keyset_cursors_walk_forward_and_back(reader, sort, limit):
+    with reader.unit() as uow:
         repo = uow.repository("movies")
         whole = [ident(repo, r) for r in repo.select(Query(sort=sort, limit=100)).rows]
         assert sorted(whole, key=int) == [str(m["id"]) for m in schema.MOVIES]
@@ -284,9 +284,9 @@ def test_keyset_cursors_walk_forward_and_back(backend, sort, limit):
             back = back.but(cursor=page.prev_cursor)
 
 
-def test_a_cursor_keeps_the_filters(backend):
+def test_a_cursor_keeps_the_filters(reader):
     query = Query(filters=(Filter("color", "eq", "true"),), sort=(Sort("year"),), limit=3)
-    with backend.unit() as uow:
+    with reader.unit() as uow:
         repo = uow.repository("movies")
         first = repo.select(query)
         second = repo.select(query.but(cursor=first.next_cursor))
@@ -298,8 +298,8 @@ def test_a_cursor_keeps_the_filters(backend):
 
 
 @pytest.mark.parametrize("cursor", ["not base64!", "bm90IGpzb24", "WyIxIiwiMiJd", "WyJ4Il0"])
-def test_foreign_cursors_are_bad_requests(backend, cursor):
-    with backend.unit() as uow, pytest.raises(BadRequest):
+def test_foreign_cursors_are_bad_requests(reader, cursor):
+    with reader.unit() as uow, pytest.raises(BadRequest):
         uow.repository("movies").select(Query(limit=5, cursor=cursor))
 
 
@@ -307,11 +307,11 @@ def test_foreign_cursors_are_bad_requests(backend, cursor):
     (3, 2, 1, 3, False), (3, 10, 1, 3, False), (7, 2, 2, 7, False), (9, 10, 1, 9, True),
     (100, 2, 3, 9, True), (9, 2, 1, 9, True), (8, 10, 1, 8, False),
 ])
-def test_counts_are_exact_up_to_the_count_limit(backend, count_limit, limit, page, count, exact):
+def test_counts_are_exact_up_to_the_count_limit(reader, count_limit, limit, page, count, exact):
     query = Query(filters=(Filter("year", "ge", "1995"),), limit=limit, page=page,
                   count_limit=count_limit)
     assert len(movie_ids(lambda m: m["year"] >= 1995)) == 9
-    with backend.unit() as uow:
+    with reader.unit() as uow:
         got = uow.repository("movies").select(query)
     assert (got.count, got.count_exact, got.count_estimated) == (count, exact, False)
     assert got.pages == (-(-count // limit) if exact else None)
@@ -319,8 +319,8 @@ def test_counts_are_exact_up_to_the_count_limit(backend, count_limit, limit, pag
 
 # -- records -----------------------------------------------------------------------------------
 
-def test_record_values_and_refs(backend):
-    record = backend.record("movies", "1")
+def test_record_values_and_refs(reader):
+    record = reader.record("movies", "1")
     assert (record.id, record.label, record.partial) == ("1", "Alpha Harbor", frozenset())
     assert record.version
     values = dict(record.values)
@@ -333,15 +333,15 @@ def test_record_values_and_refs(backend):
         "rentals": [Ref("rentals", "1", "kim"), Ref("rentals", "2", "lee")]}
 
 
-def test_record_of_empty_relations(backend):
-    record = backend.record("movies", "4", "director", "actors", "description", "color")
+def test_record_of_empty_relations(reader):
+    record = reader.record("movies", "4", "director", "actors", "description", "color")
     assert record.values == {"director": None, "actors": [], "description": None, "color": True}
 
 
-def test_record_has_only_the_asked_fields_and_no_version_when_unversioned(backend):
-    with backend.unit() as uow:
+def test_record_has_only_the_asked_fields_and_no_version_when_unversioned(reader):
+    with reader.unit() as uow:
         repo = uow.repository("rentals")
-        record = repo.record(repo.get("3"), backend.fields("rentals", "movie", "returned"),
+        record = repo.record(repo.get("3"), reader.fields("rentals", "movie", "returned"),
                              versioned=False)
     assert (record.label, record.version) == ("kim", "")
     assert record.values == {"movie": Ref("movies", "2", "Bright Night"), "returned": False}
@@ -352,8 +352,8 @@ def test_record_has_only_the_asked_fields_and_no_version_when_unversioned(backen
     ("genres", 100, [(str(g["id"]), g["name"]) for g in schema.GENRES]),
     ("directors", 1, [("1", "Ava Lane")]),
 ])
-def test_choices_are_refs_in_key_order(backend, resource, limit, want):
-    with backend.unit() as uow:
+def test_choices_are_refs_in_key_order(reader, resource, limit, want):
+    with reader.unit() as uow:
         choices = uow.repository(resource).choices(limit)
     assert [(c.id, c.label) for c in choices] == want
     assert {c.resource for c in choices} == {resource} and not any(c.opaque for c in choices)
@@ -369,8 +369,8 @@ def test_choices_are_refs_in_key_order(backend, resource, limit, want):
     ("movies", "h", 2, ["Hollow Night", "Alpha Harbor"]),
     ("movies", "5", 10, ["Echo Valley"]),
 ])
-def test_complete_matches_labels_prefix_first(backend, resource, term, limit, want):
-    with backend.unit() as uow:
+def test_complete_matches_labels_prefix_first(reader, resource, term, limit, want):
+    with reader.unit() as uow:
         refs = uow.repository(resource).complete(term, limit)
     assert [r.label for r in refs] == want
 
@@ -379,8 +379,8 @@ def test_complete_matches_labels_prefix_first(backend, resource, term, limit, wa
     ("movies", 100, (12, True)), ("movies", 12, (12, True)), ("movies", 5, (5, False)),
     ("genres", 4, (4, True)), ("rentals", 1, (1, False)),
 ])
-def test_size_counts_up_to_a_limit(backend, resource, limit, want):
-    with backend.unit() as uow:
+def test_size_counts_up_to_a_limit(reader, resource, limit, want):
+    with reader.unit() as uow:
         assert uow.repository(resource).size(limit) == want
 
 
@@ -391,18 +391,18 @@ def test_size_counts_up_to_a_limit(backend, resource, limit, want):
     ("directors", "1", 100, {"movies": (3, True)}),
     ("actors", "7", 100, {"movies": (0, True)}),
 ])
-def test_related_sizes(backend, resource, row_id, limit, want):
-    with backend.unit() as uow:
+def test_related_sizes(reader, resource, row_id, limit, want):
+    with reader.unit() as uow:
         repo = uow.repository(resource)
-        assert repo.related_sizes(repo.get(row_id), backend.fields(resource), limit) == want
+        assert repo.related_sizes(repo.get(row_id), reader.fields(resource), limit) == want
 
 
 @pytest.mark.parametrize(("resource", "relation", "back"), [
     ("movies", "actors", "movies"), ("movies", "rentals", "movie"), ("movies", "genre", "movies"),
     ("rentals", "movie", "rentals"), ("directors", "movies", "director"),
 ])
-def test_reverse_of(backend, resource, relation, back):
-    with backend.unit() as uow:
+def test_reverse_of(reader, resource, relation, back):
+    with reader.unit() as uow:
         assert uow.repository(resource).reverse_of(relation) == back
 
 
@@ -412,21 +412,21 @@ def test_reverse_of(backend, resource, relation, back):
     ("movies", ("directors", "2", "movies"), movie_ids(lambda m: m["director"] == 2)),
     ("movies", ("actors", "7", "movies"), []),
 ])
-def test_a_parent_narrows_a_list_to_its_related_rows(backend, resource, parent, want):
-    assert backend.ids(resource, Query(parent=parent, limit=100)) == want
+def test_a_parent_narrows_a_list_to_its_related_rows(reader, resource, parent, want):
+    assert reader.ids(resource, Query(parent=parent, limit=100)) == want
 
 
 @pytest.mark.parametrize("parent", [("movies", "999", "actors"), ("movies", "1", "genre"),
                                     ("movies", "x", "actors")])
-def test_a_parent_that_names_no_relation_or_row_is_not_found(backend, parent):
-    with backend.unit() as uow, pytest.raises(NotFound):
+def test_a_parent_that_names_no_relation_or_row_is_not_found(reader, parent):
+    with reader.unit() as uow, pytest.raises(NotFound):
         uow.repository("actors").select(Query(parent=parent))
 
 
-def test_stream_gives_every_row_of_the_query_as_records(backend):
+def test_stream_gives_every_row_of_the_query_as_records(reader):
     query = Query(filters=(Filter("year", "le", "1995"),), sort=(Sort("year", True),), limit=2)
-    fields = backend.fields("movies", "title", "director", "actors")
-    with backend.unit() as uow:
+    fields = reader.fields("movies", "title", "director", "actors")
+    with reader.unit() as uow:
         stream = uow.repository("movies").stream(query, fields)
         records = list(stream)
         getattr(stream, "close", lambda: None)()
@@ -440,10 +440,10 @@ def test_stream_gives_every_row_of_the_query_as_records(backend):
         m["actors"] for m in want]
 
 
-def test_a_stream_of_a_bad_query_fails_when_asked_for(backend):
-    with backend.unit() as uow, pytest.raises(BadRequest):
+def test_a_stream_of_a_bad_query_fails_when_asked_for(reader):
+    with reader.unit() as uow, pytest.raises(BadRequest):
         uow.repository("movies").stream(where(("year", "eq", "soon")),
-                                        backend.fields("movies", "title"))
+                                        reader.fields("movies", "title"))
 
 
 def test_expected_helpers_see_the_rows():
