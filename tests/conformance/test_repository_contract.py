@@ -18,7 +18,6 @@ from .contract import (
     DIRECTOR_BY_ID,
     GENRE_BY_ID,
     MOVIE_BY_ID,
-    expected,
     ident,
     movie_ids,
     rental_ids,
@@ -444,7 +443,3 @@ def test_a_stream_of_a_bad_query_fails_when_asked_for(reader):
     with reader.unit() as uow, pytest.raises(BadRequest):
         uow.repository("movies").stream(where(("year", "eq", "soon")),
                                         reader.fields("movies", "title"))
-
-
-def test_expected_helpers_see_the_rows():
-    assert expected(schema.GENRES, lambda g: g["name"] == "Drama") == ["1"]

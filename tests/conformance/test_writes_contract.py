@@ -2,6 +2,7 @@
 update, delete and its effects, link/unlink, versions, commit and rollback."""
 
 import threading
+from contextlib import nullcontext
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_create_is_visible_in_its_unit_and_committed_at_the_end(backend):
 
 @pytest.mark.parametrize("how", ["exception", "doom"])
 def test_a_failed_or_doomed_unit_changes_nothing(backend, how):
-    with pytest.raises(RuntimeError) if how == "exception" else _nothing():
+    with pytest.raises(RuntimeError) if how == "exception" else nullcontext():
         with backend.unit() as uow:
             uow.repository("genres").create({"name": "Noir"})
             movies = uow.repository("movies")
@@ -58,14 +59,6 @@ def test_a_failed_or_doomed_unit_changes_nothing(backend, how):
     record = backend.record("movies", "1", "title", "actors")
     assert (record.values["title"], actor_ids(record)) == ("Alpha Harbor", [1, 2])
     assert movie_count(backend) == 12
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @pytest.mark.parametrize(("values", "bad"), [
