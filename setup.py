@@ -33,7 +33,8 @@ setup(
     },
     entry_points={
         "paste.app_factory": ["main = rum:make_app"],
-        "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory"],
+        "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory",
+                                  "memory = rum.testing:MemoryRepositoryFactory"],
         "rum.viewfactory": ["toscawidgets = rum_toscawidgets:ToscaWidgetsViewFactory"],
         "rum.policy": ["rules = rum.policy:RulesPolicy"],
     },
