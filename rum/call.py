@@ -100,6 +100,13 @@ def page(call: Call, template: str, status: int = 200, **data) -> webob.Response
     return response
 
 
+def value_of(call: Call, record) -> Any:
+    """A page's `value(field, v)`: one value of `record` as markup, as the view shows it."""
+    views, resource = call.app.views, call.resource
+    return lambda field, v: Markup(views.value(resource, field, v, record, call.urls,
+                                               call.translations))
+
+
 def redirect(call: Call, location: str, message: str = "") -> webob.Response:
     response = webob.Response(status=303, location=location)
     if message:

@@ -8,21 +8,15 @@ import webob
 from genshi.core import Markup
 
 from . import deleting, editing, nesting, schema
-from .call import Call, only_html, page
+from .call import Call, only_html, page, value_of
 from .csv_export import csv_response
 from .errors import BadRequest, Forbidden, NotFound
 from .formats import json_response, json_value, record_json
-from .i18n import N_
 from .links import ListLinks
-from .query import QueryLimits, check_search, max_page, ops_for, parse_query
+from .query import QueryLimits, check_search, max_page, parse_query
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
-OP_LABELS = {"eq": N_("is"), "ne": N_("is not"), "lt": "<", "le": "≤", "gt": ">", "ge": "≥",
-             "contains": N_("contains"), "startswith": N_("starts with"), "in": N_("is one of"),
-             "is_null": N_("is empty")}
-INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local",
-               "time": "time"}
 
 
 def home(call: Call) -> webob.Response:
@@ -73,10 +67,13 @@ def index(call: Call, parent_record=None) -> webob.Response:
         })
     if call.match.format != "html":
         raise NotFound(f"no {call.match.format} form of this page")
-    grid = call.app.views.grid(resource).render(records, result, links,
-                                                translations=call.translations, fields=fields)
+    views = call.app.views
+    grid = views.grid(resource).render(records, result, links, translations=call.translations,
+                                       fields=fields)
+    list_url = call.urls.nested(*call.parent.key) if call.parent else call.urls.index(resource.name)
+    bar = views.filter_bar(resource, fields, query, list_url, call.urls, call.translations)
     return page(call, "index.html", grid=Markup(grid), query=query, result=result, links=links,
-                parent=call.parent, parent_record=parent_record, **filter_bar(fields, query))
+                parent=call.parent, parent_record=parent_record, filter_bar=Markup(bar))
 
 
 def _selectable(call: Call) -> bool:
@@ -85,19 +82,6 @@ def _selectable(call: Call) -> bool:
     if parent is not None and not parent.field.read_only:
         return call.can("update", parent.resource.name)
     return call.can("delete")
-
-
-def filter_bar(list_fields, query) -> dict:
-    """What the filter bar shows: one row per filterable list field, the rest kept hidden."""
-    fields = [f for f in list_fields if f.filterable and ops_for(f.kind)]
-    current, kept = {}, []
-    for f in query.filters:
-        if f.field in {x.name for x in fields} and f.field not in current:
-            current[f.field] = f
-        else:
-            kept.append(f)
-    return {"filter_fields": fields, "current": current, "kept_filters": kept,
-            "ops_for": ops_for, "op_labels": OP_LABELS, "input_types": INPUT_TYPES}
 
 
 def show(call: Call) -> webob.Response:
@@ -109,7 +93,7 @@ def show(call: Call) -> webob.Response:
         return response
     only_html(call)
     sizes = call.repo.related_sizes(row, call.visible(call.resource.fields), SIZE_LIMIT)
-    return page(call, "show.html", record=record, sizes=sizes,
+    return page(call, "show.html", record=record, sizes=sizes, value=value_of(call, record),
                 fields=call.visible(call.translations.resource(call.resource).fields))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import webob
 from genshi.core import Markup
 
-from .call import Call, only_html, page, redirect
+from .call import Call, only_html, page, redirect, value_of
 from .contracts import RelationInput
 from .errors import (
     BadRequest,
@@ -58,7 +58,7 @@ def _form(call: Call, action: str, record=None):
     fields = call.visible(call.resource.form_fields)
     if record is not None and record.partial:
         fields = tuple(f for f in fields if f.name not in record.partial)
-    return call.app.views.form(call.resource, action, fields)
+    return call.app.views.form(call.resource, fields)
 
 
 def form_page(call: Call, action: str, values, errors, record=None, status=200,
@@ -67,13 +67,14 @@ def form_page(call: Call, action: str, values, errors, record=None, status=200,
     html = form.render(values, errors, relation_inputs(call, form.fields),
                        translations=call.translations)
     read_only = [f for f in call.visible(call.resource.fields) if f.read_only
-                 and not f.is_relation and f.kind != "binary"] if record is not None else []
+                 and not f.is_relation and f.kind != "binary"
+                 and f not in form.read_only] if record is not None else []  # form: its own
     large = [f for f in call.visible(call.resource.form_fields)
              if record is not None and f.name in record.partial]
     return page(call, template, status=status, form=Markup(html), action=action,
                 record=record, errors=errors, multipart=form.multipart, read_only=read_only,
                 version=call.version(record.version) if record is not None else "",
-                large_relations=large,
+                large_relations=large, value=value_of(call, record),
                 post_to=call.urls.nested(*call.parent.key) if call.parent else None, **extra)
 
 
