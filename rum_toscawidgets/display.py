@@ -11,8 +11,8 @@ numbers are escaped or formatted directly). What each kind shows:
 - json: `<code class="json">`; every other kind: `rum.values.display`, escaped.
 
 A resource's formatter (`resource.formatters[name](value, record)`) replaces the kind's
-display of a value: text it returns is escaped, an object with `__html__` is markup already
-and goes in as it is. Values of no value stay the empty mark, formatter or not.
+display of a value: text it returns is escaped, markup (Genshi's `Markup`, or any object with
+`__html__` such as markupsafe's) goes in as it is. Values of no value stay the empty mark, formatter or not.
 """
 
 from collections.abc import Callable, Mapping
@@ -106,8 +106,10 @@ def _formatted(formatter: Callable, shown_empty: Render) -> Render:
         if value is None:
             return shown_empty(value, record)
         out = formatter(value, record)
+        if isinstance(out, Markup):  # Genshi's markup (it has no __html__)
+            return out
         markup = getattr(out, "__html__", None)
-        if markup is not None:  # markup already: the formatter answers for it
+        if markup is not None:  # markup already (markupsafe...): the formatter answers for it
             return Markup(markup())
         return _text("" if out is None else str(out))
     return html
