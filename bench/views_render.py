@@ -1,8 +1,12 @@
 """The view side's render cost: the grid alone (20 rows x 8 columns) and a whole list page.
 
-Run from a tree: `PYTHONPATH=. .venv/bin/python bench/views_render.py grid` (or `list`).
-It logs one line of JSON: the median and best µs per render over bounded rounds. Only the
-ratios of interleaved runs mean anything on a shared machine: alternate two trees' runs.
+    .venv/bin/python bench/views_render.py grid|list           # this tree alone
+    .venv/bin/python bench/views_render.py compare OTHER grid|list
+
+It logs JSON: µs per render (median and best of bounded rounds). `compare` runs this tree
+and the tree at OTHER (e.g. a `git archive` of main) in two worker processes and times them
+in alternation, round by round, so both see the same load: on a shared machine only that
+ratio (this / other, the median of the rounds' ratios) means anything.
 """
 
 import datetime
@@ -11,6 +15,7 @@ import json
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -74,21 +79,69 @@ def list_render():
     return once
 
 
+def batch(once) -> float:
+    """µs per render over one batch (as many renders as fit in BATCH seconds)."""
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < BATCH and n < 10_000:
+        once()
+        n += 1
+    return (time.perf_counter() - start) / n * 1e6
+
+
 def measure(once) -> dict:
     once()  # warm: templates parsed, caches filled
-    per_render = []
-    for _ in range(ROUNDS):
-        n, start = 0, time.perf_counter()
-        while time.perf_counter() - start < BATCH and n < 10_000:
-            once()
-            n += 1
-        per_render.append((time.perf_counter() - start) / n * 1e6)
+    per_render = [batch(once) for _ in range(ROUNDS)]
     return {"median_us": round(statistics.median(per_render), 1),
             "min_us": round(min(per_render), 1)}
 
 
+def serve(mode: str) -> None:
+    """Worker of `compare`: one batch per line read, its µs per render written back."""
+    once = grid_render() if mode == "grid" else list_render()
+    once()
+    for _ in sys.stdin:
+        sys.stdout.write(f"{batch(once)}\n")
+        sys.stdout.flush()
+
+
+def worker(tree: str, mode: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": tree, "PYTHONWARNINGS": "ignore"}
+    return subprocess.Popen([sys.executable, os.path.join(tree, "bench", "views_render.py"),
+                             "serve", mode], cwd=tree, env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+
+
+def compare(other: str, mode: str, rounds: int = 3 * ROUNDS) -> dict:
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    procs = {"this": worker(here, mode), "other": worker(os.path.abspath(other), mode)}
+    times: dict[str, list[float]] = {"this": [], "other": []}
+    try:
+        for n in range(rounds):
+            order = ("this", "other") if n % 2 else ("other", "this")
+            for name in order:
+                procs[name].stdin.write("go\n")
+                procs[name].stdin.flush()
+                times[name].append(float(procs[name].stdout.readline()))
+    finally:
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait(timeout=30)
+    ratios = [a / b for a, b in zip(times["this"], times["other"], strict=True)]
+    return {"mode": mode, "rounds": rounds,
+            **{f"{k}_median_us": round(statistics.median(v), 1) for k, v in times.items()},
+            **{f"{k}_min_us": round(min(v), 1) for k, v in times.items()},
+            "ratio_median": round(statistics.median(ratios), 3)}
+
+
 if __name__ == "__main__":
+    args = sys.argv[1:] or ["grid"]
+    if args[0] == "serve":
+        serve(args[1])
+        sys.exit(0)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    mode = sys.argv[1] if len(sys.argv) > 1 else "grid"
-    result = measure(grid_render() if mode == "grid" else list_render())
-    log.info(json.dumps({"mode": mode, **result}))
+    if args[0] == "compare":
+        log.info(json.dumps(compare(args[1], args[2] if len(args) > 2 else "grid")))
+    else:
+        result = measure(grid_render() if args[0] == "grid" else list_render())
+        log.info(json.dumps({"mode": args[0], **result}))

@@ -26,6 +26,7 @@ class HtmlWidget(twc.Widget):
     """A widget rendered from `template` (a Genshi file named tw2's way) by `loader`."""
 
     loader = twc.Param("the view factory's Genshi TemplateLoader", default=None)
+    id = None  # a page's widget needs none (tw2 would make a random one every render)
     template_file = None  # the path `template` names, found once per class
 
     @classmethod
