@@ -214,7 +214,8 @@ class ToscaWidgetsForm:
         self.fields_by_name = {f.name: f for f in self.fields}
         self.multipart = any(f.kind == "binary" or _uploads(widgets.get(f.name))
                              for f in self.fields)
-        layout = {"children": [field_widget(f, widgets.get(f.name)) for f in shown]}
+        layout: dict[str, Any] = {"children": [field_widget(f, widgets.get(f.name))
+                                               for f in shown]}
         if fieldsets:
             layout.update(template=SECTIONED, rum_sections=tuple(
                 (title, tuple(f.name for f in group)) for title, group in sections(fieldsets, shown)))

@@ -18,8 +18,10 @@ def template_path(name: str) -> str:
     """`genshi:rum_toscawidgets.templates.grid` -> the path of its `grid.html`."""
     dotted = name.partition(":")[2] if ":" in name else name
     module, _, base = dotted.rpartition(".")
-    package = importlib.import_module(module)
-    return os.path.join(os.path.dirname(os.path.abspath(package.__file__)), base + ".html")
+    where = importlib.import_module(module).__file__
+    if where is None:
+        raise ValueError(f"{module} is not a package of files: no template {name}")
+    return os.path.join(os.path.dirname(os.path.abspath(where)), base + ".html")
 
 
 class HtmlWidget(twc.Widget):
