@@ -12,18 +12,12 @@ from .call import Call
 from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
 from .formats import json_value, record_json
-from .i18n import N_
 from .links import ListLinks
-from .query import Query, QueryLimits, check_search, max_page, ops_for, parse_query
+from .query import Query, QueryLimits, check_search, max_page, parse_query
 from .results import File, Page, Result, Table
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
-OP_LABELS = {"eq": N_("is"), "ne": N_("is not"), "lt": "<", "le": "≤", "gt": ">", "ge": "≥",
-             "contains": N_("contains"), "startswith": N_("starts with"), "in": N_("is one of"),
-             "is_null": N_("is empty")}
-INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local",
-               "time": "time"}
 
 
 def home(call: Call) -> Result:
@@ -93,9 +87,13 @@ def index(call: Call, parent_record=None) -> Result:
         grid = call.app.views.grid(resource).render(records, result, links,
                                                     translations=call.translations,
                                                     fields=fields)
+        list_url = call.urls.nested(*call.parent.key) if call.parent else \
+            call.urls.index(resource.name)
+        bar = call.app.views.filter_bar(resource, fields, query, list_url, call.urls,
+                                        call.translations)
         return dict(grid=Markup(grid), query=query, result=result, links=links,
                     parent=call.parent, parent_record=parent_record, buttons=menu,
-                    **filter_bar(fields, query))
+                    filter_bar=Markup(bar))
 
     return Result(data=data, page=Page("index.html", page), table=table)
 
@@ -109,19 +107,6 @@ def _selectable(call: Call, has_menu: bool) -> bool:
     return call.allowed("delete_many") or has_menu
 
 
-def filter_bar(list_fields, query) -> dict:
-    """What the filter bar shows: one row per filterable list field, the rest kept hidden."""
-    fields = [f for f in list_fields if f.filterable and ops_for(f.kind)]
-    current, kept = {}, []
-    for f in query.filters:
-        if f.field in {x.name for x in fields} and f.field not in current:
-            current[f.field] = f
-        else:
-            kept.append(f)
-    return {"filter_fields": fields, "current": current, "kept_filters": kept,
-            "ops_for": ops_for, "op_labels": OP_LABELS, "input_types": INPUT_TYPES}
-
-
 def show(call: Call) -> Result:
     row = call.get_row(call.match.id)
     record = call.repo.record(row, call.visible(call.served.fields))
@@ -129,6 +114,7 @@ def show(call: Call) -> Result:
     def page():
         sizes = call.repo.related_sizes(row, call.visible(call.served.fields), SIZE_LIMIT)
         return dict(record=record, sizes=sizes, buttons=buttons(call, "show", record.id),
+                    value=call.value_of(record),
                     fields=call.visible(call.translations.resource(call.served).fields))
 
     return Result(data=lambda: record_json(record, call.served.name, call.urls),
