@@ -61,29 +61,22 @@ def index(call: Call, parent_record=None) -> Result:
         # up to ten pages of matches, past what anyone pages through ("200+ rows").
         count_limit = min(count_limit, SEARCH_COUNT_PAGES * query.limit)
 
-    menu = buttons(call, "list") if call.parent is None else []
-
     @cache
     def listing():
         result = call.repo.select(query.but(count_limit=count_limit), fields)
-        records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
-        links = ListLinks(call.urls, resource.name, query, resource.page_size,
-                          "json" if call.format == "json" else "",
-                          allowed=frozenset(p for p, a in (("update", "edit"),
-                                                           ("delete", "confirm_delete"))
-                                            if call.allowed(a)),
-                          selectable=_selectable(call, bool(menu)),
-                          max_page=max_page(call.app.options["max_offset"], query.limit))
-        return result, records, links
+        return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
 
     def data():
-        result, records, links = listing()
+        result, records = listing()
+        links = _links(call, query, "json")  # a JSON page's links stay JSON
         return {"items": [record_json(r, resource.name, call.urls) for r in records],
                 "count": result.count, "count_exact": result.count_exact,
                 "next": links.next(result) or None, "prev": links.prev(result) or None}
 
     def page():
-        result, records, links = listing()
+        result, records = listing()
+        menu = buttons(call, "list") if call.parent is None else []
+        links = _links(call, query, "", bool(menu))
         grid = call.app.views.grid(resource).render(records, result, links,
                                                     translations=call.translations,
                                                     fields=fields)
@@ -96,6 +89,17 @@ def index(call: Call, parent_record=None) -> Result:
                     filter_bar=Markup(bar))
 
     return Result(data=data, page=Page("index.html", page), table=table)
+
+
+def _links(call: Call, query: Query, fmt: str, has_menu: bool = False) -> ListLinks:
+    """The list's links in format `fmt`, with the row actions this identity may use."""
+    resource = call.served
+    return ListLinks(call.urls, resource.name, query, resource.page_size, fmt,
+                     allowed=frozenset(p for p, a in (("update", "edit"),
+                                                      ("delete", "confirm_delete"))
+                                       if call.allowed(a)),
+                     selectable=_selectable(call, has_menu),
+                     max_page=max_page(call.app.options["max_offset"], query.limit))
 
 
 def _selectable(call: Call, has_menu: bool) -> bool:
