@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .fields import Field
-from .query import Page, Query
+from .query import Filter, Page, Query
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,32 @@ class RepositoryFactory(Protocol):
         """One transaction whose repositories apply `access` (a `rum.access.Access`; None:
         unrestricted, for code without a policy). `write=True` (POST, PUT, PATCH, DELETE)
         must make a read-version-then-write atomic: lock what is read, or start as a writer."""
+
+
+class RepositoryFactoryType(Protocol):
+    """How RumApp builds the factory an entry point of `rum.repositoryfactory` names:
+    the section's options (without `use`) and the config file's directory."""
+
+    def __call__(self, options: dict, here: str = "") -> RepositoryFactory: ...
+
+
+class Policy(Protocol):
+    """Who may do what; an entry point of `rum.policy` names the class (`PolicyType`)."""
+
+    login_required: bool
+
+    def identify(self, environ: Any) -> Any:
+        """The request's identity, or None for anonymous."""
+    def permits(self, identity: Any, permission: str, resource: str) -> bool:
+        """Whether `identity` may read, create, update or delete rows of `resource`."""
+    def hidden(self, identity: Any, resource: str) -> frozenset[str]:
+        """Field names of `resource` this identity must not see."""
+    def scope(self, identity: Any, resource: str) -> tuple[Filter, ...]:
+        """Row filters that narrow `resource` for this identity."""
+
+
+class PolicyType(Protocol):
+    def __call__(self, options: dict, here: str = "", resources: Any = ()) -> Policy: ...
 
 
 class FormView(Protocol):
