@@ -62,8 +62,8 @@ def _build_registry(infos: list[ModelInfo], config: Config, resources=None) -> R
     names = {name: served_name(name, opts, admin) for name, (opts, admin) in setups.items()}
     built = []
     for info in infos:
-        fields = tuple(f.but(related=names.get(f.related)) if f.is_relation else f
-                       for f in info.fields)
+        fields = tuple(f.but(related=names.get(f.related))
+                       if f.is_relation and f.related is not None else f for f in info.fields)
         opts, admin = setups[info.name]
         built.append(build_resource(ModelInfo(info.model, info.name, fields,
                                                   read_only=info.read_only), opts,

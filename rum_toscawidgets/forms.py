@@ -149,7 +149,7 @@ def field_validator(field: Field) -> twc.Validator:
     if field.kind == "enum":
         return ChoiceConverter(required=required, values=tuple(str(v) for v, _ in field.choices))
     converter = CONVERTERS.get(field.kind, CONVERTERS["string"])
-    extra = {"field": field}
+    extra: dict[str, Any] = {"field": field}
     if field.kind in ("string", "text"):
         extra["max_length"] = field.max_length
     return converter(required=required, **extra)
@@ -159,7 +159,7 @@ def _nullable(field: Field) -> bool:
     return bool(field.options.get("nullable")) and not field.required
 
 
-def field_widget(field: Field, override: type | None = None) -> type:
+def field_widget(field: Field, override: type[twc.Widget] | None = None) -> type[twc.Widget]:
     """The tw2 widget class for one field: `override` (a tw2 widget class a resource names
     in `widgets`) or the kind's own; a read-only field is text, never an input."""
     common = {"id": field.name, "label": field.label, "help_text": field.help or None}
@@ -206,7 +206,7 @@ class ToscaWidgetsForm:
     sections; read-only fields are shown as text and are not among `fields`, the inputs."""
 
     def __init__(self, fields: tuple[Field, ...], name: str,
-                 widgets: Mapping[str, type] | None = None, fieldsets=()):
+                 widgets: Mapping[str, type[twc.Widget]] | None = None, fieldsets=()):
         shown = tuple(fields)
         widgets = widgets or {}
         self.fields = tuple(f for f in shown if not f.read_only)
@@ -219,7 +219,7 @@ class ToscaWidgetsForm:
         if fieldsets:
             layout.update(template=SECTIONED, rum_sections=tuple(
                 (title, tuple(f.name for f in group)) for title, group in sections(fieldsets, shown)))
-        self.widget = type(f"{name}Fields", (FieldsLayout,), layout)
+        self.widget: type[FieldsLayout] = type(f"{name}Fields", (FieldsLayout,), layout)
         pin_engine(self.widget)  # Genshi, whatever engine a host's tw2 prefers
 
     def validate(self, params: Mapping[str, Any], only=None) -> dict[str, Any]:

@@ -79,21 +79,22 @@ class Catalog:
 
     def bind(self, names) -> None:
         """Learn resource names; relation fields then name resources, as rum's fields do."""
-        by_model_name = {}
+        by_model_name: dict[str, str] = {}
         for entry in self.entries:
             entry.resource = names.get(entry.model, "")
             self._by_resource[entry.resource] = entry
             by_model_name[entry.name] = entry.resource
         for entry in self.entries:
-            entry.fields = tuple(f.but(related=by_model_name.get(f.related)) if f.is_relation
-                                 else f for f in entry.fields)
+            entry.fields = tuple(f.but(related=by_model_name.get(f.related))
+                                 if f.is_relation and f.related is not None else f
+                                 for f in entry.fields)
             entry.by_name = {f.name: f for f in entry.fields}
 
     def entry(self, name: str) -> Entry:
         return self._by_name[name]
 
-    def by_resource(self, resource: str) -> Entry | None:
-        return self._by_resource.get(resource)
+    def by_resource(self, resource: str | None) -> Entry | None:
+        return None if resource is None else self._by_resource.get(resource)
 
     def incoming(self, name: str) -> list[tuple[Entry, Any]]:
         """The to_one relations pointing at model `name` with no reverse declared there."""
@@ -136,7 +137,7 @@ def _import_models(paths, here: str) -> list[MemoryModel]:
     if not paths or not isinstance(paths, list | tuple):
         raise ConfigError(key, "list the models, e.g. [MOVIE, 'tests.shop:MODELS'] "
                           "(rum.testing.MemoryModel objects, or paths to them)")
-    models = []
+    models: list[MemoryModel] = []
     for i, path in enumerate(paths):
         found = import_object(path, f"{key}[{i}]", here)
         models.extend(found if isinstance(found, list | tuple) else [found])

@@ -14,19 +14,22 @@ import json
 import math
 import operator
 from collections.abc import Callable
+from typing import Any
 
 from ..errors import BadRequest, NotFound
 from ..fields import Field
 from ..query import Filter, Query
 from ..values import item_field, parse
 from .memory_model import INT64, as_key, decode_key
+from .memory_store import Row
 
 TEXT_KINDS = frozenset({"string", "text", "enum"})
 MAX_EXPONENT = 1000
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
            "gt": operator.gt, "ge": operator.ge}
 UNFILTERABLE = frozenset({"to_many", "binary", "json", "unknown"})
-Test = Callable[[object], bool]  # a row -> whether it matches
+Test = Callable[[Row], bool]  # a row -> whether it matches
+ValueTest = Callable[[Any], bool]  # a stored value -> whether it matches
 
 
 def convert(field: Field, text: str):
@@ -65,7 +68,7 @@ def _text(value) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def value_test(field: Field, op: str, raw: str, value_of) -> Callable[[object], bool]:
+def value_test(field: Field, op: str, raw: str, value_of) -> ValueTest:
     """A test of one stored value: `field op raw`, with `value_of` reading raw text."""
     if op == "is_null":
         want = convert(Field(name=field.name, kind="boolean"), raw or "true")
@@ -99,7 +102,7 @@ def related_test(repo, entry, f: Filter, access=None) -> Test:
     target = repo.catalog.entry(rel.target) if rel is not None and rel.kind == "to_one" \
         else None
     field = target.by_name.get(rest) if target is not None else None
-    if field is None or field.is_relation:
+    if target is None or field is None or field.is_relation:
         raise BadRequest(f"cannot filter on {f.field!r}")
     scope: list[Test] = []
     if access is not None:

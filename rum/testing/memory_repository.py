@@ -7,7 +7,7 @@ points at them), and a hidden label makes a row's name `#<id>`.
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from ..access import as_access
@@ -36,7 +36,7 @@ TO_MANY_SHOWN = 50  # a record carries at most this many rows of a to-many relat
 class RecordStream:
     """An export's records, computed as they are read; `close()` ends the read early."""
 
-    def __init__(self, records: Iterator[Record]):
+    def __init__(self, records: Generator[Record, None, None]):
         self._records = records
 
     def __iter__(self) -> Iterator[Record]:
@@ -73,8 +73,9 @@ class MemoryRepository(Writes):
             found = self.target_row(row, relation)
             return [] if found is None else [found]
         if rel.kind == "one_to_many":
-            rows = [r for r in self.space.rows(rel.target)
-                    if target_key(r, rel.reverse) == row.key]
+            holder = rel.reverse  # the to_one of the related rows that holds the key
+            assert holder is not None, "memory_model._relation names a one-to-many's to_one"
+            rows = [r for r in self.space.rows(rel.target) if target_key(r, holder) == row.key]
         else:
             keys = [pair[1 - rel.side] for pair in self.space.links[rel.link]
                     if pair[rel.side] == row.key]
@@ -175,7 +176,7 @@ class MemoryRepository(Writes):
         name, ident, relation = parent
         owner = self.catalog.by_resource(name)
         rel = owner.relations.get(relation) if owner is not None else None
-        if rel is None or rel.target != self.entry.name:
+        if owner is None or rel is None or rel.target != self.entry.name:
             raise NotFound(f"{name!r} has no relation {relation!r} to {self.entry.name}")
         row = self.space.row(owner.name, decode_key(ident, owner))
         if row is None:
@@ -236,7 +237,8 @@ class MemoryRepository(Writes):
     def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:
         """The row's `fields`; a to-many value of more than TO_MANY_SHOWN rows is cut there
         and named in `partial`. `versioned=False` leaves `version` empty."""
-        values, partial = {}, set()
+        values: dict[str, Any] = {}
+        partial: set[str] = set()
         for f in fields:
             if f.kind == "to_one":
                 target = self.target_row(row, f.name)

@@ -116,7 +116,9 @@ class Workspace:
 
     def rows(self, model: str) -> Iterator[Row]:
         for key in list(self.tables[model]):
-            yield self.row(model, key)
+            row = self.row(model, key)
+            if row is not None:  # not removed while the caller was iterating
+                yield row
 
     def insert(self, model: str, key: tuple, values: dict) -> Row:
         self.tables[model][key] = values

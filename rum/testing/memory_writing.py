@@ -1,7 +1,6 @@
 """Writes of the in-memory repository: create, update, link, delete and its effects.
 
-Mixed into `MemoryRepository` (it needs `entry`, `catalog`, `space`, `unit`, `access`,
-`get`, `other`, `related_rows`, `related_count`, `in_scope`, `label`, `_label_hidden`).
+Mixed into `MemoryRepository`; what it needs of it is declared by `RepositoryState`.
 What a database refuses is refused here too, as `Invalid` naming the field: a missing
 required value, a taken unique value or key, a string past its `max_length`. Related
 rows are named by id or exact label, among the rows the access may read.
@@ -16,12 +15,14 @@ from ..fields import Field
 from ..i18n import N_
 from .memory_model import as_key, encode_key, key_value
 from .memory_query import target_key
+from .memory_state import RepositoryState
+from .memory_store import Row
 
 UNIQUE = N_("already exists; choose another value")
 NOT_NULL = N_("Enter a value")
 
 
-class Writes:
+class Writes(RepositoryState):
     """`create`, `update`, `link`, `delete` and `delete_effects` of a repository."""
 
     def create(self, values: Mapping[str, Any]) -> Any:
@@ -171,13 +172,15 @@ class Writes:
                 change = self.space.link if add else self.space.unlink
                 change(rel.link, self._pair(rel, row, other))
                 continue
-            here = target_key(other, rel.reverse) == row.key  # one-to-many: its to_one
+            holder = rel.reverse  # one-to-many: the to_one of `other` that holds the key
+            assert holder is not None, "memory_model._relation names a one-to-many's to_one"
+            here = target_key(other, holder) == row.key
             if add and not here:
-                self.space.write(other, {rel.reverse: key_value(row.key)})
+                self.space.write(other, {holder: key_value(row.key)})
             elif not add and here:
-                if self.catalog.entry(rel.target).by_name[rel.reverse].required:
+                if self.catalog.entry(rel.target).by_name[holder].required:
                     raise Invalid({relation: NOT_NULL})
-                self.space.write(other, {rel.reverse: None})
+                self.space.write(other, {holder: None})
 
     # -- deleting ----------------------------------------------------------------------
     def _referring(self) -> list:
@@ -217,7 +220,8 @@ class Writes:
             if self._touches_unseen(row, rel):
                 raise Forbidden(f"{self.entry.name} {self.label(row)} is linked to rows you "
                                 "may not see; it cannot be deleted by you.")
-        doomed, unlinked = {}, []
+        doomed: dict[tuple[str, tuple], Row] = {}
+        unlinked: list[tuple[Row, str]] = []
         self._plan_delete(row, doomed, unlinked)
         for child, name in unlinked:
             if (child.model, child.key) not in doomed:

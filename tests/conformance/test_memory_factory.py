@@ -172,6 +172,16 @@ def test_units_changing_different_rows_both_commit():
         assert [r["name"] for r in repo.select(Query()).rows] == ["A", "B", "c"]
 
 
+def test_a_row_removed_while_rows_are_read_is_left_out():
+    made = factory(MemoryModel("Item", [KEY, NAME], rows=[{"name": "a"}, {"name": "b"}]))
+    with made.unit_of_work({}) as uow:
+        space, seen = uow.space, []
+        for row in space.rows("Item"):
+            seen.append(row["name"])
+            space.remove(space.row("Item", (2,)))
+        assert seen == ["a"]
+
+
 def test_what_a_database_would_refuse_is_invalid():
     made = factory(SHELF, MemoryModel("Note", [KEY, Field("text", "string", max_length=5)]))
     with made.unit_of_work({}) as uow:
