@@ -65,8 +65,10 @@ apache-modwsgi:
 # Rum beside Flask-Admin, sqladmin, Django admin, starlette-admin and the bare-WSGI floor of
 # ../shared/bench in one run, then Rum alone at 1,000,000 movies; writes bench/RESULTS.md
 # (about 35 minutes). bench/.work/ holds the anchors' venvs, the databases and the raw
-# results. A smoke run: `$(BIN)/python bench/run.py --quick`.
+# results. A smoke run: `$(BIN)/python bench/run.py --quick`. `make bench BASELINE=<rev>`
+# also measures the list page against that git revision's, alternately in the same run
+# (bench/baseline.py); only that comparison: `$(BIN)/python bench/run.py --baseline <rev> --quick`.
 .PHONY: bench
 bench: $(STAMP)
 	@test -x $(BIN)/gunicorn || $(BIN)/pip install --quiet gunicorn
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(BASELINE),--baseline $(BASELINE))

@@ -25,7 +25,7 @@ setup(
         "serve": ["Paste>=3", "PasteScript>=3"],
         "i18n": ["Babel>=2.12"],  # `make i18n` only: the runtime reads .mo files with gettext
         "test": ["pytest", "WebTest", "hypothesis", "schemathesis", "Babel>=2.12", "Paste>=3", "PasteScript>=3", "waitress",
-                 "psycopg2-binary", "PyMySQL", "ruff"],
+                 "psycopg2-binary", "PyMySQL", "ruff", "mypy"],
         # the host frameworks of examples/ and tests/embedding
         "embed": ["TurboGears2>=2.5", "tgext.tw2", "kajiki", "repoze.who", "pyramid>=2"],
         # the servers of docs/deploying.md and tests/deploy
@@ -33,7 +33,8 @@ setup(
     },
     entry_points={
         "paste.app_factory": ["main = rum:make_app"],
-        "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory"],
+        "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory",
+                                  "memory = rum.testing:MemoryRepositoryFactory"],
         "rum.viewfactory": ["toscawidgets = rum_toscawidgets:ToscaWidgetsViewFactory"],
         "rum.policy": ["rules = rum.policy:RulesPolicy"],
     },

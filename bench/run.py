@@ -4,6 +4,15 @@
     .venv/bin/python bench/run.py                 # everything (about 35 minutes)
     .venv/bin/python bench/run.py --quick         # QUICK=1 PEERS=floor,rum smoke run, no 1M
     .venv/bin/python bench/run.py --report-only   # rewrite RESULTS.md from the saved runs
+    .venv/bin/python bench/run.py --baseline REV  # everything, plus the list page against REV
+    .venv/bin/python bench/run.py --baseline REV --quick   # only that list page comparison
+
+`--baseline REV` serves this tree and the revision REV side by side after the run beside
+the anchors and loads their list pages alternately (bench/baseline.py): the ratio of the
+two is measured in one run, so a redesign can be held to "within 5% of the code before
+it". It goes into results/latest.json (`baseline`) and the targets of RESULTS.md. With
+`--quick` only that comparison runs (shorter wrk runs, about two minutes), its JSON in
+results-quick/baseline.json, RESULTS.md untouched.
 
 Everything generated goes under bench/.work/ (git-ignored): the anchors' venvs and the
 100,000-movie database (the shared run_all.sh makes them, BENCH_WORK=bench/.work), the
@@ -20,6 +29,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import baseline as baseline_cmp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -76,6 +87,37 @@ def run_peers(quick: bool) -> None:
         prepare_flask_venv()
     log(f"run_all.sh with Rum as a peer ({'quick' if quick else 'every anchor, about 25 min'})")
     subprocess.run([os.path.join(SHARED, "run_all.sh")], env=env, check=True)
+
+
+# ------------------------------------------------------------------ the list page against a revision
+def run_baseline(rev: str, quick: bool, rounds: int | None, duration: int | None) -> dict:
+    """This tree's list page against `rev`'s (bench/baseline.py), on the 100,000-movie
+    database; saved as baseline.json beside the run's other results."""
+    db = os.path.join(WORK, "data", "movies.db")
+    if not os.path.isfile(db):
+        log("generating the 100,000-movie database (gen_db.py)")
+        os.makedirs(os.path.dirname(db), exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(SHARED, "gen_db.py"), "--out", db], check=True)
+    b = shared_bench(db, WORK)
+    result = baseline_cmp.compare(b, rev, SHARED, rounds or (12 if quick else 30),
+                                  duration or (3 if quick else 5))
+    out = os.path.join(WORK, "results-quick") if quick else OUT
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "baseline.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def add_to_latest(comparison: dict) -> None:
+    """Keep the comparison in results/latest.json, next to the run it follows."""
+    path = os.path.join(OUT, "latest.json")
+    results = load(path)
+    if results is None:
+        log(f"no {path}: the comparison is only in baseline.json beside it")
+        return
+    results["baseline"] = comparison
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1)
 
 
 # ------------------------------------------------------------------ Rum alone at 1,000,000
@@ -240,6 +282,11 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
     if start:
         s = statistics.median(start)
         add("start-up <= 1 s", f"{s:.2f} s", s <= 1, f"{s:.0%} of the limit")
+    cmp = results.get("baseline")
+    if cmp and cmp.get("ratio"):
+        x = cmp["ratio"]
+        add(f"list within 5% of the baseline ({cmp['revision']})",
+            baseline_cmp.summary_line(cmp), x >= 0.95, f"{x - 1:+.1%}")
     pr = rum.get("probe", {})
     counts = {m: pr[m]["sql_count"] for m in ("list", "deep", "search") if m in pr}
     if counts:
@@ -283,6 +330,26 @@ def scale_section(big: dict, small: dict | None) -> list[str]:
     return L
 
 
+def baseline_section(cmp: dict) -> list[str]:
+    """The list page against the baseline revision: medians, ratio and every round."""
+    order = " ".join("AB" if i % 2 == 0 else "BA" for i in range(cmp["rounds"]))
+    L = [f"#### The list page against {cmp['revision']} ({cmp['baseline_commit'][:12]}), "
+         f"run of {cmp['started']}", "",
+         f"This tree ({cmp['current_commit']}, A) and the baseline (B) served side by side "
+         f"by the same gunicorn on the same database, `wrk -t1 -c4 -d{cmp['duration']}s` on "
+         f"`{cmp['path']}` in the order {order} (`bench/baseline.py`).", "",
+         baseline_cmp.summary_line(cmp), "",
+         "| round | A req/s | B req/s | A/B | A CPU ms/request | B CPU ms/request |",
+         "|---|---|---|---|---|---|"]
+    pairs = zip(cmp["current"]["runs"], cmp["baseline"]["runs"], strict=True)
+    for i, (a, b) in enumerate(pairs, 1):
+        ratio = f"{a['rps'] / b['rps']:.3f}" if a["rps"] and b["rps"] else "-"
+        L.append(f"| {i} | {fmt(a['rps'])} | {fmt(b['rps'])} | {ratio} | "
+                 f"{fmt(a.get('cpu_ms'), 2)} | {fmt(b.get('cpu_ms'), 2)} |")
+    L.append(f"\nload average at start/end: {cmp['loadavg_start']} / {cmp['loadavg_end']}")
+    return L
+
+
 def write_results(results: dict | None, big: dict | None) -> None:
     b = shared_bench(os.environ.get("BENCH_DB") or os.path.join(WORK, "data", "movies.db"), WORK)
     L = [BEGIN, ""]
@@ -302,6 +369,8 @@ def write_results(results: dict | None, big: dict | None) -> None:
               "| target | measured | | margin |", "|---|---|---|---|"]
         L += [f"| {t} | {m} | {ok} | {margin} |" for t, m, ok, margin in targets(results)]
         L.append("")
+        if results.get("baseline"):
+            L += baseline_section(results["baseline"]) + [""]
     if big:
         L += scale_section(big, results) + [""]
     L.append(END)
@@ -335,13 +404,24 @@ def main() -> None:
     ap.add_argument("--no-scale", action="store_true", help="skip the 1,000,000-movie point")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--baseline", metavar="REV", help="also compare the list page with this "
+                    "git revision's, in the same run (with --quick: only that)")
+    ap.add_argument("--baseline-rounds", type=int, help="A/B rounds (default 30; quick 12)")
+    ap.add_argument("--baseline-duration", type=int, help="seconds per wrk run (default 5; "
+                    "quick 3)")
     a = ap.parse_args()
+    if a.quick and a.baseline:
+        run_baseline(a.baseline, True, a.baseline_rounds, a.baseline_duration)
+        return
     if a.quick:
         run_peers(quick=True)
         return
     if not a.report_only:
         if not a.no_peers:
             run_peers(quick=False)
+        if a.baseline:
+            add_to_latest(run_baseline(a.baseline, False, a.baseline_rounds,
+                                       a.baseline_duration))
         if not a.no_scale:
             run_scale(a.runs, a.duration)
     write_results(load(os.path.join(OUT, "latest.json")), load(os.path.join(OUT_1M, "latest.json")))

@@ -14,7 +14,15 @@ from .actions import ActionTable
 from .builtin_actions import builtin_table
 from .call import Call, Parent
 from .config import POLICY, REPOSITORY, VIEW, Config, load_config
-from .contracts import ModelInfo
+from .contracts import (
+    ModelInfo,
+    Policy,
+    PolicyType,
+    RepositoryFactory,
+    RepositoryFactoryType,
+    ViewFactory,
+    ViewFactoryType,
+)
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import HEADER as CSRF_HEADER
 from .csrf import UNSAFE, Csrf
@@ -62,8 +70,8 @@ def _build_registry(infos: list[ModelInfo], config: Config, resources=None) -> R
     names = {name: served_name(name, opts, admin) for name, (opts, admin) in setups.items()}
     built = []
     for info in infos:
-        fields = tuple(f.but(related=names.get(f.related)) if f.is_relation else f
-                       for f in info.fields)
+        fields = tuple(f.but(related=names.get(f.related))
+                       if f.is_relation and f.related is not None else f for f in info.fields)
         opts, admin = setups[info.name]
         built.append(build_resource(ModelInfo(info.model, info.name, fields,
                                                   read_only=info.read_only), opts,
@@ -94,25 +102,25 @@ class RumApp:
         self.debug = self.config.debug
         self.options = self.config.options
         repo_options = dict(self.config.repository)
-        factory = load_plugin("rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"),
-                              f"{REPOSITORY}.use")
-        self.repositories = factory(repo_options, here=self.config.here)
+        factory: RepositoryFactoryType = load_plugin(
+            "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use")
+        self.repositories: RepositoryFactory = factory(repo_options, here=self.config.here)
         infos = self.repositories.models()
         self.registry = _build_registry(infos, self.config, resources)
         self.repositories.bind({r.model: r.name for r in self.registry})
         notes = getattr(self.repositories, "notes", None)  # optional in the contract
         self.table_notes = list(notes()) if notes is not None else []
         view_options = dict(self.config.view)
-        views = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
+        views: ViewFactoryType = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
                             f"{VIEW}.use")
-        self.views = views(view_options, registry=self.registry, debug=self.debug)
+        self.views: ViewFactory = views(view_options, registry=self.registry, debug=self.debug)
         self.catalogs = Catalogs(self.options["locale"], [
             os.path.join(self.config.here, p) for p in self.options["translations"]])
         templates = [os.path.join(self.config.here, p) for p in self.options["templates"]]
         self.renderer = Renderer(templates, auto_reload=self.debug)
         policy_options = dict(self.config.policy)
-        policy = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
-        self.policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
+        policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
+        self.policy: Policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
         self.csrf = Csrf(_secret(self.options["secret"]), enabled=self.options["csrf"])
         self.actions = custom_table(actions if actions is not None else builtin_table(),
                                     self.registry)

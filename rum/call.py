@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from genshi.core import Markup
+
 from . import variants
 from .access import Access
 from .actions import Action
@@ -129,3 +131,10 @@ class Call:
         """`message` in the request's language, `%(name)s` filled from `params`."""
         text = self.translations.gettext(message)
         return text % params if params else text
+
+
+    def value_of(self, record) -> Any:
+        """A page's `value(field, v)`: one value of `record` as markup, as the view shows it."""
+        views, resource = self.app.views, self.served
+        return lambda field, v: Markup(views.value(resource, field, v, record, self.urls,
+                                                   self.translations))

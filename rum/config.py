@@ -89,13 +89,17 @@ def _literal(text: str, key: str, here: str) -> Any:
                           "quote strings, e.g. 'sqlite:///movie.db'") from None
 
 
+class _CaseKeepingParser(configparser.ConfigParser):
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr  # keys such as 'sqlalchemy.url' keep their case
+
+
 def read_cfg(path: str) -> dict:
     """Parse a `.cfg` file into the dict form."""
     if not os.path.isfile(path):
         raise ConfigError("config", f"file {path!r} does not exist")
     here = os.path.dirname(os.path.abspath(path))
-    parser = configparser.ConfigParser(interpolation=None, default_section="DEFAULT")
-    parser.optionxform = str  # keys such as 'sqlalchemy.url' keep their case
+    parser = _CaseKeepingParser(interpolation=None, default_section="DEFAULT")
     try:
         parser.read(path, encoding="utf-8")
     except configparser.Error as exc:
@@ -139,7 +143,8 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     options.update(app)
     for key in ("page_size", "max_limit", "relation_select_limit", "max_body", "max_offset",
                 "max_query", "max_search", "max_filters", "max_sort"):
-        if type(options[key]) is not int or options[key] < 1:
+        number = options[key]
+        if type(number) is not int or number < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
     options["blind_writes"] = as_bool(options["blind_writes"], f"{APP}.blind_writes")
     if not isinstance(options["locale"], str):

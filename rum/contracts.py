@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .fields import Field
-from .query import Page, Query
+from .query import Filter, Page, Query
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,38 @@ class RepositoryFactory(Protocol):
         must make a read-version-then-write atomic: lock what is read, or start as a writer."""
 
 
+class RepositoryFactoryType(Protocol):
+    """How RumApp builds the factory an entry point of `rum.repositoryfactory` names:
+    the section's options (without `use`) and the config file's directory."""
+
+    def __call__(self, options: dict, here: str = "") -> RepositoryFactory: ...
+
+
+class Policy(Protocol):
+    """Who may do what; an entry point of `rum.policy` names the class (`PolicyType`)."""
+
+    login_required: bool
+
+    def identify(self, environ: Any) -> Any:
+        """The request's identity, or None for anonymous."""
+    def permits(self, identity: Any, permission: str, resource: str) -> bool:
+        """Whether `identity` may read, create, update or delete rows of `resource`."""
+    def hidden(self, identity: Any, resource: str) -> frozenset[str]:
+        """Field names of `resource` this identity must not see."""
+    def scope(self, identity: Any, resource: str) -> tuple[Filter, ...]:
+        """Row filters that narrow `resource` for this identity."""
+
+
+class PolicyType(Protocol):
+    def __call__(self, options: dict, here: str = "", resources: Any = ()) -> Policy: ...
+
+
 class FormView(Protocol):
+    """One record form: inputs for `fields`, read-only fields as text, validation."""
+
+    fields: tuple[Field, ...]  # the fields it takes input for (relation inputs are asked for these)
+    read_only: tuple[Field, ...]  # the fields it shows as text and never takes
+
     def validate(self, params: Mapping[str, Any], only: Any = None) -> dict[str, Any]:
         """Converted values, or raise `rum.errors.Invalid` with messages by field.
         `only` (a set of field names): validate and return those fields alone."""
@@ -150,25 +181,48 @@ class FormView(Protocol):
         `stored` values (a Record's values): the only ones an edit may write."""
     def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
                relations: Mapping[str, RelationInput], translations: Any = None) -> str:
-        """`translations`: the request's language (gettext/ngettext) for labels and errors."""
+        """The form's fields as markup (grouped in the resource's `fieldsets`).
+        `translations`: the request's language (gettext/ngettext) for labels and errors."""
     @property
     def multipart(self) -> bool:
         """True when the form uploads files."""
 
 
 class GridView(Protocol):
-    def render(self, records: list[Record], page: Page, links: Any,
-               translations: Any = None) -> str:
-        """`translations`: the request's language, an object with gettext/ngettext."""
+    def render(self, records: list[Record], page: Page, links: Any, translations: Any = None,
+               fields: tuple[Field, ...] | None = None) -> str:
+        """The list's table and pager as markup. `links`: a `rum.links.ListLinks` (its
+        `urls` links the cells); `translations`: the request's language (gettext/ngettext);
+        `fields`: the columns (default: the resource's list fields)."""
 
 
 class ViewFactory(Protocol):
-    """Built once per RumApp from the `rum.viewfactory` config section."""
+    """Built once per RumApp from the `rum.viewfactory` config section.
 
-    def form(self, resource: Any, action: str) -> FormView: ...
+    `urls` below is a `rum.urls.Urls`; the views call its `show(resource, id)`,
+    `download(resource, id, field)` and `complete(resource, field)`. `translations` is the
+    request's language (gettext/ngettext), None for English. Markup is returned as `str`."""
+
+    def form(self, resource: Any, fields: tuple[Field, ...] | None = None) -> FormView:
+        """The form of `fields` (default: the resource's form fields)."""
     def grid(self, resource: Any) -> GridView: ...
+    def filter_bar(self, resource: Any, fields: tuple[Field, ...], query: Query,
+                   list_url: str, urls: Any, translations: Any = None) -> str:
+        """A list page's filter bar for the filterable `fields`, showing `query`'s filters,
+        sending a GET form to `list_url` that keeps the search, sort and other filters."""
+    def value(self, resource: Any, field: Field, value: Any, record: Record | None,
+              urls: Any, translations: Any = None) -> str:
+        """One value of `record` as markup, as the grid's cells show it too; the resource's
+        `formatters[field.name](value, record)` applies (text escaped, `__html__` kept)."""
     def scope(self) -> AbstractContextManager[None]:
         """Wraps every call into the view library for one request (isolates its state)."""
 
     def static_dirs(self) -> dict[str, str]: ...
 
+
+class ViewFactoryType(Protocol):
+    """What `rum.viewfactory`'s `use` names (an entry point): called once per RumApp with
+    the section's other options, the resources and the app's debug flag."""
+
+    def __call__(self, options: dict[str, Any], *, registry: Any,
+                 debug: bool = False) -> ViewFactory: ...

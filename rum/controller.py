@@ -12,18 +12,12 @@ from .call import Call
 from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
 from .formats import json_value, record_json
-from .i18n import N_
 from .links import ListLinks
-from .query import Query, QueryLimits, check_search, max_page, ops_for, parse_query
+from .query import Query, QueryLimits, check_search, max_page, parse_query
 from .results import File, Page, Result, Table
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
-OP_LABELS = {"eq": N_("is"), "ne": N_("is not"), "lt": "<", "le": "≤", "gt": ">", "ge": "≥",
-             "contains": N_("contains"), "startswith": N_("starts with"), "in": N_("is one of"),
-             "is_null": N_("is empty")}
-INPUT_TYPES = {"integer": "number", "date": "date", "datetime": "datetime-local",
-               "time": "time"}
 
 
 def home(call: Call) -> Result:
@@ -67,37 +61,45 @@ def index(call: Call, parent_record=None) -> Result:
         # up to ten pages of matches, past what anyone pages through ("200+ rows").
         count_limit = min(count_limit, SEARCH_COUNT_PAGES * query.limit)
 
-    menu = buttons(call, "list") if call.parent is None else []
-
     @cache
     def listing():
         result = call.repo.select(query.but(count_limit=count_limit), fields)
-        records = [call.repo.record(row, fields, versioned=False) for row in result.rows]
-        links = ListLinks(call.urls, resource.name, query, resource.page_size,
-                          "json" if call.format == "json" else "",
-                          allowed=frozenset(p for p, a in (("update", "edit"),
-                                                           ("delete", "confirm_delete"))
-                                            if call.allowed(a)),
-                          selectable=_selectable(call, bool(menu)),
-                          max_page=max_page(call.app.options["max_offset"], query.limit))
-        return result, records, links
+        return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
 
     def data():
-        result, records, links = listing()
+        result, records = listing()
+        links = _links(call, query, "json")  # a JSON page's links stay JSON
         return {"items": [record_json(r, resource.name, call.urls) for r in records],
                 "count": result.count, "count_exact": result.count_exact,
                 "next": links.next(result) or None, "prev": links.prev(result) or None}
 
     def page():
-        result, records, links = listing()
+        result, records = listing()
+        menu = buttons(call, "list") if call.parent is None else []
+        links = _links(call, query, "", bool(menu))
         grid = call.app.views.grid(resource).render(records, result, links,
                                                     translations=call.translations,
                                                     fields=fields)
+        list_url = call.urls.nested(*call.parent.key) if call.parent else \
+            call.urls.index(resource.name)
+        bar = call.app.views.filter_bar(resource, fields, query, list_url, call.urls,
+                                        call.translations)
         return dict(grid=Markup(grid), query=query, result=result, links=links,
                     parent=call.parent, parent_record=parent_record, buttons=menu,
-                    **filter_bar(fields, query))
+                    filter_bar=Markup(bar))
 
     return Result(data=data, page=Page("index.html", page), table=table)
+
+
+def _links(call: Call, query: Query, fmt: str, has_menu: bool = False) -> ListLinks:
+    """The list's links in format `fmt`, with the row actions this identity may use."""
+    resource = call.served
+    return ListLinks(call.urls, resource.name, query, resource.page_size, fmt,
+                     allowed=frozenset(p for p, a in (("update", "edit"),
+                                                      ("delete", "confirm_delete"))
+                                       if call.allowed(a)),
+                     selectable=_selectable(call, has_menu),
+                     max_page=max_page(call.app.options["max_offset"], query.limit))
 
 
 def _selectable(call: Call, has_menu: bool) -> bool:
@@ -109,19 +111,6 @@ def _selectable(call: Call, has_menu: bool) -> bool:
     return call.allowed("delete_many") or has_menu
 
 
-def filter_bar(list_fields, query) -> dict:
-    """What the filter bar shows: one row per filterable list field, the rest kept hidden."""
-    fields = [f for f in list_fields if f.filterable and ops_for(f.kind)]
-    current, kept = {}, []
-    for f in query.filters:
-        if f.field in {x.name for x in fields} and f.field not in current:
-            current[f.field] = f
-        else:
-            kept.append(f)
-    return {"filter_fields": fields, "current": current, "kept_filters": kept,
-            "ops_for": ops_for, "op_labels": OP_LABELS, "input_types": INPUT_TYPES}
-
-
 def show(call: Call) -> Result:
     row = call.get_row(call.match.id)
     record = call.repo.record(row, call.visible(call.served.fields))
@@ -129,6 +118,7 @@ def show(call: Call) -> Result:
     def page():
         sizes = call.repo.related_sizes(row, call.visible(call.served.fields), SIZE_LIMIT)
         return dict(record=record, sizes=sizes, buttons=buttons(call, "show", record.id),
+                    value=call.value_of(record),
                     fields=call.visible(call.translations.resource(call.served).fields))
 
     return Result(data=lambda: record_json(record, call.served.name, call.urls),

@@ -59,16 +59,13 @@ def relation_inputs(call: Call, fields) -> dict[str, RelationInput]:
     return out
 
 
-def _form(call: Call, record=None, writing: bool = False):
+def _form(call: Call, record=None):
     """The form for this request; an edit form leaves out the to-many relations of which
     `record` holds only some rows (they are linked and unlinked on their nested pages).
-    `writing`: the form that reads a submission, without the read-only fields (shown as
-    text, never written)."""
+    Its read-only fields are shown as text, never read from a submission."""
     fields = call.form_fields
     if record is not None and record.partial:
         fields = tuple(f for f in fields if f.name not in record.partial)
-    if writing:
-        fields = tuple(f for f in fields if not f.read_only)
     return call.app.views.form(call.served, fields=fields)
 
 
@@ -80,13 +77,15 @@ def form_page(call: Call, action: str, values, errors, record=None,
         form = _form(call, record)
         html = form.render(values, errors, relation_inputs(call, form.fields),
                            translations=call.translations)
+        in_form = {f.name for f in form.read_only}  # the form shows these itself
         read_only = [f for f in call.visible(call.served.fields) if f.read_only
-                     and not f.is_relation and f.kind != "binary"] if record is not None else []
+                     and not f.is_relation and f.kind != "binary"
+                     and f.name not in in_form] if record is not None else []
         large = [f for f in call.form_fields if record is not None and f.name in record.partial]
         return dict(form=Markup(html), action=action, record=record, errors=errors,
                     multipart=form.multipart, read_only=read_only,
                     version=call.version(record.version) if record is not None else "",
-                    large_relations=large,
+                    large_relations=large, value=call.value_of(record),
                     post_to=call.urls.url("nested_create", *call.parent.key)
                     if call.parent else None, **extra)
 
@@ -184,7 +183,7 @@ def create(call: Call, defaults: dict | None = None, attach=None) -> Result:
         params = merged
     hooks = admin(call)
     try:
-        values = _form(call, writing=True).validate(params)
+        values = _form(call).validate(params)
         hooks.validate(values, call)
         hooks.before_create(values, call)
         row = call.repo.create(values)
@@ -253,7 +252,7 @@ def update(call: Call) -> Result:
             raise PreconditionFailed("the row changed since you read it (ETag differs)")
         return _conflict(call, row, params)
     stored = call.repo.record(row, call.visible(call.served.fields))
-    form = _form(call, stored, writing=True)
+    form = _form(call, stored)
     names = form.changed(params, stored.values)
     if call.request.effective_method == "PATCH":
         names &= _named(params)

@@ -1,10 +1,15 @@
 """The PasteDeploy entry point: `use = egg:rum` in an `[app:main]` section."""
 
+from typing import TYPE_CHECKING
+
 from .config import as_bool
 from .errors import ConfigError
 
+if TYPE_CHECKING:  # for the annotation only; make_app imports it when called
+    from .app import RumApp
 
-def make_app(global_conf: dict, **local_conf) -> "RumApp":  # noqa: F821
+
+def make_app(global_conf: dict, **local_conf) -> "RumApp":
     """`paste.app_factory`: options arrive as strings (`full_stack = True` is 'True')."""
     from .app import RumApp
 

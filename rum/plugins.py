@@ -35,6 +35,8 @@ def _import_module(modname: str, here: str):
     for candidate in (os.path.join(here, top + ".py"), os.path.join(here, top, "__init__.py")):
         if os.path.isfile(candidate):
             spec = importlib.util.spec_from_file_location(top, candidate)
+            if spec is None or spec.loader is None:  # a .py file always has both
+                raise ImportError(f"cannot load {candidate}", name=top)
             module = importlib.util.module_from_spec(spec)
             sys.modules[top] = module
             try:

@@ -14,7 +14,8 @@ The default policy (`use = 'rules'` in `[rum.policy]`) reads::
     see_hidden = ['admin']         # roles that still see hidden fields
     row_filters = {'rentals': 'myapp.auth:own_rentals'}  # callable(identity) -> filters
 
-Permissions are read, create, update and delete; every action maps to one of them.
+Permissions are read, create, update and delete; every action of the action table
+names one of them.
 Another policy can be plugged in by entry point (group `rum.policy`).
 """
 
@@ -23,21 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .actions import PERMISSIONS
 from .errors import ConfigError
 from .plugins import import_object
 from .query import OPS, Filter
 
 log = logging.getLogger(__name__)
 SECTION = "rum.policy"
-PERMISSIONS = {
-    "home": "read", "index": "read", "show": "read", "complete": "read", "download": "read",
-    "new": "create", "create": "create", "edit": "update", "update": "update",
-    "confirm_delete": "delete", "delete": "delete", "confirm_delete_many": "delete",
-    "delete_many": "delete", "nested_index": "read", "nested_new": "create",
-    "nested_create": "create", "link": "update", "unlink": "update", "meta": "read",
-    "openapi": "read",
-}
-ALL = frozenset({"read", "create", "update", "delete"})
+ALL = PERMISSIONS  # every action names one of these (rum.actions)
 OPTIONS = frozenset({"use", "default", "read_only", "login_required", "identity", "rules",
                      "hidden_fields", "see_hidden", "row_filters"})
 RULE_KEYS = frozenset({"resources", "permissions", "roles", "users", "allow"})

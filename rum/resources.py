@@ -87,6 +87,28 @@ class Resource:
     def fields_by_name(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}
 
+    def sections(self, fields) -> list[tuple[str, tuple]]:
+        """`fields` grouped as `fieldsets` say: see `sections`."""
+        return sections(self.fieldsets, fields)
+
+
+def sections(fieldsets, fields) -> list[tuple[str, tuple]]:
+    """(title, fields) in the order of `fieldsets` ((title, field names), ...), then the
+    fields no fieldset names as a last untitled section. Sections left without fields (all
+    hidden, or not in this form) are dropped; without fieldsets, one untitled section."""
+    fields = tuple(fields)
+    by_name = {f.name: f for f in fields}
+    out, named = [], set()
+    for title, names in fieldsets:
+        group = tuple(by_name[n] for n in names if n in by_name)
+        named.update(names)
+        if group:
+            out.append((title, group))
+    rest = tuple(f for f in fields if f.name not in named)
+    if rest or not out:
+        out.append(("", rest))
+    return out
+
 
 def _pick(fields: tuple[Field, ...], names, key: str) -> tuple[Field, ...]:
     by_name = {f.name: f for f in fields}

@@ -3,12 +3,14 @@
 Both describe only what the asking identity may see: readable resources, visible fields.
 """
 
+from typing import Any
+
 from .actions import Action, Doc
 from .call import Call
 from .results import Page, Result
 from .router import format_path
 
-JSON_TYPES = {"integer": {"type": "integer"}, "float": {"type": "number"},
+JSON_TYPES: dict[str, dict[str, Any]] = {"integer": {"type": "integer"}, "float": {"type": "number"},
               "boolean": {"type": "boolean"}, "json": {}, "array": {"type": "array"},
               "set": {"type": "array", "items": {"type": "string"}}}
 ERROR = {"type": "object", "properties": {
@@ -68,7 +70,7 @@ def _input(field) -> dict:
 
 def _responses(*codes, ok=None) -> dict:
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for code in codes:
         if code == 204:
             out["204"] = {"description": "done"}

@@ -22,6 +22,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .durations import parse_span, parse_timedelta, timedelta_text
@@ -110,10 +111,10 @@ def set_members(field: Field, value) -> list[str]:
     return sorted((str(v) for v in value), key=lambda v: (order.get(v, len(order)), v))
 
 
-def array_json(field: Field, value: list) -> list:
+def array_json(field: Field, value: Sequence[Any]) -> list[Any]:
     """An array as JSON values: numbers and text as such, other elements as their text."""
     item = item_field(field)
-    out = []
+    out: list[Any] = []
     for v in value:
         if isinstance(v, list | tuple):
             out.append(array_json(field, v))
@@ -207,7 +208,7 @@ def _parse_interval(text: str) -> str:
     return parse_span(text).postgres_text()
 
 
-PARSERS = {
+PARSERS: dict[str, Callable[[str], Any]] = {
     "integer": int, "float": _parse_float, "decimal": _parse_decimal, "boolean": _parse_boolean,
     "date": datetime.date.fromisoformat, "time": datetime.time.fromisoformat,
     "uuid": uuid.UUID, "duration": parse_timedelta, "interval": _parse_interval,

@@ -41,7 +41,7 @@ class Catalog:
 
     def bind(self, names) -> None:
         """Learn resource names; relation fields then name resources, as rum's fields do."""
-        by_model_name = {}
+        by_model_name: dict[str | None, str] = {}  # looked up by `Field.related`
         for entry in self.entries:
             entry.resource = names.get(entry.model, "")
             self._by_resource[entry.resource] = entry

@@ -14,8 +14,10 @@ from rum.contracts import Effect
 from rum.errors import Conflict, Forbidden, Invalid
 from rum.fields import humanize
 
+from .state import RepositoryState
 
-class Deletes:
+
+class Deletes(RepositoryState):
     """`delete` and `delete_effects` of a repository."""
 
     def delete_effects(self, row, limit: int) -> list[Effect]:
@@ -49,7 +51,7 @@ class Deletes:
         """Whether `row` has related rows of `rel` the access may not see."""
         if target is None:
             return False
-        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel.class_attribute))
         if self.access.can_read(target.resource):
             scope = self._scope(target)
             if not scope:

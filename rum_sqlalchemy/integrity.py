@@ -1,6 +1,7 @@
 """Database refusals (unique, not-null, foreign-key) as messages beside the right field."""
 
 import re
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
@@ -37,7 +38,7 @@ def refused_value(exc: sa_exc.DBAPIError) -> bool:
     """Whether the database refused a value (bad input), not failed (a 5xx matter)."""
     if isinstance(exc, sa_exc.IntegrityError | sa_exc.DataError):
         return True
-    args = getattr(exc.orig, "args", ())
+    args: tuple[Any, ...] = getattr(exc.orig, "args", ())
     return bool(args) and args[0] in REFUSED_CODES
 
 

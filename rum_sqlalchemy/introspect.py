@@ -1,10 +1,11 @@
 """Mapped classes -> rum fields, by reading SQLAlchemy's mapper."""
 
 import enum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
 from rum.fields import Field
@@ -75,7 +76,7 @@ def _relation_field(rel, fk_required: bool) -> Field:
 def model_fields(model) -> tuple[Field, ...]:
     """Fields in table order; a foreign-key column is replaced by its many-to-one relation."""
     mapper: Mapper = sa.inspect(model)
-    by_fk_column = {}
+    by_fk_column: dict[sa.ColumnElement[Any], RelationshipProperty[Any]] = {}
     for rel in mapper.relationships:
         if rel.direction is MANYTOONE:
             for local, _remote in rel.local_remote_pairs:
@@ -89,12 +90,12 @@ def model_fields(model) -> tuple[Field, ...]:
             fields.append(Field(name=prop.key, kind=kind, read_only=True, sortable=False,
                                 options=options))
             continue
-        rel = by_fk_column.get(column)
-        if rel is not None and not column.primary_key:
-            if rel.key not in placed:
-                placed.add(rel.key)
-                required = all(not c.nullable for c, _ in rel.local_remote_pairs)
-                fields.append(_relation_field(rel, required))
+        fk_rel = by_fk_column.get(column)
+        if fk_rel is not None and not column.primary_key:
+            if fk_rel.key not in placed:
+                placed.add(fk_rel.key)
+                required = all(not c.nullable for c, _ in fk_rel.local_remote_pairs)
+                fields.append(_relation_field(fk_rel, required))
             continue
         fields.append(_column_field(prop.key, column, mapper))
     for rel in mapper.relationships:

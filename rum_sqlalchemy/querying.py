@@ -2,6 +2,7 @@
 
 import decimal
 import math
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -137,7 +138,7 @@ def _related_clause(info, f: Filter, catalog, access=None):
     fields = {x.name: x for x in target.fields} if target else {}
     if target is None or rest not in fields or fields[rest].is_relation:
         raise BadRequest(f"cannot filter on {f.field!r}")
-    scope = ()
+    scope: list[Any] = []
     if access is not None:
         if (head in access.hidden(info.resource) or not access.can_read(target.resource)
                 or rest in access.hidden(target.resource)):
@@ -306,6 +307,6 @@ def nullable_flags(info, fields: list[Field]) -> list[bool]:
     for f in fields:
         prop = info.mapper.attrs[f.name] if f.name in info.mapper.attrs else None
         column = prop.columns[0] if prop is not None and hasattr(prop, "columns") else None
-        plain = isinstance(column, sa.Column)
-        flags.append(not plain or (column.nullable and not column.primary_key))
+        flags.append(not isinstance(column, sa.Column)
+                     or (bool(column.nullable) and not column.primary_key))
     return flags

@@ -8,15 +8,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session, joinedload, with_parent
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import RelationshipProperty, Session, joinedload, with_parent
 from sqlalchemy.orm import exc as orm_exc
 
-from rum.access import as_access
+from rum.access import Access, as_access
 from rum.contracts import Record, Ref
 from rum.errors import Conflict, Invalid, NotFound
 from rum.fields import Field
 from rum.query import Page, Query
 
+from .catalog import Catalog, ModelEntry
 from .counting import capped_count, estimated_rows
 from .deleting import Deletes
 from .identity import decode_key, encode_key
@@ -38,8 +40,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
     resource's permission, row filters and hidden fields (see `ref` and `_to_many`).
     """
 
-    def __init__(self, session: Session, model_info, catalog, transactional: bool = True,
-                 engine=None, access=None, seen: dict | None = None):
+    def __init__(self, session: Session, model_info: ModelEntry, catalog: Catalog,
+                 transactional: bool = True, engine: Engine | None = None,
+                 access: Access | None = None, seen: dict[str, dict[str, bool]] | None = None):
         self.session = session
         self.info = model_info  # .model, .mapper, .fields, .resource, .label_attr
         self.catalog = catalog
@@ -49,7 +52,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         # {resource: {id: visible}} of related rows already checked, shared by the unit of work
         self.seen = {} if seen is None else seen
 
-    def other(self, info) -> "SQLAlchemyRepository":
+    def other(self, info: ModelEntry) -> "SQLAlchemyRepository":
         """The repository of another resource, in the same session and for the same access."""
         return SQLAlchemyRepository(self.session, info, self.catalog, self.transactional,
                                     self.engine, self.access, self.seen)
@@ -60,7 +63,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             session, self.info, self.catalog, self.transactional, access=self.access),
             query, fields)
 
-    def _scope(self, info=None) -> list:
+    def _scope(self, info: ModelEntry | None = None) -> list[Any]:
         """The access's row filters of `info` (default: this resource) as SQL conditions."""
         info = info or self.info
         return scope_clauses(info, self.access.scope(info.resource), self.catalog)
@@ -144,12 +147,12 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         name, ident, relation = parent
         owner = self.catalog.info_by_resource(name)
         rel = owner.mapper.relationships.get(relation) if owner else None
-        if rel is None or not issubclass(self.info.model, rel.mapper.class_):
+        if owner is None or rel is None or not issubclass(self.info.model, rel.mapper.class_):
             raise NotFound(f"{name!r} has no relation {relation!r} to {self.info.name}")
         row = self.session.get(owner.model, decode_key(ident, owner.mapper))
         if row is None:
             raise NotFound(f"no {owner.name} with id {ident!r}")
-        return with_parent(row, rel)
+        return with_parent(row, rel.class_attribute)
 
     def reverse_of(self, relation: str) -> str | None:
         """The name of the relation pointing back from the other side, if it is mapped."""
@@ -178,7 +181,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         if exact or query.filters or query.search or query.scope or \
                 self.access.scope(self.info.resource) or self.info.mapper.inherits is not None:
             return count, exact, False
-        estimate = estimated_rows(self.session, self.info.mapper.local_table)
+        table = self.info.mapper.local_table
+        # a class mapped to a join or a select has no one table to ask
+        estimate = estimated_rows(self.session, table) if isinstance(table, sa.Table) else None
         if estimate and estimate > count:
             return estimate, False, True
         return count, False, False
@@ -232,7 +237,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
     def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:
         """`versioned=False` leaves `version` empty: lists and exports never send it back.
         A to-many value of more than TO_MANY_SHOWN rows is cut there and named in `partial`."""
-        values, partial = {}, set()
+        values: dict[str, Any] = {}
+        partial: set[str] = set()
         for f in fields:
             if f.kind == "to_one":
                 target = getattr(row, f.name)
@@ -275,15 +281,15 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         state = sa.inspect(row)
         if not scope and field.name not in state.unloaded:
             return [self.ref(r) for r in getattr(row, field.name)], True
-        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel), *scope)
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel.class_attribute), *scope)
         rows = list(self.session.scalars(stmt.limit(TO_MANY_SHOWN + 1)))
         if target is not None:
             self._mark_seen(target, rows[:TO_MANY_SHOWN])
         return [self.ref(r) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
-    def _related_count(self, row, rel, limit: int) -> tuple[int, bool]:
+    def _related_count(self, row, rel: RelationshipProperty[Any], limit: int) -> tuple[int, bool]:
         """Rows of `rel` related to `row` that the access may see, counted up to `limit`."""
-        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel))
+        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel.class_attribute))
         target = self.catalog.info_for(rel.mapper.class_)
         if target is not None:
             stmt = stmt.where(*self._scope(target))
@@ -337,7 +343,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
     def _resolve(self, field: Field, ident) -> Any:
         """The related row named by an id, or else by its exact label (inputs without JS),
         among the rows the access may read: any other is "no such row"."""
-        target = self.catalog.info_by_resource(field.related)
+        target = self.catalog.info_by_resource(field.related) if field.related is not None \
+            else None
         if target is None:
             raise Invalid({field.name: f"{field.label} cannot be set here"})
         text = str(ident).strip()

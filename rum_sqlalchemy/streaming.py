@@ -11,7 +11,8 @@ dominated by object creation otherwise); other shapes go through the ORM, batch 
 
 import enum
 import itertools
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -42,7 +43,9 @@ def _flat_columns(repo, fields: tuple[Field, ...]):
     """(stmt modifier, per-field readers) for a tuple query, or None if a field needs the ORM
     (a to-many, or a to-one whose target has row filters: those are checked per batch)."""
     info, catalog, access = repo.info, repo.catalog, repo.access
-    selected, joins, readers = [], [], []
+    selected: list[Any] = []
+    joins: list[tuple[Any, Any]] = []  # (aliased target, relationship path)
+    readers: list[tuple[Field, int, tuple[str, bool] | None]] = []  # (field, at, (resource, opaque))
     pk = [getattr(info.model, info.mapper.get_property_by_column(c).key)
           for c in info.mapper.primary_key]
     for f in fields:
@@ -72,7 +75,7 @@ def _flat_columns(repo, fields: tuple[Field, ...]):
 class RecordStream:
     """An export's records, the first one already read; `close()` ends the read early."""
 
-    def __init__(self, records: Iterator[Record]):
+    def __init__(self, records: Generator[Record, None, None]):
         self._records = records
         self._first = list(itertools.islice(records, 1))  # runs the query: errors come now
 
@@ -92,7 +95,7 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
 
 
 def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
-             batch: int) -> Iterator[Record]:
+             batch: int) -> Generator[Record, None, None]:
     with Session(engine) as session:
         repo = make_repository(session)
         stmt = _filtered(repo, query)

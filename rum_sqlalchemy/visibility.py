@@ -6,19 +6,24 @@ that resource's row filters) is left out of to-many lists and shown as an opaque
 relation per page, none when no row filter applies, remembered for the unit of work.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 import sqlalchemy as sa
 
 from rum.contracts import Ref
 from rum.fields import Field
 
+from .catalog import ModelEntry
 from .identity import encode_key
+from .state import RepositoryState
 
 
-class ScopedReads:
+class ScopedReads(RepositoryState):
     """Mixed into the repository: needs `session`, `info`, `catalog`, `access`, `seen`
     and `_scope(info)`."""
 
-    def _label_hidden(self, info) -> bool:
+    def _label_hidden(self, info: ModelEntry) -> bool:
         return bool(info.label_attr) and info.label_attr in self.access.hidden(info.resource)
 
     def ref(self, row) -> Ref:
@@ -32,7 +37,7 @@ class ScopedReads:
             return Ref(resource=info.resource, id=ident, label=f"#{ident}", opaque=True)
         return Ref(resource=info.resource, id=ident, label=self.catalog.label(row))
 
-    def _sees(self, info, row, ident: str) -> bool:
+    def _sees(self, info: ModelEntry, row, ident: str) -> bool:
         """Whether the access may read `row` (of `info`'s resource): permission, row filters."""
         resource = info.resource
         if not self.access.can_read(resource):
@@ -44,17 +49,17 @@ class ScopedReads:
             self._check_seen(info, [row])
         return known.get(ident, False)
 
-    def _mark_seen(self, info, rows) -> None:
+    def _mark_seen(self, info: ModelEntry, rows: Iterable[Any]) -> None:
         """Rows read through `info`'s scope: visible, no need to ask again."""
         if self.access.scope(info.resource):
             known = self.seen.setdefault(info.resource, {})
             for r in rows:
                 known[info_identify(info, r)] = True
 
-    def _check_seen(self, info, rows) -> None:
+    def _check_seen(self, info: ModelEntry, rows: Iterable[Any]) -> None:
         """One query: which of `rows` (all of `info`'s resource) are in its scope."""
         known = self.seen.setdefault(info.resource, {})
-        keys = {}
+        keys: dict[str, tuple[Any, ...]] = {}
         for r in rows:
             key = info.mapper.primary_key_from_instance(r)
             ident = encode_key(key)
@@ -71,13 +76,13 @@ class ScopedReads:
         for ident in keys:
             known[ident] = ident in found
 
-    def prefetch(self, rows, fields) -> None:
+    def prefetch(self, rows: Sequence[Any], fields: Iterable[Field]) -> None:
         """Check the to-one targets of `rows` against their row filters: one query per
         scoped relation for a whole page, none when no row filter applies."""
         for f in fields:
             if f.kind != "to_one" or not f.related or f.name not in self.info.mapper.relationships:
                 continue
-            by_info = {}
+            by_info: dict[str, tuple[ModelEntry, list[Any]]] = {}
             for row in rows:
                 target = getattr(row, f.name)
                 info = self.catalog.info_for(type(target)) if target is not None else None
@@ -87,7 +92,7 @@ class ScopedReads:
             for info, targets in by_info.values():
                 self._check_seen(info, targets)
 
-    def _unseen_members(self, row, field: Field) -> list:
+    def _unseen_members(self, row, field: Field) -> list[Any]:
         """Rows of a to-many relation of a stored `row` the access may not see: an
         assignment keeps them, since nobody can remove what they cannot see."""
         if sa.inspect(row).key is None:
@@ -107,6 +112,6 @@ class ScopedReads:
         return [m for m in members if not known.get(info_identify(target, m), False)]
 
 
-def info_identify(info, row) -> str:
+def info_identify(info: ModelEntry | None, row) -> str:
     mapper = info.mapper if info else sa.inspect(type(row))
     return encode_key(mapper.primary_key_from_instance(row))

@@ -13,17 +13,18 @@ from rum.contracts import Ref
 from rum.errors import Invalid
 from rum.fields import Field
 from rum.i18n import N_
+from rum.resources import sections
 from rum.values import to_text as values_text
 
 from .inputs import KindInput, SetSelect, combine_companions
 from .isolation import pin_engine
+from .layout import SECTIONED, FieldsLayout, ReadOnlyText
 from .validators import (
     CONVERTERS,
     BinaryConverter,
     BooleanConverter,
     ChoiceConverter,
     NullableBooleanConverter,
-    translated,
 )
 
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
@@ -94,72 +95,95 @@ class RelationField(twf.widgets.FormField):
     def _validate(self, value, state=None):
         self._validated = True
         self.value = value
-        items = value if isinstance(value, list | tuple) else [value]
-        if self.multiple:
-            tokens = [token(part) for item in items if item
-                      for part in str(item).split(",") if part.strip()]
-        else:
-            tokens = [token(str(items[-1]))] if items and items[-1] else []
+        tokens = relation_tokens(value, self.multiple)
         if not tokens and self.validator and self.validator.required:
             raise twc.ValidationError("required", self.validator)
         if self.multiple:
-            return list(dict.fromkeys(tokens))
+            return tokens
         return tokens[0] if tokens else None
+
+
+def relation_tokens(value, multiple: bool) -> list[str]:
+    """The ids (or exact names) sent for a relation: one, or comma-separated many."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if multiple:
+        return list(dict.fromkeys(token(part) for item in items if item
+                                  for part in str(item).split(",") if part.strip()))
+    return [token(str(items[-1]))] if items and items[-1] else []
+
+
+class RelationConverter(twc.Validator):
+    """A relation's input text (or chosen ids) -> an id, or a list of ids when `multiple`.
+    Stored rows are shown by id, which a select's options and a text input both take."""
+
+    multiple = False
+
+    def to_python(self, value, state=None):
+        tokens = relation_tokens(value, self.multiple)
+        if not tokens and self.required:
+            raise twc.ValidationError("required", self)
+        if self.multiple:
+            return tokens
+        return tokens[0] if tokens else None
+
+    def from_python(self, value, state=None):
+        if isinstance(value, list | tuple):
+            return [v.id if isinstance(v, Ref) else v for v in value]
+        return value.id if isinstance(value, Ref) else ("" if value is None else value)
 
 
 class BinaryField(twf.FileField):
     """A file upload; an empty upload keeps what is stored."""
 
 
-class FieldsLayout(twf.ListLayout):
-    """The fields of one record form; errors and choices arrive per request."""
-
-    rum_relations = twc.Variable(default={})
-    rum_errors = twc.Variable(default={})
-    rum_gettext = twc.Variable(default=None)  # the request's language; None is English
-    css_class = "fields"
-
-    def prepare(self):
-        super().prepare()
-        gettext = self.rum_gettext or str
-        for child in self.children:
-            if child.label:
-                child.label = gettext(child.label)
-            if child.help_text:
-                child.help_text = gettext(child.help_text)
-            message = self.rum_errors.get(child.key)
-            if message:
-                child.error_msg = translated(message, child.validator, gettext)
+def field_validator(field: Field) -> twc.Validator:
+    """Rum's converter for the field's kind: whatever widget shows the field, its input is
+    checked and converted by this."""
+    required = field.required
+    if field.is_relation:
+        return RelationConverter(required=required, multiple=field.kind == "to_many")
+    if field.kind == "binary":
+        return BinaryConverter(required=required)
+    if field.kind == "boolean":
+        return NullableBooleanConverter() if _nullable(field) else BooleanConverter()
+    if field.kind == "enum":
+        return ChoiceConverter(required=required, values=tuple(str(v) for v, _ in field.choices))
+    converter = CONVERTERS.get(field.kind, CONVERTERS["string"])
+    extra: dict[str, Any] = {"field": field}
+    if field.kind in ("string", "text"):
+        extra["max_length"] = field.max_length
+    return converter(required=required, **extra)
 
 
-def field_widget(field: Field) -> type:
-    """The tw2 widget class for one field."""
+def _nullable(field: Field) -> bool:
+    return bool(field.options.get("nullable")) and not field.required
+
+
+def field_widget(field: Field, override: type[twc.Widget] | None = None) -> type[twc.Widget]:
+    """The tw2 widget class for one field: `override` (a tw2 widget class a resource names
+    in `widgets`) or the kind's own; a read-only field is text, never an input."""
     common = {"id": field.name, "label": field.label, "help_text": field.help or None}
     if not VALID_ID.match(field.name):
         raise ValueError(f"field name {field.name!r} cannot be a form input name")
-    required = field.required
-    if field.kind in ("to_one", "to_many"):
+    if field.read_only:
+        return ReadOnlyText(field=field, **common)
+    validator = field_validator(field)
+    if override is not None:
+        return override(validator=validator, **common)
+    if field.is_relation:  # its own text parsing; its value stays the stored Refs
         return RelationField(multiple=field.kind == "to_many",
-                             validator=twc.Validator(required=required), **common)
+                             validator=twc.Validator(required=field.required), **common)
     if field.kind == "binary":
-        return BinaryField(validator=BinaryConverter(required=required), **common)
-    nullable = bool(field.options.get("nullable")) and not required
+        return BinaryField(validator=validator, **common)
+    nullable = _nullable(field)
     if field.kind == "boolean":
         if nullable:
             return twf.SingleSelectField(options=[("true", "yes"), ("false", "no")],
-                                         prompt_text="—",
-                                         validator=NullableBooleanConverter(), **common)
-        return twf.CheckBox(validator=BooleanConverter(), **common)
+                                         prompt_text="—", validator=validator, **common)
+        return twf.CheckBox(validator=validator, **common)
     if field.kind == "enum":
-        values = tuple(str(v) for v, _ in field.choices)
         return twf.SingleSelectField(options=[(str(v), str(lbl)) for v, lbl in field.choices],
-                                     validator=ChoiceConverter(required=required, values=values),
-                                     **common)
-    converter = CONVERTERS.get(field.kind, CONVERTERS["string"])
-    extra = {"field": field}
-    if field.kind in ("string", "text"):
-        extra["max_length"] = field.max_length
-    validator = converter(required=required, **extra)
+                                     validator=validator, **common)
     if field.kind == "set":
         return SetSelect(choices=[(str(v), str(lbl)) for v, lbl in field.choices],
                          nullable=nullable, validator=validator, **common)
@@ -175,14 +199,27 @@ def field_widget(field: Field) -> type:
 
 
 class ToscaWidgetsForm:
-    """FormView over a tw2 layout class (no per-request class creation)."""
+    """FormView over a tw2 layout class (no per-request class creation).
 
-    def __init__(self, fields: tuple[Field, ...], name: str):
-        self.fields = tuple(fields)
-        self.multipart = any(f.kind == "binary" for f in fields)
+    `widgets`: field name -> a tw2 widget class shown instead of the kind's input (its
+    input still converted by the kind's validator); `fieldsets`: ((title, field names), ...)
+    sections; read-only fields are shown as text and are not among `fields`, the inputs."""
+
+    def __init__(self, fields: tuple[Field, ...], name: str,
+                 widgets: Mapping[str, type[twc.Widget]] | None = None, fieldsets=()):
+        shown = tuple(fields)
+        widgets = widgets or {}
+        self.fields = tuple(f for f in shown if not f.read_only)
+        self.read_only = tuple(f for f in shown if f.read_only)
         self.fields_by_name = {f.name: f for f in self.fields}
-        children = [field_widget(f) for f in self.fields]
-        self.widget = type(f"{name}Fields", (FieldsLayout,), {"children": children})
+        self.multipart = any(f.kind == "binary" or _uploads(widgets.get(f.name))
+                             for f in self.fields)
+        layout: dict[str, Any] = {"children": [field_widget(f, widgets.get(f.name))
+                                               for f in shown]}
+        if fieldsets:
+            layout.update(template=SECTIONED, rum_sections=tuple(
+                (title, tuple(f.name for f in group)) for title, group in sections(fieldsets, shown)))
+        self.widget: type[FieldsLayout] = type(f"{name}Fields", (FieldsLayout,), layout)
         pin_engine(self.widget)  # Genshi, whatever engine a host's tw2 prefers
 
     def validate(self, params: Mapping[str, Any], only=None) -> dict[str, Any]:
@@ -223,6 +260,10 @@ class ToscaWidgetsForm:
         return self.widget.req(value=values, rum_errors=dict(errors), rum_relations=dict(relations),
                                rum_gettext=translations.gettext if translations else None,
                                ).display(displays_on="genshi")
+
+
+def _uploads(widget) -> bool:
+    return isinstance(widget, type) and issubclass(widget, twf.FileField)
 
 
 def _as_list(value) -> list:

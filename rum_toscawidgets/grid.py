@@ -1,21 +1,23 @@
-"""The list grid and its pager: one cached Genshi template, its rows joined in Python.
+"""The list grid and its pager: a tw2 widget whose template is the frame, its rows joined here.
 
 The rows are most of a list page's markup: through Genshi's event pipeline they cost about
 5 µs an event, 20 rows x 40 events, more than the rest of the page together. So the frame
-(headers, pager) is the template `grid.html` and the rows are strings built here, escaped
-as Genshi escapes them.
+(headers, pager) is the widget's template `grid.html`, parsed once (see `templated`), and
+`prepare()` builds the rows as strings, escaped as Genshi escapes them, each cell through
+the one display by kind (`display.renderer`, picked once per column).
+
+`factory.grid(resource)` is a subclass of `Grid` per resource; `render` is the GridView.
+Like every call into tw2 it runs inside the view factory's `scope()`.
 """
 
-import os
 from gettext import NullTranslations
-from numbers import Number
 
+import tw2.core as twc
 from genshi.core import Markup, escape
-from genshi.template import TemplateLoader
 
-from rum.values import display
-
-TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+from .display import renderer
+from .isolation import ENGINE
+from .templated import HtmlWidget
 
 
 def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
@@ -29,37 +31,7 @@ def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
     return out
 
 
-def shown(value) -> str:
-    """`${value}` of a Genshi template, escaped: text, numbers, else each item's str()."""
-    if isinstance(value, str):
-        return escape(value, quotes=False)
-    if isinstance(value, Number):
-        return str(value)
-    if hasattr(value, "__iter__"):
-        return "".join(escape(str(item), quotes=False) for item in value)
-    return escape(str(value), quotes=False)
-
-
-def _cell(record, field, value, links, gettext, show_url) -> str:
-    if value is None:
-        return "<td></td>"
-    if field.kind == "to_one":
-        label = escape(value.label, quotes=False)
-        if not value.resource or value.opaque:  # opaque: a row this identity may not see
-            return f"<td>{label}</td>"
-        return f'<td><a href="{escape(links.ref(value))}">{label}</a></td>'
-    if field.kind == "boolean":
-        return f"<td>{escape(gettext('yes') if value else gettext('no'), quotes=False)}</td>"
-    if field.kind == "to_many":
-        return f"<td>{escape(', '.join(ref.label for ref in value), quotes=False)}</td>"
-    text = shown(value) if type(value) is str or type(value) is int else \
-        escape(display(field, value), quotes=False)
-    if field.primary_key:
-        return f'<td><a href="{show_url}">{text}</a></td>'
-    return f"<td>{text}</td>"
-
-
-def rows_html(records, fields, links, gettext) -> Markup:
+def rows_html(resource, records, fields, links, gettext) -> Markup:
     """The grid's body rows: a checkbox (when rows are selectable), the cells, the actions."""
     selectable = getattr(links, "selectable", "delete" in links.allowed)
     edit, delete = "update" in links.allowed, "delete" in links.allowed
@@ -67,6 +39,9 @@ def rows_html(records, fields, links, gettext) -> Markup:
     edit_text = escape(gettext("Edit"), quotes=False)
     delete_text = escape(gettext("Delete"), quotes=False)
     select_text = gettext("Select %(record)s")
+    urls = getattr(links, "urls", None)
+    columns = [(f.name, f.primary_key, renderer(f, resource.name, urls, gettext,
+                                                 resource.formatters)) for f in fields]
     out = []
     for r in records:
         show_url = escape(links.show(r.id))
@@ -75,7 +50,12 @@ def rows_html(records, fields, links, gettext) -> Markup:
             row.append(f'<td class="select"><input type="checkbox" name="ids" value="{escape(r.id)}"'
                        f' aria-label="{escape(select_text % {"record": r.label})}"></td>\n          ')
         values = r.values
-        row.extend(_cell(r, f, values.get(f.name), links, gettext, show_url) for f in fields)
+        for name, key, shown in columns:
+            value = values.get(name)
+            if key and value is not None:  # the row's key links to the row
+                row.append(f'<td><a href="{show_url}">{shown(value, r)}</a></td>')
+            else:
+                row.append(f"<td>{shown(value, r)}</td>")
         row.append(f'\n          <td class="actions"><a href="{show_url}">{show_text}</a>')
         if edit:
             row.append(f'<a href="{escape(links.edit(r.id))}">{edit_text}</a>')
@@ -86,24 +66,37 @@ def rows_html(records, fields, links, gettext) -> Markup:
     return Markup("".join(out))
 
 
-class Grid:
-    """GridView for one resource."""
+class Grid(HtmlWidget):
+    """GridView: one resource's rows, sortable headers and a pager."""
 
-    def __init__(self, resource, loader: TemplateLoader):
-        self.resource = resource
-        self.template = loader.load("grid.html")
+    template = f"{ENGINE}:rum_toscawidgets.templates.grid"
+    resource = twc.Param("the resource whose rows these are", default=None)
+    records = twc.Param("the page's rows (rum.contracts.Record)", default=())
+    page = twc.Param("the page (rum.query.Page): counts, next and previous", default=None)
+    links = twc.Param("the list's links (rum.links.ListLinks)", default=None)
+    fields = twc.Param("the columns (default: the resource's list fields)", default=None)
+    translations = twc.Param("anything with gettext/ngettext (English without)", default=None)
+    rows = twc.Variable("the body rows, as markup", default="")
+    numbers = twc.Variable("the page links to show; None is a gap", default=())
+    gettext = twc.Variable(default=None)
+    ngettext = twc.Variable(default=None)
 
-    def render(self, records, page, links, translations=None, fields=None) -> str:
-        """`translations`: anything with the stdlib's gettext/ngettext (English without);
-        `fields`: the columns to show (the resource's list fields less any the policy hides)."""
-        translations = translations or NullTranslations()
-        last = page.pages
-        if last and getattr(links, "max_page", None):
-            last = min(last, links.max_page)  # deeper numbers would be refused: Next goes on
-        numbers = page_numbers(page.query.page, last) if last else []
-        fields = self.resource.list_fields if fields is None else fields
-        rows = rows_html(records, fields, links, translations.gettext)
-        stream = self.template.generate(resource=self.resource, fields=fields, rows=rows,
-                                        records=records, page=page, links=links, numbers=numbers,
-                                        _=translations.gettext, ngettext=translations.ngettext)
-        return stream.render("html", encoding=None, strip_whitespace=False)
+    def prepare(self):
+        super().prepare()
+        translations = self.translations or NullTranslations()
+        self.gettext, self.ngettext = translations.gettext, translations.ngettext
+        if self.fields is None:
+            self.fields = self.resource.list_fields
+        last = self.page.pages
+        if last and getattr(self.links, "max_page", None):
+            last = min(last, self.links.max_page)  # deeper numbers would be refused: Next goes on
+        self.numbers = page_numbers(self.page.query.page, last) if last else []
+        self.rows = rows_html(self.resource, self.records, self.fields, self.links,
+                              self.gettext)
+
+    @classmethod
+    def render(cls, records, page, links, translations=None, fields=None) -> str:
+        """`fields`: the columns to show (the resource's list fields less any the policy
+        hides); `translations`: the request's language (gettext/ngettext)."""
+        return str(cls.req(records=records, page=page, links=links, translations=translations,
+                           fields=fields).display(displays_on=ENGINE))

@@ -15,6 +15,7 @@ What a browser does to an input's value, and what undoes it:
 import datetime
 import re
 import zoneinfo
+from typing import Any
 
 import tw2.core as twc
 import tw2.forms as twf
@@ -58,6 +59,7 @@ class KindInput(twf.TextField):
     offset_label = twc.Variable(default="")
     offset_hint = twc.Variable(default="+00:00")
     null_label = twc.Variable(default="")
+    value: Any  # tw2's: the field's value; prepare() replaces it with the text shown
 
     def prepare(self):
         self.is_null = self.value is None

@@ -65,6 +65,8 @@ def test_rum_first_does_not_decide_for_the_host(engines):
 
 
 def test_every_template_of_a_form_names_its_engine():
-    form = ToscaWidgetsForm(FIELDS + (Field("file", "binary"),), "Named")
+    form = ToscaWidgetsForm(FIELDS + (Field("file", "binary"), Field("at", "date", read_only=True)),
+                            "Named", widgets={"notes": twf.TextArea},
+                            fieldsets=(("Basics", ("name",)),))
     templates = [form.widget.template] + [c.template for c in form.widget.children]
     assert templates and all(t.startswith("genshi:") for t in templates), templates

@@ -1,17 +1,23 @@
-"""tw2 forms built from rum fields: conversion, messages, kept input, relation choices."""
+"""tw2 forms built from rum fields: conversion, messages, kept input, relation choices,
+widget overrides, fieldsets and read-only fields."""
 
+import dataclasses
 import datetime
 import decimal
 import re
 
 import pytest
+import tw2.forms as twf
 from webob.multidict import MultiDict
 
 from rum.contracts import Ref, RelationInput
-from rum.errors import Invalid
+from rum.errors import ConfigError, Invalid
 from rum.fields import Field
+from rum.resources import Resource
+from rum_toscawidgets import ToscaWidgetsViewFactory
 from rum_toscawidgets.forms import ToscaWidgetsForm
 from rum_toscawidgets.isolation import Tw2State
+from tests.rum_toscawidgets.pages import display_client
 
 FIELDS = (
     Field("title", "string", required=True, max_length=10),
@@ -246,3 +252,171 @@ def test_json_fields_edit_as_json_and_round_trip(stored):
         with pytest.raises(Invalid) as info:
             form.validate(MultiDict([("doc", "{'k': 1}")]))
         assert "JSON" in info.value.errors["doc"]
+
+
+# -- widget overrides, fieldsets, read-only fields -------------------------------------------
+
+OVERRIDES = [  # (field, the tw2 widget shown instead, what it renders, bad text, its message)
+    (Field("title", "string", max_length=5), twf.TextArea,
+     '<textarea id="title" name="title">Heat</textarea>', "far too long",
+     "Enter at most 5 characters"),
+    (Field("year", "integer"), twf.TextField,
+     '<input id="year" value="1995" name="year" type="text" />', "soon", "Enter a whole number"),
+    (Field("rating", "enum", choices=(("G", "G"), ("R", "R"))), twf.RadioButtonList,
+     '<input value="R" type="radio" name="rating" id="rating:1" checked="checked" />', "X",
+     "Pick one of the choices"),
+    (Field("genre", "to_one", related="genres", required=True), twf.TextField,
+     '<input id="genre" value="2" name="genre" type="text" />', "", "Enter a value"),
+]
+
+
+@pytest.mark.parametrize("field, widget, rendered, bad, message", OVERRIDES,
+                         ids=[o[0].name for o in OVERRIDES])
+def test_an_overriding_widget_renders_and_rums_converter_validates(field, widget, rendered,
+                                                                    bad, message):
+    extra = {"options": [("G", "G"), ("R", "R")]} if widget is twf.RadioButtonList else {}
+    form = ToscaWidgetsForm((field,), "Over", widgets={field.name: widget(**extra)})
+    stored = {"title": "Heat", "year": 1995, "rating": "R",
+              "genre": Ref("genres", "2", "Comedy")}[field.name]
+    with Tw2State().scope():  # one request: shown, sent back unchanged, stored
+        html = form.render({field.name: stored}, {}, {})
+        sent = sent_by_browser(form, {field.name: stored}, {})
+        assert form.changed(sent, {field.name: stored}) == set()
+        expected = {"title": "Heat", "year": 1995, "rating": "R", "genre": "2"}[field.name]
+        assert form.validate(sent) == {field.name: expected}
+    assert rendered in html, html
+    with Tw2State().scope():  # another: refused by the kind's converter, not by the widget
+        with pytest.raises(Invalid) as info:
+            form.validate(MultiDict([(field.name, bad)]))
+    assert info.value.errors == {field.name: message}
+
+
+SECTIONED = (Field("title", "string"), Field("year", "integer"), Field("budget", "decimal"),
+             Field("notes", "text"), Field("genre", "to_one", related="genres"))
+FIELDSETS = (("Basics", ("title", "year")), ("Money", ("budget",)), ("Unused", ("missing",)))
+
+
+def test_fieldsets_group_inputs_under_legends_and_the_rest_last():
+    with Tw2State().scope():
+        form = ToscaWidgetsForm(SECTIONED, "Sections", fieldsets=FIELDSETS)
+        html = form.render({}, {"year": "Enter a whole number"}, COMPLETE)
+        again = ToscaWidgetsForm(SECTIONED, "Flat").render({}, {}, COMPLETE)
+    sections = re.findall(r'<fieldset class="section">(.*?)</fieldset>', html, re.S)
+    names = [re.findall(r'<li [^>]*id="(\w+):container"', s) for s in sections]
+    assert names == [["title", "year"], ["budget"], ["notes", "genre"]]
+    legends = [re.findall(r"<legend>(.*?)</legend>", s) for s in sections]
+    assert legends == [["Basics"], ["Money"], []]  # the untitled rest, and no empty section
+    assert 'id="year:error" class="error">Enter a whole number<' in html
+    assert "<fieldset" not in again and again.startswith('<ul class="fields"')
+    assert form.validate(MultiDict([("title", "x"), ("year", "1")]))["year"] == 1
+
+
+def test_legends_are_translated():
+    class Pseudo:
+        def gettext(self, message):
+            return {"Basics": "Básico"}.get(message, message)
+
+        def ngettext(self, singular, plural, n):
+            return singular if n == 1 else plural
+
+    with Tw2State().scope():
+        form = ToscaWidgetsForm(SECTIONED, "Spanish", fieldsets=FIELDSETS)
+        assert "<legend>Básico</legend>" in form.render({}, {}, COMPLETE, translations=Pseudo())
+
+
+READ_ONLY = (Field("title", "string"), Field("created", "date", read_only=True),
+             Field("owner", "to_one", related="people", read_only=True))
+
+
+def test_read_only_fields_are_text_never_inputs_nor_values():
+    with Tw2State().scope():
+        form = ToscaWidgetsForm(READ_ONLY, "Frozen")
+        html = form.render({"title": "t", "created": datetime.date(2024, 1, 2),
+                            "owner": Ref("people", "4", "Ann <A>")}, {}, {})
+        assert [f.name for f in form.fields] == ["title"]
+        assert [f.name for f in form.read_only] == ["created", "owner"]
+        assert 'name="created"' not in html and 'name="owner"' not in html
+        assert '<span class="read-only" id="created">2024-01-02</span>' in html
+        assert '<span class="read-only" id="owner">Ann &lt;A&gt;</span>' in html
+        sent = MultiDict([("title", "t"), ("created", "1999-01-01"), ("owner", "9")])
+        assert form.validate(sent) == {"title": "t"}
+        assert form.changed(sent, {"title": "t", "created": None}) == set()
+
+
+# -- through the real pages ------------------------------------------------------------------
+
+def _record_form(page):
+    return next(f for f in page.forms.values() if "_csrf" in f.fields and "name" in f.fields)
+
+
+def test_a_resources_widgets_show_and_post_through_its_converters(monkeypatch, tmp_path):
+    client, _app = display_client(monkeypatch, tmp_path,
+                                  Thing={"widgets": {"name": twf.TextArea, "count": twf.TextField}})
+    page = client.get("/things/new")
+    assert re.search(r'<textarea id="name" name="name">', page.text)
+    assert '<input id="count" name="count" type="text" />' in page.text
+    form = _record_form(page)
+    form["name"], form["count"] = "x" * 81, "many"
+    refused = form.submit(status=422).text
+    assert "Enter at most 80 characters" in refused and "Enter a whole number" in refused
+    form = _record_form(page)
+    form["name"], form["count"] = "Made <here>", "12"
+    shown = form.submit(status=303).follow().text
+    assert "Made &lt;here&gt;" in shown and "<dd>12</dd>" in shown
+
+
+def test_fieldsets_section_the_edit_form_and_the_show_page(monkeypatch, tmp_path):
+    fieldsets = (("Basics", ("name", "count")), ("Money", ("price", "ratio")))
+    client, _app = display_client(monkeypatch, tmp_path, Thing={"fieldsets": fieldsets})
+    edit = client.get("/things/1/edit").text
+    legends = re.findall(r'<fieldset class="section">\s*(?:<legend>(.*?)</legend>)?', edit)
+    assert legends == ["Basics", "Money", ""]
+    basics = re.search(r"<legend>Basics</legend>(.*?)</fieldset>", edit, re.S).group(1)
+    assert re.findall(r'id="(\w+):container"', basics) == ["name", "count"]
+    show = client.get("/things/1").text
+    assert re.findall(r"<h2>(.*?)</h2>", show) == ["Basics", "Money"]
+    money = re.search(r"<h2>Money</h2>\s*<dl[^>]*>(.*?)</dl>", show, re.S).group(1)
+    assert re.findall(r"<dt>(.*?)</dt>", money) == ["Price", "Ratio"]
+    rest = show.split("</section>")[-1]  # the untitled section: every other field
+    assert "<dt>Name</dt>" not in rest and "<dt>Body</dt>" in rest and "<dt>Tags</dt>" in rest
+
+
+def test_a_read_only_form_field_is_text_and_never_written(monkeypatch, tmp_path):
+    resources = {"Thing": {"fields": {"body": {"read_only": True}},
+                           "form_fields": ["name", "body", "count"]}}
+    client, _app = display_client(monkeypatch, tmp_path, resources=resources)
+    edit = client.get("/things/1/edit")
+    assert 'name="body"' not in edit.text
+    assert edit.text.count("two\nlines &amp; &lt;i&gt;") == 1  # in the form, not twice
+    assert '<span class="read-only" id="body">two\nlines &amp; &lt;i&gt;</span>' in edit.text
+    form = _record_form(edit)
+    fields = dict(form.submit_fields())
+    fields.update(body="overwritten", count="7")
+    client.post("/things/1", fields, status=303)
+    stored = client.get("/things/1.json").json
+    assert stored["body"] == "two\nlines & <i>" and stored["count"] == 7
+
+
+MOVIE = Resource(name="movies", model=object, label="Movie", plural_label="Movies",
+                 fields=FIELDS, list_fields=FIELDS, form_fields=FIELDS)
+
+
+@pytest.mark.parametrize("changes, key", [
+    ({"widgets": {"nope": twf.TextArea}}, "resources.Movie.widgets"),
+    ({"widgets": {"title": "textarea"}}, "resources.Movie.widgets.title"),
+    ({"widgets": {"title": twf.TextArea.req()}}, "resources.Movie.widgets.title"),  # an instance
+    ({"fieldsets": (("A", ("nope",)),)}, "resources.Movie.fieldsets"),
+    ({"fieldsets": (("A", ("title",)), ("B", ("year", "title")))}, "resources.Movie.fieldsets"),
+])
+def test_bad_widgets_and_fieldsets_are_refused_at_start_up(changes, key):
+    with pytest.raises(ConfigError) as info:
+        ToscaWidgetsViewFactory({}, registry=[dataclasses.replace(MOVIE, **changes)])
+    assert info.value.key == key
+
+
+def test_forms_are_kept_per_fields_and_read_only_flags():
+    views = ToscaWidgetsViewFactory({}, registry=[MOVIE])
+    assert views.form(MOVIE) is views.form(MOVIE, MOVIE.form_fields)
+    frozen = tuple(f.but(read_only=True) if f.name == "title" else f for f in FIELDS)
+    assert [f.name for f in views.form(MOVIE, frozen).read_only] == ["title"]
+    assert "title" in views.form(MOVIE).fields_by_name  # the editable form is still there

@@ -1,14 +1,19 @@
-"""The grid: one template loop with sortable headers, escaped cells, links and a pager."""
+"""The grid: a tw2 widget over one cached frame, sortable headers, escaped cells, a pager."""
 
-from genshi.template import TemplateLoader
+import dataclasses
 
+import tw2.core as twc
+from tw2.core import templating
+
+from rum.builtin_actions import builtin_table
 from rum.contracts import Record, Ref
 from rum.fields import Field
 from rum.links import ListLinks
 from rum.query import Page, Query, Sort
 from rum.resources import Resource
 from rum.urls import Urls
-from rum_toscawidgets.grid import TEMPLATES, Grid, page_numbers
+from rum_toscawidgets import ToscaWidgetsViewFactory
+from rum_toscawidgets.grid import Grid, page_numbers
 
 FIELDS = (Field("id", "integer", primary_key=True, read_only=True), Field("title", "string"),
           Field("genre", "to_one", related="genres", sortable=False))
@@ -16,9 +21,11 @@ RESOURCE = Resource(name="movies", model=object, label="Movie", plural_label="Mo
                     fields=FIELDS, list_fields=FIELDS, form_fields=FIELDS[1:])
 
 
-def render(records, page, script_name=""):
-    links = ListLinks(Urls(script_name), "movies", page.query, 20)
-    return Grid(RESOURCE, TemplateLoader([TEMPLATES])).render(records, page, links)
+def render(records, page, script_name="", resource=RESOURCE, debug=False):
+    views = ToscaWidgetsViewFactory({}, registry=[resource], debug=debug)
+    links = ListLinks(Urls(script_name, builtin_table()), "movies", page.query, 20)
+    with views.scope():
+        return views.grid(resource).render(records, page, links)
 
 
 def test_cells_are_escaped_and_linked():
@@ -69,3 +76,38 @@ def test_keyset_links_carry_cursors():
 def test_estimated_count_says_about():
     page = Page([], Query(), count=2_000_000, count_exact=False, count_estimated=True)
     assert "about 2,000,000 rows" in render([], page)
+
+
+def test_the_grid_is_a_tw2_widget_per_resource():
+    views = ToscaWidgetsViewFactory({}, registry=[RESOURCE])
+    grid = views.grid(RESOURCE)
+    assert issubclass(grid, Grid) and issubclass(grid, twc.Widget)
+    assert grid.resource is RESOURCE
+    assert grid.template_file.endswith("rum_toscawidgets/templates/grid.html")
+
+
+def test_rendering_leaves_tw2s_process_wide_engine_cache_alone(monkeypatch):
+    monkeypatch.setattr(templating, "engine_name_cache", {})
+    render([], Page([], Query(), count=0))
+    assert templating.engine_name_cache == {}
+
+
+def test_two_apps_in_one_process_keep_their_own_grids():
+    """Each view factory has its own grid classes: one app's formatter is not another's."""
+    loud = dataclasses.replace(RESOURCE, formatters={"title": lambda v, r: v.upper()})
+    records = [Record("5", "x", {"id": 5, "title": "heat", "genre": None})]
+    page = Page(records, Query(), count=1)
+    quiet_views = ToscaWidgetsViewFactory({}, registry=[RESOURCE])
+    loud_views = ToscaWidgetsViewFactory({}, registry=[loud], debug=True)
+    links = ListLinks(Urls("", builtin_table()), "movies", page.query, 20)
+    for _ in range(2):  # alternately, as two apps serving requests would
+        with quiet_views.scope():
+            assert "<td>heat</td>" in quiet_views.grid(RESOURCE).render(records, page, links)
+        with loud_views.scope():
+            assert "<td>HEAT</td>" in loud_views.grid(loud).render(records, page, links)
+
+
+def test_debug_mode_renders_the_same():
+    records = [Record("5", "x", {"id": 5, "title": "a & b", "genre": None})]
+    page = Page(records, Query(), count=1)
+    assert render(records, page, debug=True) == render(records, page)

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from genshi.template import TemplateLoader
 
+from rum.builtin_actions import builtin_table
 from rum.contracts import Record
 from rum.errors import Invalid
 from rum.fields import Field
@@ -12,8 +12,8 @@ from rum.links import ListLinks
 from rum.query import Page, Query
 from rum.resources import Resource
 from rum.urls import Urls
+from rum_toscawidgets import ToscaWidgetsViewFactory
 from rum_toscawidgets.forms import ToscaWidgetsForm
-from rum_toscawidgets.grid import TEMPLATES, Grid
 from rum_toscawidgets.isolation import Tw2State
 from rum_toscawidgets.validators import StringConverter, translated
 
@@ -49,12 +49,14 @@ def test_translated_fills_in_the_translated_template():
 def test_grid_texts_and_labels_in_the_given_language():
     query = Query()
     page = Page([Record("1", "x", {"id": 1, "title": "Alien"})], query, count=41, has_next=True)
-    links = ListLinks(Urls(""), "movies", query, 20)
-    grid = Grid(RESOURCE, TemplateLoader([TEMPLATES]))
-    html = grid.render(page.rows, page, links, translations=Pseudo())
+    links = ListLinks(Urls("", builtin_table()), "movies", query, 20)
+    views = ToscaWidgetsViewFactory({}, registry=[RESOURCE])
+    grid = views.grid(RESOURCE)
+    with views.scope():
+        html = grid.render(page.rows, page, links, translations=Pseudo())
+        english = grid.render(page.rows, page, links)
     assert ">Título</a>" in html and ">Siguiente</a>" in html and ">Ver</a>" in html
     assert "41 filas" in html
-    english = grid.render(page.rows, page, links)
     assert ">Title</a>" in english and ">Next</a>" in english and "41 rows" in english
 
 

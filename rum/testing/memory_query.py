@@ -1,0 +1,268 @@
+"""A rum Query over in-memory rows: filters, row filters, search, sort and keyset cursors.
+
+The same meaning as rum_sqlalchemy gives them: comparisons never match None (as SQL's
+NULL), `contains`/`startswith` ignore case, a user's filter across a relation sees only
+related rows the access may read, and the policy's row filters apply as written. NULLs
+sort before every value ascending (as SQLite and MariaDB do).
+"""
+
+import base64
+import binascii
+import decimal
+import functools
+import json
+import math
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import BadRequest, NotFound
+from ..fields import Field
+from ..query import Filter, Query
+from ..values import item_field, parse
+from .memory_model import INT64, as_key, decode_key
+from .memory_store import Row
+
+TEXT_KINDS = frozenset({"string", "text", "enum"})
+MAX_EXPONENT = 1000
+COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
+           "gt": operator.gt, "ge": operator.ge}
+UNFILTERABLE = frozenset({"to_many", "binary", "json", "unknown"})
+Test = Callable[[Row], bool]  # a row -> whether it matches
+ValueTest = Callable[[Any], bool]  # a stored value -> whether it matches
+
+
+def convert(field: Field, text: str):
+    """Query-string text as the field's Python value; BadRequest when it is not one."""
+    if field.kind == "enum" and field.choices and text not in {str(c[0]) for c in field.choices}:
+        raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
+    if field.kind in TEXT_KINDS:
+        return text
+    try:
+        value = parse(field, text)
+    except ValueError:
+        if field.kind == "boolean":
+            raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
+        if _non_finite(field.kind, text):
+            raise BadRequest(f"{field.name}: {text!r} is not a finite number") from None
+        raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
+    if field.kind == "integer" and abs(value) > INT64:
+        raise BadRequest(f"{field.name}: {text!r} is out of range")
+    if field.kind == "decimal" and abs(value.adjusted()) > MAX_EXPONENT:
+        raise BadRequest(f"{field.name}: {text!r} is out of range")
+    return value
+
+
+def _non_finite(kind: str, text: str) -> bool:
+    try:
+        if kind == "float":
+            return not math.isfinite(float(text))
+        if kind == "decimal":
+            return not decimal.Decimal(text.strip()).is_finite()
+    except (ValueError, ArithmeticError):
+        pass
+    return False
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def value_test(field: Field, op: str, raw: str, value_of) -> ValueTest:
+    """A test of one stored value: `field op raw`, with `value_of` reading raw text."""
+    if op == "is_null":
+        want = convert(Field(name=field.name, kind="boolean"), raw or "true")
+        return (lambda v: v is None) if want else (lambda v: v is not None)
+    if field.kind == "array" and op == "contains":  # has an element equal to the value
+        item = convert(item_field(field), raw)
+        return lambda v: v is not None and item in v
+    if field.kind == "set" and op == "contains":
+        return lambda v: v is not None and raw in v
+    if op in ("contains", "startswith"):
+        needle = raw.lower()
+        if op == "contains":
+            return lambda v: v is not None and needle in _text(v).lower()
+        return lambda v: v is not None and _text(v).lower().startswith(needle)
+    if op == "in":
+        wanted = [value_of(v) for v in raw.split(",") if v != ""]
+        return lambda v: v is not None and v in wanted
+    if op not in COMPARE:
+        raise BadRequest(f"unknown filter operator {op!r}")
+    value, compare = value_of(raw), COMPARE[op]
+    return lambda v: v is not None and compare(v, value)
+
+
+def related_test(repo, entry, f: Filter, access=None) -> Test:
+    """`f.director.name.eq=Ava`: a test on a field of the row a `to_one` points at.
+
+    With an `access` (a user's filter) the target must be readable, neither field hidden,
+    and only related rows in the target's scope match: a filter is no oracle."""
+    head, _, rest = f.field.partition(".")
+    rel = entry.relations.get(head)
+    target = repo.catalog.entry(rel.target) if rel is not None and rel.kind == "to_one" \
+        else None
+    field = target.by_name.get(rest) if target is not None else None
+    if target is None or field is None or field.is_relation:
+        raise BadRequest(f"cannot filter on {f.field!r}")
+    scope: list[Test] = []
+    if access is not None:
+        if (head in access.hidden(entry.resource) or not access.can_read(target.resource)
+                or rest in access.hidden(target.resource)):
+            raise BadRequest(f"cannot filter on {f.field!r}")
+        scope = scope_tests(repo, target, access.scope(target.resource))
+    inner = value_test(field, f.op, f.value, lambda text: convert(field, text))
+
+    def test(row) -> bool:
+        other = repo.target_row(row, head)
+        return other is not None and inner(other.values.get(rest)) and all(
+            t(other) for t in scope)
+    return test
+
+
+def filter_test(repo, entry, f: Filter, access=None) -> Test:
+    """A test for one filter on a field of `entry`; `access`: a user's filter, whose
+    to-one ids name only rows that access may see."""
+    if "." in f.field:
+        return related_test(repo, entry, f, access)
+    field = entry.by_name.get(f.field)
+    if field is None or field.kind in UNFILTERABLE:
+        raise BadRequest(f"cannot filter on {f.field!r}")
+    name = field.name
+    if field.kind != "to_one":
+        test = value_test(field, f.op, f.value, lambda text: convert(field, text))
+        return lambda row: test(row.values.get(name))
+    target = repo.catalog.entry(entry.relations[name].target)
+    if len(target.key) != 1 or f.op in ("contains", "startswith"):
+        raise BadRequest(f"cannot filter on {name!r} with {f.op!r}")
+
+    def value_of(text):
+        try:
+            return decode_key(text, target)[0]
+        except NotFound:
+            raise BadRequest(f"{name}: {text!r} is not a valid id") from None
+    test = value_test(field, f.op, f.value, value_of)
+    seen = _seen_target(repo, target, name, access) if access is not None and \
+        f.op in ("eq", "ne", "in") else None
+    if seen is None:
+        return lambda row: test(row.values.get(name))
+    if f.op == "ne":  # a row the access may not see answers as an id that does not exist
+        return lambda row: row.values.get(name) is not None and (
+            test(row.values.get(name)) or not seen(row))
+    return lambda row: test(row.values.get(name)) and seen(row)
+
+
+def _seen_target(repo, target, name: str, access) -> Test | None:
+    """"The related row is one `access` may see", or None when it sees every one."""
+    if not access.can_read(target.resource):
+        return lambda row: False
+    scope = scope_tests(repo, target, access.scope(target.resource))
+    if not scope:
+        return None
+
+    def seen(row) -> bool:
+        other = repo.target_row(row, name)
+        return other is not None and all(t(other) for t in scope)
+    return seen
+
+
+def scope_tests(repo, entry, scope) -> list[Test]:
+    """The policy's row filters of `entry`, applied as written."""
+    for f in scope:
+        if f.field.partition(".")[0] not in entry.by_name:
+            raise BadRequest(f"row filter on unknown field {f.field!r} of {entry.name}")
+    return [filter_test(repo, entry, f) for f in scope]
+
+
+def query_tests(repo, query: Query) -> list[Test]:
+    """The tests a row must pass to be selected by `query` for the repository's access:
+    filters (no hidden field), the row filters, the search and the parent."""
+    entry, access = repo.entry, repo.access
+    hidden = access.hidden(entry.resource)
+    tests = []
+    for f in query.filters:
+        if f.field.partition(".")[0] in hidden:
+            raise BadRequest(f"cannot filter on {f.field!r}")
+        tests.append(filter_test(repo, entry, f, access))
+    own = access.scope(entry.resource)
+    tests += scope_tests(repo, entry, own + tuple(f for f in query.scope if f not in own))
+    if query.search:
+        wanted = query.search_in  # the resource's search_fields; None: the searchable ones
+        names = [f.name for f in entry.fields if (f.searchable if wanted is None
+                                                  else f.name in wanted)
+                 and f.kind in ("string", "text") and f.name not in hidden]
+        needle = query.search.lower()
+        if names:
+            tests.append(lambda row: any(needle in _text(row.values[n]).lower()
+                                         for n in names if row.values.get(n) is not None))
+    if query.parent:
+        tests.append(repo.parent_test(query.parent))
+    return tests
+
+
+def sort_spec(entry, query: Query, hidden=frozenset()) -> tuple[list[Field], list[bool]]:
+    """(fields, descending flags) of the order, ending in the key (a unique tiebreak)."""
+    fields, descending = [], []
+    for s in query.sort:
+        field = entry.by_name.get(s.field)
+        if field is None or field.is_relation or not field.sortable or field.name in hidden:
+            raise BadRequest(f"cannot sort on {s.field!r}")
+        fields.append(field)
+        descending.append(s.descending)
+    for field in entry.key_fields:
+        if field not in fields:
+            fields.append(field)
+            descending.append(False)
+    return fields, descending
+
+
+def compare_values(a, b) -> int:
+    """-1, 0 or 1, with None before every value."""
+    if a is None or b is None:
+        return (a is not None) - (b is not None)
+    return (a > b) - (a < b)
+
+
+def compare_keys(a: list, b: list, descending: list[bool]) -> int:
+    for x, y, desc in zip(a, b, descending, strict=True):
+        result = compare_values(x, y)
+        if result:
+            return -result if desc else result
+    return 0
+
+
+def sorted_rows(rows: list, fields: list[Field], descending: list[bool]) -> list:
+    def cmp(r, s):
+        return compare_keys(sort_values(r, fields), sort_values(s, fields), descending)
+    return sorted(rows, key=functools.cmp_to_key(cmp))
+
+
+def sort_values(row, fields: list[Field]) -> list:
+    return [row.values.get(f.name) for f in fields]
+
+
+def encode_cursor(values: list) -> str:
+    text = json.dumps([None if v is None else (v.isoformat() if hasattr(v, "isoformat")
+                                                else str(v)) for v in values])
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, fields: list[Field]) -> list:
+    """The boundary values, typed per field; BadRequest for anything that is not ours."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
+        raise BadRequest("the paging cursor is malformed; start again from page 1") from None
+    if not isinstance(raw, list) or len(raw) != len(fields) or \
+            not all(v is None or isinstance(v, str) for v in raw):
+        raise BadRequest("the paging cursor does not fit this list; start again from page 1")
+    return [None if v is None else convert(f, v) for f, v in zip(fields, raw, strict=True)]
+
+
+def capped(n: int, limit: int) -> tuple[int, bool]:
+    """(count, exact) as rum_sqlalchemy counts: exact up to `limit`, else (limit, False)."""
+    return (n, True) if n <= limit else (limit, False)
+
+
+def target_key(row, name: str) -> tuple | None:
+    value = row.values.get(name)
+    return None if value is None else as_key(value)

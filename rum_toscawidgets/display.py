@@ -1,0 +1,144 @@
+"""A field's value as HTML, by kind: one display for grid cells, show pages and conflict pages.
+
+`renderer(...)` picks, once per field and page, a function `(value, record) -> markup`; the
+grid calls it for every cell, so each kind's function does the least it can (text and whole
+numbers are escaped or formatted directly). What each kind shows:
+
+- no value (None, an empty file or relation list): `<span class="empty">—</span>`;
+- to_one: a link to the row, its label alone when the row is opaque (a `<span class="opaque">`)
+  or has no resource; to_many: a `<ul class="refs">` of such links;
+- boolean: yes / no in the page's language; binary: a download link with the size;
+- json: `<code class="json">`; every other kind: `rum.values.display`, escaped.
+
+A resource's formatter (`resource.formatters[name](value, record)`) replaces the kind's
+display of a value: text it returns is escaped, markup (Genshi's `Markup`, or any object with
+`__html__` such as markupsafe's) goes in as it is. Values of no value stay the empty mark, formatter or not.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from genshi.core import Markup, escape
+
+from rum.contracts import Ref
+from rum.fields import Field
+from rum.i18n import N_
+from rum.values import display
+
+EMPTY = Markup('<span class="empty">—</span>')
+DOWNLOAD = N_("Download (%(size)s bytes)")
+TEXT_KINDS = frozenset({"string", "text", "enum"})  # display() is str() for their text
+
+Render = Callable[[Any, Any], str]
+
+
+def _text(value) -> str:
+    return escape(value, quotes=False)
+
+
+def ref_html(ref: Ref, urls) -> str:
+    """A related row: a link, or its label alone when it may not be seen (or linked)."""
+    label = escape(ref.label, quotes=False)
+    if ref.opaque:
+        return f'<span class="opaque">{label}</span>'
+    if not ref.resource or urls is None:
+        return label
+    return f'<a href="{escape(urls.show(ref.resource, ref.id))}">{label}</a>'
+
+
+def _plain(field: Field) -> Render:
+    """Text and numbers: the grid's fast path (no call into `display` for str and int)."""
+    fast = str if field.kind in TEXT_KINDS else int if field.kind == "integer" else None
+
+    def html(value, record):
+        if value is None:
+            return EMPTY
+        if type(value) is fast:
+            return _text(value) if fast is str else str(value)
+        return _text(display(field, value))
+    return html
+
+
+def _json(field: Field) -> Render:
+    def html(value, record):
+        if value is None:
+            return EMPTY
+        return f'<code class="json">{_text(display(field, value))}</code>'
+    return html
+
+
+def _boolean(gettext) -> Render:
+    yes, no = _text(gettext("yes")), _text(gettext("no"))
+
+    def html(value, record):
+        return EMPTY if value is None else (yes if value else no)
+    return html
+
+
+def _to_one(urls) -> Render:
+    def html(value, record):
+        return EMPTY if value is None else ref_html(value, urls)
+    return html
+
+
+def _to_many(urls) -> Render:
+    def html(value, record):
+        if not value:
+            return EMPTY
+        items = "".join(f"<li>{ref_html(ref, urls)}</li>" for ref in value)
+        return f'<ul class="refs">{items}</ul>'
+    return html
+
+
+def _binary(field: Field, resource: str, urls, gettext) -> Render:
+    def html(value, record):
+        if not value:
+            return EMPTY
+        text = _text(gettext(DOWNLOAD) % {"size": f"{len(value):,}"})
+        if urls is None or record is None:
+            return text
+        return f'<a href="{escape(urls.download(resource, record.id, field.name))}">{text}</a>'
+    return html
+
+
+def _formatted(formatter: Callable, shown_empty: Render) -> Render:
+    def html(value, record):
+        if value is None:
+            return shown_empty(value, record)
+        out = formatter(value, record)
+        if isinstance(out, Markup):  # Genshi's markup (it has no __html__)
+            return out
+        markup = getattr(out, "__html__", None)
+        if markup is not None:  # markup already (markupsafe...): the formatter answers for it
+            return Markup(markup())
+        return _text("" if out is None else str(out))
+    return html
+
+
+def renderer(field: Field, resource: str, urls, gettext,
+             formatters: Mapping[str, Callable] | None = None) -> Render:
+    """The function showing `field`'s values of `resource` as HTML.
+
+    `urls` builds the links (`show(resource, id)`, `download(resource, id, field)`); None
+    shows labels and sizes without links. `gettext` is the page's language."""
+    kind = field.kind
+    if kind == "to_one":
+        shown = _to_one(urls)
+    elif kind == "to_many":
+        shown = _to_many(urls)
+    elif kind == "boolean":
+        shown = _boolean(gettext)
+    elif kind == "binary":
+        shown = _binary(field, resource, urls, gettext)
+    elif kind == "json":
+        shown = _json(field)
+    else:
+        shown = _plain(field)
+    formatter = (formatters or {}).get(field.name)
+    return shown if formatter is None else _formatted(formatter, shown)
+
+
+def value_html(resource, field: Field, value, record, urls, translations=None) -> Markup:
+    """One value of one record as HTML (show and conflict pages)."""
+    gettext = translations.gettext if translations is not None else str
+    return Markup(renderer(field, resource.name, urls, gettext, resource.formatters)(value, record))
