@@ -11,5 +11,5 @@ It serves http://127.0.0.1:8080/ with wsgiref. The Python build keeps its databa
 `$BACK_OFFICE_DB` (default: back_office.db in the system's temp directory), the .cfg
 build in back_office.db beside the .cfg; either is made and filled on the first start.
 `--user` and `--roles` stand in for a host's login: accountants also see void invoices
-and may change amounts.
+and set an invoice's status by hand (others through its actions).
 """

@@ -9,7 +9,7 @@ from genshi.core import Markup
 from rum import Admin, action
 from rum.errors import Invalid
 
-ACCOUNTANT = "accountant"  # the role that sees void invoices and may change amounts
+ACCOUNTANT = "accountant"  # sees void invoices, sets an invoice's status by hand
 
 
 def is_accountant(identity) -> bool:
@@ -60,7 +60,7 @@ class InvoiceAdmin(Admin):
     def get_read_only_fields(self, request, identity):
         if is_accountant(identity):
             return self.read_only_fields
-        return [*self.read_only_fields, "amount"]
+        return [*self.read_only_fields, "status"]  # others change it by actions only
 
     def base_query(self, request, identity):
         return [] if is_accountant(identity) else [("status", "ne", "void")]
