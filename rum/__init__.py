@@ -3,6 +3,7 @@
 from .actions import action
 from .admin import Admin
 from .app import RumApp
+from .errors import Invalid
 from .paste import make_app
 
-__all__ = ["Admin", "RumApp", "action", "make_app"]
+__all__ = ["Admin", "Invalid", "RumApp", "action", "make_app"]

@@ -54,6 +54,7 @@ class Action:
     label: str = ""  # custom actions: the button's text
     confirm: str = ""  # custom actions: the confirmation page's question
     menus: tuple[str, ...] = ()  # custom actions: where their buttons are ("list", "show")
+    page_for: str = ""  # a page whose form posts to this action: it goes where that goes
 
     def __post_init__(self):
         if self.permission not in PERMISSIONS:
@@ -117,7 +118,8 @@ class ActionTable:
     def __init__(self, actions: Iterable[Action],
                  excluded: Mapping[str, frozenset[str]] | None = None):
         self.actions: tuple[Action, ...] = tuple(actions)
-        self.excluded = dict(excluded or {})  # resource -> built-in actions it drops
+        # resource -> built-in actions it drops (with their pages)
+        self.excluded = {r: self._with_pages(names) for r, names in (excluded or {}).items()}
         self._by_key: dict[tuple[str, str], Action] = {}
         for a in self.actions:
             key = (a.resource, a.name)
@@ -133,14 +135,20 @@ class ActionTable:
     def __contains__(self, name: str) -> bool:
         return ("", name) in self._by_key
 
+    def _with_pages(self, names: Iterable[str]) -> frozenset[str]:
+        """`names` and the pages that only post to them (`delete` takes `confirm_delete`)."""
+        names = frozenset(names)
+        return names | {a.name for a in self.actions if a.page_for in names}
+
     def without(self, *names: str) -> "ActionTable":
-        """This table less the built-in actions `names`: their routes, links and OpenAPI
-        entries go with them."""
+        """This table less the built-in actions `names` and their pages (`new` goes with
+        `create`): their routes, links and OpenAPI entries go with them."""
         unknown = set(names) - {a.name for a in self.actions}
         if unknown:
             raise ConfigError("actions", f"no action named {sorted(unknown)[0]!r}; "
                               f"actions: {sorted({a.name for a in self.actions})}")
-        return ActionTable((a for a in self.actions if a.resource or a.name not in names),
+        dropped = self._with_pages(names)
+        return ActionTable((a for a in self.actions if a.resource or a.name not in dropped),
                            self.excluded)
 
     def with_(self, extra: Iterable[Action] = (),
@@ -149,7 +157,7 @@ class ActionTable:
         merged = dict(self.excluded)
         for resource, names in (excluded or {}).items():
             merged[resource] = merged.get(resource, frozenset()) | frozenset(names)
-        return ActionTable((*extra, *self.actions), merged)
+        return ActionTable((*extra, *self.actions), merged)  # pages are added on building
 
     def get(self, name: str, resource: str = "") -> Action | None:
         """The action `name` as `resource` has it (its own first), or None when neither

@@ -1,6 +1,6 @@
 """Resource classes: a model's admin written in Python, like Django's `ModelAdmin`.
 
-    from rum import Admin, action
+    from rum import Admin, Invalid, action
 
     class MovieAdmin(Admin):
         list_fields = ["title", "year", "director"]
@@ -8,7 +8,7 @@
         read_only_fields = ["created_at"]
         formatters = {"budget": lambda value, record: f"$ {value:,}"}
 
-        def validate(self, values, call, row=None):
+        def validate(self, call, values, row=None):
             if values.get("year", 2000) < 1888:
                 raise Invalid({"year": "There were no films before 1888."})
 
@@ -44,7 +44,9 @@ checked then, and a wrong one is a server error naming the method. `base_query` 
 every path to the resource's rows (lists, single rows, related rows and their labels,
 choices, exports) exactly like a policy's row filters.
 
-Every hook runs inside the request's transaction: a hook that raises `rum.errors.Invalid`
+Every check, hook and action takes the request's `Call` first (`call.request`,
+`call.identity`, `call.uow` for other resources' repositories, `call.repo` for this one's)
+and runs inside the request's transaction: a hook that raises `rum.errors.Invalid`
 answers 422 with its messages beside the fields, any other error rolls everything back.
 """
 
@@ -73,7 +75,8 @@ class Admin:
     read_only_fields: ClassVar[Sequence[str]] = ()  # shown, never written
     default_sort: ClassVar[str] = ""  # query syntax: "-year,title"
     widgets: ClassVar[Mapping[str, Any]] = {}  # field -> the view's widget class (tw2)
-    # field -> callable(value, record) -> str (escaped) or markup (has __html__)
+    # field -> callable(value, record) -> str (escaped) or markup (genshi.core.Markup, or
+    # anything with __html__), kept as is; `record` holds the values the page shows
     formatters: ClassVar[Mapping[str, Callable[[Any, Any], Any]]] = {}
     exclude_actions: ClassVar[Sequence[str]] = ()  # built-in actions this resource drops
 
@@ -98,24 +101,24 @@ class Admin:
         return ()
 
     # -- checks and hooks: inside the request's transaction --------------------------
-    def validate(self, values: dict[str, Any], call: Any, row: Any = None) -> None:
+    def validate(self, call: Any, values: dict[str, Any], row: Any = None) -> None:
         """Cross-field validation of converted values; raise `Invalid({field: message})`.
         `row` is the stored row on an update (None on create); `values` holds only the
         fields being written."""
 
-    def before_create(self, values: dict[str, Any], call: Any) -> None:
+    def before_create(self, call: Any, values: dict[str, Any]) -> None:
         """May change `values` before the row is made."""
 
-    def after_create(self, row: Any, call: Any) -> None: ...
+    def after_create(self, call: Any, row: Any) -> None: ...
 
-    def before_update(self, row: Any, values: dict[str, Any], call: Any) -> None:
+    def before_update(self, call: Any, row: Any, values: dict[str, Any]) -> None:
         """May change `values` before they are written to `row`."""
 
-    def after_update(self, row: Any, call: Any) -> None: ...
+    def after_update(self, call: Any, row: Any) -> None: ...
 
-    def before_delete(self, row: Any, call: Any) -> None: ...
+    def before_delete(self, call: Any, row: Any) -> None: ...
 
-    def after_delete(self, row: Any, call: Any) -> None: ...
+    def after_delete(self, call: Any, row: Any) -> None: ...
 
     # -- custom actions ----------------------------------------------------------------
     @classmethod

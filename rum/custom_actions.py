@@ -72,7 +72,8 @@ def _entries(resource, custom: CustomAction) -> tuple[Action, Action]:
     common = dict(target="selection", resource=resource.name, label=custom.label,
                   confirm=custom.confirm, menus=MENUS[custom.on])
     confirm = Action(f"confirm_{custom.name}", path, ("GET",), custom.permission,
-                     partial(confirm_page, custom), formats=("html",), **common)
+                     partial(confirm_page, custom), formats=("html",), page_for=custom.name,
+                     **common)
     doc = Doc(f"{custom.label}: %(plural)s", body="ids", ok="done",
               codes=(400, 401, 403, 404, 409, 413, 422))
     act = Action(custom.name, path, ("POST",), custom.permission, partial(run, custom),

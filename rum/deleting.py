@@ -23,9 +23,9 @@ def confirm_delete(call: Call) -> Result:
 def _delete(call: Call, row) -> None:
     """One row, with the resource class's hooks around it."""
     hooks = admin(call)
-    hooks.before_delete(row, call)
+    hooks.before_delete(call, row)
     call.repo.delete(row)
-    hooks.after_delete(row, call)
+    hooks.after_delete(call, row)
 
 
 def delete(call: Call) -> Result:

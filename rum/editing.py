@@ -184,12 +184,12 @@ def create(call: Call, defaults: dict | None = None, attach=None) -> Result:
     hooks = admin(call)
     try:
         values = _form(call).validate(params)
-        hooks.validate(values, call)
-        hooks.before_create(values, call)
+        hooks.validate(call, values)
+        hooks.before_create(call, values)
         row = call.repo.create(values)
         if attach is not None:
             attach(row)
-        hooks.after_create(row, call)
+        hooks.after_create(call, row)
     except Invalid as exc:
         return _refused(call, exc, form_page(call, "new", params, exc.errors))
     _check_scope(call, row)
@@ -259,10 +259,10 @@ def update(call: Call) -> Result:
     hooks = admin(call)
     try:
         values = form.validate(params, only=names)
-        hooks.validate(values, call, row)
-        hooks.before_update(row, values, call)
+        hooks.validate(call, values, row)
+        hooks.before_update(call, row, values)
         row = call.repo.update(row, values)
-        hooks.after_update(row, call)
+        hooks.after_update(call, row)
     except Invalid as exc:
         return _refused(call, exc, form_page(call, "edit", params, exc.errors, record=stored))
     _check_scope(call, row)

@@ -65,7 +65,7 @@ class InvoiceAdmin(Admin):
     def base_query(self, request, identity):
         return [] if is_accountant(identity) else [("status", "ne", "void")]
 
-    def validate(self, values, call, row=None):
+    def validate(self, call, values, row=None):
         if row is not None and row.status == "paid":
             raise Invalid({"": "A paid invoice is closed: void it and issue a new one."})
         issued = values.get("issued_on", getattr(row, "issued_on", None))
@@ -73,14 +73,14 @@ class InvoiceAdmin(Admin):
         if issued and due and due < issued:
             raise Invalid({"due_on": "The due date cannot come before the issue date."})
 
-    def after_create(self, row, call):
+    def after_create(self, call, row):
         row.number = f"INV-{row.id:05d}"  # read-only: set on the row, as `values` skip it
 
-    def before_update(self, row, values, call):
+    def before_update(self, call, row, values):
         if values.get("status") == "paid":
             row.paid_on = datetime.date.today()
 
-    def before_delete(self, row, call):
+    def before_delete(self, call, row):
         if row.status != "draft":
             raise Invalid({"": "Only drafts can be deleted; void the invoice instead."})
 

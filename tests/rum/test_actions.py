@@ -33,8 +33,7 @@ def test_without_names_an_unknown_action_at_start_up():
 
 @pytest.fixture
 def no_delete(demo_db):
-    table = builtin_table().without("delete", "confirm_delete", "delete_many",
-                                    "confirm_delete_many")
+    table = builtin_table().without("delete", "delete_many")  # their pages go with them
     return wrap(RumApp(demo_config(demo_db), actions=table))
 
 
@@ -62,8 +61,17 @@ def test_a_removed_action_loses_its_openapi_entry(client, no_delete):
     assert {"get", "put", "patch"} <= set(cut)
 
 
+@pytest.mark.parametrize("dropped, gone", [
+    ("delete", {"delete", "confirm_delete"}), ("create", {"create", "new"}),
+    ("update", {"update", "edit"}), ("nested_create", {"nested_create", "nested_new"}),
+    ("confirm_delete", {"confirm_delete"})])  # a page alone may go: JSON deletes stay
+def test_an_action_s_pages_go_with_it(dropped, gone):
+    full, cut = builtin_table().names(), builtin_table().without(dropped).names()
+    assert full - cut == gone
+
+
 class NoDeletingMovies(Admin):
-    exclude_actions = ("delete", "confirm_delete")
+    exclude_actions = ("delete",)
 
 
 def test_a_resource_class_drops_actions_for_its_resource_only(demo_db):

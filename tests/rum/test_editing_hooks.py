@@ -13,31 +13,31 @@ KEPT = 1  # the movie before_delete refuses to delete
 
 
 class MovieAdmin(Admin):
-    def validate(self, values, call, row=None):
+    def validate(self, call, values, row=None):
         title = values.get("title", getattr(row, "title", ""))
         if "year" in values and values["year"] < 1888 or "Silent" in title and \
                 values.get("year", getattr(row, "year", 0)) > 1930:
             raise Invalid({"year": "No films before 1888; no silent films after 1930."})
 
-    def before_create(self, values, call):
+    def before_create(self, call, values):
         values["title"] = values["title"].strip().title()
 
-    def after_create(self, row, call):
+    def after_create(self, call, row):
         if row.title == "Rollback After Create":
             raise Invalid({"title": "Refused after the row was made."})
         # a write of its own, in the same transaction
         call.uow.repository("rentals").create({"movie": str(row.id), "customer": "Launch",
                                                "returned": False})
 
-    def before_update(self, row, values, call):
+    def before_update(self, call, row, values):
         if "description" in values:
             values["description"] = (values["description"] or "") + " [edited]"
 
-    def after_update(self, row, call):
+    def after_update(self, call, row):
         if row.title == "Rollback After Update":
             raise RuntimeError("a hook failed")
 
-    def before_delete(self, row, call):
+    def before_delete(self, call, row):
         if row.id == KEPT:
             raise Invalid({"": "Classics are kept."})
 
