@@ -2,11 +2,19 @@
 works at any mount point). Templates and actions ask for a URL by name; nothing
 concatenates paths."""
 
+import re
 from urllib.parse import quote
 
 from .actions import ActionTable
 from .errors import NotFound
 from .router import STATIC_PREFIX, format_path
+
+VARIABLE = re.compile(r"\{(id|relation|path|format)\}")
+PLAIN = re.compile(r"^[A-Za-z0-9_.~-]+$")  # needs no quoting
+
+
+def _quoted(text: str, safe: str = "/") -> str:
+    return text if PLAIN.match(text) else quote(text, safe=safe)
 
 
 class Urls:
@@ -15,6 +23,21 @@ class Urls:
     def __init__(self, script_name: str, table: ActionTable):
         self.root = script_name.rstrip("/")
         self.table = table
+        # (name, resource, with format) -> the path split into literals and variable names
+        self._compiled: dict[tuple[str, str, bool], list[str] | None] = {}
+
+    def _parts(self, name: str, resource: str, with_format: bool) -> list[str] | None:
+        key = (name, resource, with_format)
+        parts = self._compiled.get(key, False)
+        if parts is False:
+            action = self.table.get(name, resource)
+            if action is None:
+                parts = None
+            else:
+                template = format_path(action.path) if with_format else action.path
+                parts = VARIABLE.split(template.replace("{resource}", _quoted(resource)))
+            self._compiled[key] = parts
+        return parts  # type: ignore[return-value]
 
     def has(self, name: str, resource: str = "") -> bool:
         """Whether the table has the action `name` for `resource` (links check this)."""
@@ -23,16 +46,19 @@ class Urls:
     def url(self, name: str, resource: str = "", id: str = "", relation: str = "",
             fmt: str = "", query: str = "", path: str = "") -> str:
         """The URL of action `name`; NotFound when the table has no such action."""
-        action = self.table.get(name, resource)
-        if action is None:
+        parts = self._parts(name, resource, bool(fmt))
+        if parts is None:
             raise NotFound(f"no action {name!r} for {resource or 'this admin'}")
-        template = format_path(action.path) if fmt else action.path
-        url = (template.replace("{resource}", quote(resource))
-               .replace("{id}", quote(id, safe=""))
-               .replace("{relation}", quote(relation))
-               .replace("{path}", quote(path))
-               .replace("{format}", fmt))
-        return self.root + url + (f"?{query}" if query else "")
+        values = {"id": id, "relation": relation, "path": path, "format": fmt}
+        out = [self.root]
+        for i, part in enumerate(parts):  # literal, variable, literal, ...
+            if i % 2 == 0:
+                out.append(part)
+            else:
+                out.append(_quoted(values[part], safe="" if part == "id" else "/"))
+        if query:
+            out.append(f"?{query}")
+        return "".join(out)
 
     def home(self) -> str:
         return self.root + "/"

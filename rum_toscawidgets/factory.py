@@ -14,6 +14,7 @@ from .grid import Grid
 from .isolation import ENGINE, Tw2State
 
 SECTION = "rum.viewfactory"
+MAX_KEPT_BARS = 1000
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 
@@ -53,6 +54,7 @@ class ToscaWidgetsViewFactory:
         self._grids = {r.name: Grid(resource=r, loader=loader) for r in registry}
         self._filter_bar = FilterBar(loader=loader)
         self._forms: dict[tuple, ToscaWidgetsForm] = {}
+        self._bars: dict[tuple, str] = {}  # filter bars without filters, rendered once
         for r in registry:
             check_resource(r)
             try:
@@ -82,10 +84,26 @@ class ToscaWidgetsViewFactory:
 
     def filter_bar(self, resource, fields, query, list_url: str, urls,
                    translations=None) -> str:
-        """The list page's filter bar: a row per filterable field of `fields`."""
-        return str(self._filter_bar.req(
+        """The list page's filter bar: a row per filterable field of `fields`.
+
+        Without filters or a search (most list pages) the bar depends only on the fields,
+        the URLs and the language, so it is rendered once for them and kept."""
+        key = None
+        if not query.filters and not query.search:
+            key = (resource.name, tuple((f.name, f.label) for f in fields), list_url,
+                   urls.root, getattr(translations, "lang", ""),
+                   tuple(str(s) for s in query.sort))
+            kept = self._bars.get(key)
+            if kept is not None:
+                return kept
+        html = str(self._filter_bar.req(
             resource=resource, fields=tuple(fields), query=query, list_url=list_url, urls=urls,
             translations=translations).display(displays_on=ENGINE))
+        if key is not None:
+            if len(self._bars) >= MAX_KEPT_BARS:  # bounded: list URLs of nested pages vary
+                self._bars.clear()
+            self._bars[key] = html
+        return html
 
     def value(self, resource, field, value, record, urls, translations=None) -> str:
         """One value of `record` as HTML, as grids show it too (`display.renderer`)."""

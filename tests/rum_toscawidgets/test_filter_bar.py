@@ -90,3 +90,27 @@ def test_the_list_page_shows_the_views_filter_bar_once(client):
     assert page.text.count('<details class="filters"') == 1
     assert page.text.count('class="filter-bar"') == 1
     assert '<option value="ge" selected>≥</option>' in page.text
+
+
+class Lang(Pseudo):
+    lang = "es"
+
+
+def test_a_bar_without_filters_is_rendered_once_per_inputs_and_stays_right():
+    views = ToscaWidgetsViewFactory({}, registry=[RESOURCE])
+    urls = Urls("/admin", builtin_table())
+    with views.scope():
+        first = views.filter_bar(RESOURCE, FIELDS, Query(), "/admin/movies", urls)
+        assert views.filter_bar(RESOURCE, FIELDS, Query(), "/admin/movies", urls) is first
+        spanish = views.filter_bar(RESOURCE, FIELDS, Query(), "/admin/movies", urls, Lang())
+        fewer = views.filter_bar(RESOURCE, FIELDS[:2], Query(), "/admin/movies", urls)
+        nested = views.filter_bar(RESOURCE, FIELDS, Query(), "/admin/genres/1/movies", urls)
+        sorted_ = views.filter_bar(RESOURCE, FIELDS, Query(sort=(Sort("title"),)),
+                                   "/admin/movies", urls)
+        filtered = views.filter_bar(RESOURCE, FIELDS, Query(filters=(
+            Filter("title", "contains", "Zed"),)), "/admin/movies", urls)
+    assert "Filtros" in spanish and "Filtros" not in first
+    assert len(rows(fewer)) == 2 and len(rows(first)) == 6
+    assert 'action="/admin/genres/1/movies"' in nested
+    assert 'name="sort" value="title"' in sorted_ and 'name="sort"' not in first
+    assert 'value="Zed"' in filtered and 'value="Zed"' not in first
