@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from .actions import Action, ActionTable, CustomAction, Doc
 from .call import Call
-from .deleting import selected_ids
+from .deleting import nothing_ticked, selected_ids
 from .errors import ConfigError
 from .results import Page, Result
 
@@ -47,6 +47,9 @@ def buttons(call: Call, menu: str, ident: str = "") -> list[Button]:
 
 def confirm_page(custom: CustomAction, call: Call) -> Result:
     """What the action will run on, and the question; its form posts to the action."""
+    back = nothing_ticked(call)
+    if back is not None:
+        return back
     rows = [call.get_row(i) for i in selected_ids(call, custom.label.lower(), "handled")]
     records = [call.repo.record(row, ()) for row in rows]
     return Result(page=Page("confirm_action.html", {

@@ -4,6 +4,8 @@ Bulk delete works the same way for the rows ticked in a list: a confirmation pag
 one transaction that deletes them all or none.
 """
 
+from urllib.parse import urlencode
+
 from .call import Call
 from .editing import admin, submitted
 from .errors import BadRequest, Conflict
@@ -11,6 +13,7 @@ from .results import Page, Result
 
 EFFECT_LIMIT = 1000  # related rows are counted up to here on confirmation pages
 MAX_BULK = 500
+NOT_LIST = frozenset({"ids", "_csrf"})  # a bulk form's own fields, not the list's query
 
 
 def confirm_delete(call: Call) -> Result:
@@ -39,7 +42,16 @@ def delete(call: Call) -> Result:
 
 
 def selected_ids(call: Call, what: str = "delete", done: str = "deleted") -> list[str]:
-    """The ticked rows' ids: the form's (or JSON body's) `ids`, or the query's on a GET."""
+    """The ticked rows' ids: the form's (or JSON body's) `ids`, or the query's on a GET.
+    BadRequest when there are none: confirmation pages ask `nothing_ticked` first."""
+    ids = ticked_ids(call, done)
+    if not ids:
+        raise BadRequest(f"tick at least one row to {what}")
+    return ids
+
+
+def ticked_ids(call: Call, done: str = "deleted") -> list[str]:
+    """The ticked rows' ids, maybe none; BadRequest when there are too many."""
     if call.request.method in ("GET", "HEAD"):
         raw = call.request.GET.getall("ids")
     elif call.request.content_type == "application/json":
@@ -48,14 +60,26 @@ def selected_ids(call: Call, what: str = "delete", done: str = "deleted") -> lis
     else:
         raw = call.request.form.getall("ids")
     ids = list(dict.fromkeys(str(i) for i in raw if i))
-    if not ids:
-        raise BadRequest(f"tick at least one row to {what}")
     if len(ids) > MAX_BULK:
         raise BadRequest(f"at most {MAX_BULK} rows can be {done} at once")
     return ids
 
 
+def nothing_ticked(call: Call) -> Result | None:
+    """Back to the list (with the list's query the form carried) and a hint, when a bulk
+    action's confirmation page is asked for with no row ticked; None when some are."""
+    if call.format != "html" or ticked_ids(call):
+        return None  # programs get selected_ids' 400
+    query = urlencode([(k, v) for k, v in call.request.GET.items() if k not in NOT_LIST])
+    return Result(redirect=call.urls.index(call.served.name, query=query),
+                  message=call.gettext("No rows were selected: tick the rows to act on "
+                                       "first."))
+
+
 def confirm_delete_many(call: Call) -> Result:
+    back = nothing_ticked(call)
+    if back is not None:
+        return back
     rows = [call.get_row(i) for i in selected_ids(call)]
     return Result(page=Page("confirm_delete_many.html",
                             {"records": [call.repo.record(r, ()) for r in rows]}))

@@ -25,9 +25,10 @@ class Deletes(RepositoryState):
 
         Only rows the access may see are counted; related rows it may not see are named
         as an 'unseen' effect (no count), and `delete` refuses to touch them."""
-        labels = {f.name: f.label for f in self.info.fields}
+        own = self.catalog.info_for(type(row)) or self.info  # a subclass's labels
+        labels = {f.name: f.label for f in (*own.fields, *self.info.fields)}
         effects = []
-        for rel in self._referring():
+        for rel in self._referring(row):
             target = self.catalog.info_for(rel.mapper.class_)
             readable = target is None or self.access.can_read(target.resource)
             count, exact = self._related_count(row, rel, limit) if readable \
@@ -42,9 +43,11 @@ class Deletes(RepositoryState):
                                       exact=False, action="unseen"))
         return effects
 
-    def _referring(self):
-        """The relations whose rows a delete of this resource's rows changes."""
-        return [rel for rel in self.info.mapper.relationships
+    def _referring(self, row):
+        """The relations whose rows a delete of `row` changes: those of its own class, so a
+        row of a subclass (joined or single-table inheritance) deleted through its base
+        resource counts, and guards, what its subclass's relations hold."""
+        return [rel for rel in sa.inspect(row).mapper.relationships
                 if rel.direction in (ONETOMANY, MANYTOMANY) and not rel.viewonly]
 
     def _touches_unseen(self, row, rel, target) -> bool:
@@ -65,7 +68,7 @@ class Deletes(RepositoryState):
     def delete(self, row) -> None:
         """Delete `row`; Forbidden when that would delete or unlink rows the access may not
         see (as Django's admin asks for permission on everything a delete cascades to)."""
-        for rel in self._referring():
+        for rel in self._referring(row):
             if self._touches_unseen(row, rel, self.catalog.info_for(rel.mapper.class_)):
                 raise Forbidden(f"{self.info.name} {self.label(row)} is linked to rows you may "
                                 "not see; it cannot be deleted by you.")

@@ -146,6 +146,13 @@ def test_no_rows_is_a_clear_400(client, bad):
     assert "tick at least one row" in answer.json["message"]
 
 
+@pytest.mark.parametrize("query, back", [("", "/rentals"), ("q=a", "/rentals?q=a")])
+def test_its_confirmation_with_nothing_ticked_goes_back_to_the_list(client, query, back):
+    answer = client.get(f"/rentals/mark_returned?{query}", status=303)
+    assert answer.location.endswith(back)
+    assert "tick the rows to act on first" in answer.follow().text
+
+
 def test_openapi_and_meta_name_it(client):
     paths = client.get("/openapi.json").json["paths"]
     assert "post" in paths["/rentals/mark_returned.json"]
