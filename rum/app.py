@@ -261,12 +261,14 @@ class RumApp:
                                       charset="utf-8")
             try:
                 translations = self.catalogs.for_request(request)
+                readable = self._readable_for(request)
+                urls = Urls(request.script_name, self.actions)
+                named = _named_resource(request, readable, urls)
                 response.text = self.renderer.render("error.html", {
-                    "error": exc, "urls": Urls(request.script_name, self.actions),
+                    "error": exc, "urls": urls, "url": urls.url,
                     "app_title": self.options["title"], "flash": None,
-                    "url": Urls(request.script_name, self.actions).url,
-                    "resources": [translations.resource(r) for r in self._readable_for(request)],
-                    "resource": None}, translations=translations)
+                    "resources": [translations.resource(r) for r in readable],
+                    "resource": translations.resource(named)}, translations=translations)
                 self.catalogs.vary(response)
             except Exception:
                 log.exception("error page failed to render")
@@ -278,3 +280,11 @@ class RumApp:
             response.retry_after = exc.retry_after
             response.cache_control.no_store = True
         return response
+
+
+def _named_resource(request, readable: list, urls: Urls) -> Resource | None:
+    """The resource the request's path names (`/movies/99999/edit`), when this identity may
+    read it and it has a list: the error page links back there rather than home."""
+    # the raw WSGI string: names are ASCII, and a path that is not UTF-8 gets this page too
+    name = request.environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
+    return next((r for r in readable if r.name == name and urls.has("index", r.name)), None)

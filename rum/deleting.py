@@ -68,8 +68,8 @@ def ticked_ids(call: Call, done: str = "deleted") -> list[str]:
 def nothing_ticked(call: Call) -> Result | None:
     """Back to the list (with the list's query the form carried) and a hint, when a bulk
     action's confirmation page is asked for with no row ticked; None when some are."""
-    if call.format != "html" or ticked_ids(call):
-        return None  # programs get selected_ids' 400
+    if ticked_ids(call):  # (these pages are HTML only: programs post, and get a 400)
+        return None
     query = urlencode([(k, v) for k, v in call.request.GET.items() if k not in NOT_LIST])
     return Result(redirect=call.urls.index(call.served.name, query=query),
                   message=call.gettext("No rows were selected: tick the rows to act on "

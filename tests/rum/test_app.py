@@ -126,6 +126,21 @@ def test_mount_point_is_in_every_link(client):
     assert "Path=/admin" in saved.headers["Set-Cookie"]
 
 
+@pytest.mark.parametrize("path, back, label", [
+    ("/movies/99999", "/admin/movies", "Back to Movies"),
+    ("/movies/99999/edit", "/admin/movies", "Back to Movies"),
+    ("/movies/99999/confirm_delete", "/admin/movies", "Back to Movies"),
+    ("/rentals/99999/nosuch/deeper", "/admin/rentals", "Back to Rentals"),
+    ("/nosuch/1", "/admin/", "Back to the start page"),
+    ("/nosuch", "/admin/", "Back to the start page"),
+])
+def test_the_404_page_links_back_to_the_list_the_path_names(client, path, back, label):
+    page = client.get(path, status=404, extra_environ={"SCRIPT_NAME": "/admin"})
+    links = {a.text: a["href"] for a in page.html.select("main a")}
+    assert links.get(label) == back
+    assert ("Back to the start page" in links) == (back == "/admin/")
+
+
 @pytest.mark.parametrize("config, key", [
     ({"rum.repositoryfactory": {"use": "nosuch", "models": ["model:Movie"]}},
      "rum.repositoryfactory.use"),
