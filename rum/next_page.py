@@ -26,7 +26,7 @@ def return_to(call: Call) -> str:
     """The request's `return_to` (query or form), when it is this resource's own list page
     with any query; else ''."""
     value = call.request.GET.get("return_to", "") or _form_value(call, "return_to")
-    if not value or len(value) > MAX_RETURN_TO or not value.isprintable() or "\\" in value:
+    if not value or len(value) > MAX_RETURN_TO or not value.isprintable():
         return ""
     base = call.urls.index(call.served.name)
     return value if value == base or value.startswith(base + "?") else ""
