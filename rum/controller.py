@@ -13,6 +13,7 @@ from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
 from .formats import json_value, record_json
 from .links import ListLinks
+from .next_page import return_query, return_to
 from .query import Query, QueryLimits, check_search, max_page, parse_query
 from .results import File, Page, Result, Table
 
@@ -86,7 +87,7 @@ def index(call: Call, parent_record=None) -> Result:
                                         call.translations)
         return dict(grid=Markup(grid), query=query, result=result, links=links,
                     parent=call.parent, parent_record=parent_record, buttons=menu,
-                    filter_bar=Markup(bar))
+                    filter_bar=Markup(bar), exports=_exports(call, links))
 
     return Result(data=data, page=Page("index.html", page), table=table)
 
@@ -100,6 +101,14 @@ def _links(call: Call, query: Query, fmt: str, has_menu: bool = False) -> ListLi
                                        if call.allowed(a)),
                      selectable=_selectable(call, has_menu),
                      max_page=max_page(call.app.options["max_offset"], query.limit))
+
+
+def _exports(call: Call, links: ListLinks) -> list[tuple[str, str]]:
+    """(label, URL) of this very list as CSV and JSON, in the formats its action serves."""
+    action = call.app.actions.get("nested_index" if call.parent else "index", call.served.name)
+    formats = action.formats if action is not None else ()
+    return [(label, links.export(fmt)) for fmt, label in (("csv", "CSV"), ("json", "JSON"))
+            if fmt in formats]
 
 
 def _selectable(call: Call, has_menu: bool) -> bool:
@@ -118,6 +127,8 @@ def show(call: Call) -> Result:
     def page():
         sizes = call.repo.related_sizes(row, call.visible(call.served.fields), SIZE_LIMIT)
         return dict(record=record, sizes=sizes, buttons=buttons(call, "show", record.id),
+                    back_to=return_to(call) or call.urls.index(call.served.name),
+                    return_query=return_query(return_to(call)),
                     value=call.value_of(record),
                     fields=call.visible(call.translations.resource(call.served).fields))
 

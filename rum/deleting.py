@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from .call import Call
 from .editing import admin, submitted
 from .errors import BadRequest, Conflict
+from .next_page import return_to
 from .results import Page, Result
 
 EFFECT_LIMIT = 1000  # related rows are counted up to here on confirmation pages
@@ -20,7 +21,8 @@ def confirm_delete(call: Call) -> Result:
     row = call.get_row(call.match.id)
     return Result(page=Page("confirm_delete.html", {
         "record": call.repo.record(row, ()),
-        "effects": call.repo.delete_effects(row, EFFECT_LIMIT)}))
+        "effects": call.repo.delete_effects(row, EFFECT_LIMIT),
+        "return_to": return_to(call)}))
 
 
 def _delete(call: Call, row) -> None:
@@ -35,7 +37,7 @@ def delete(call: Call) -> Result:
     row = call.get_row(call.match.id, for_update=True)
     record = call.repo.record(row, ())
     _delete(call, row)
-    return Result(status=204, redirect=call.urls.index(call.served.name),
+    return Result(status=204, redirect=return_to(call) or call.urls.index(call.served.name),
                   message=call.gettext("%(resource)s %(record)s deleted.",
                                        resource=call.gettext(call.served.label),
                                        record=record.label))

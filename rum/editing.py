@@ -25,6 +25,7 @@ from .errors import (
     PreconditionRequired,
 )
 from .formats import record_json
+from .next_page import after_save, return_to
 from .results import Page, Result
 from .values import Given
 
@@ -86,6 +87,8 @@ def form_page(call: Call, action: str, values, errors, record=None,
                     multipart=form.multipart, read_only=read_only,
                     version=call.version(record.version) if record is not None else "",
                     large_relations=large, value=call.value_of(record),
+                    return_to=return_to(call), can_add=call.allowed(
+                        "nested_new" if call.parent else "new"),
                     post_to=call.urls.url("nested_create", *call.parent.key)
                     if call.parent else None, **extra)
 
@@ -173,9 +176,10 @@ def _refused(call: Call, exc: Invalid, page: Page) -> Result:
     return Result(status=422, error=exc, page=page)
 
 
-def create(call: Call, defaults: dict | None = None, attach=None) -> Result:
+def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str = "") -> Result:
     """`defaults`/`attach`: a nested create presets the link back to the parent and attaches
-    the new row to it before the scope check, so what is checked is what is stored."""
+    the new row to it before the scope check, so what is checked is what is stored.
+    `saved_to`: where a plain Save goes (default: the new row's show page)."""
     params = submitted(call)
     if defaults:  # a nested create: the link back to the parent, unless the client set it
         merged = _as_params(defaults)
@@ -196,7 +200,8 @@ def create(call: Call, defaults: dict | None = None, attach=None) -> Result:
     record = call.repo.record(row, call.visible(call.served.fields))
     url = call.urls.show(call.served.name, record.id)
     return Result(status=201, data=lambda: record_json(record, call.served.name, call.urls),
-                  location=url, redirect=url, etag=call.version(record.version),
+                  location=url, redirect=after_save(call, record.id, saved_to or url),
+                  etag=call.version(record.version),
                   message=call.gettext("%(resource)s %(record)s created.",
                                        resource=call.gettext(call.served.label),
                                        record=record.label))
@@ -267,9 +272,9 @@ def update(call: Call) -> Result:
         return _refused(call, exc, form_page(call, "edit", params, exc.errors, record=stored))
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
+    shown = call.urls.show(call.served.name, record.id)
     return Result(data=lambda: record_json(record, call.served.name, call.urls),
-                  etag=call.version(record.version),
-                  redirect=call.urls.show(call.served.name, record.id),
+                  etag=call.version(record.version), redirect=after_save(call, record.id, shown),
                   message=call.gettext("%(resource)s %(record)s saved.",
                                        resource=call.gettext(call.served.label),
                                        record=record.label))

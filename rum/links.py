@@ -1,6 +1,9 @@
 """Links a list page needs (sorting, paging, rows), handed to the grid view."""
 
+from functools import cached_property
+
 from .contracts import Ref
+from .next_page import return_query
 from .query import Page, Query
 from .urls import Urls
 
@@ -57,16 +60,30 @@ class ListLinks:
                                              page=self.query.page - 1))
         return self.page(self.query.page - 1)
 
+    def export(self, fmt: str) -> str:
+        """This list in `fmt` ("csv", "json"): the same search, filters and sort. CSV is
+        every matching row, so it drops the page and cursor; JSON is this very page."""
+        if fmt == "csv":
+            return self._list(self.query.but(page=1, cursor="", backward=False), fmt)
+        return self._list(self.query, fmt)
 
+    @cached_property
+    def _return(self) -> str:
+        """`?return_to=` this list page, for the row links of a top-level HTML list with a
+        query (a save or delete there comes back to its search, filters, sort and page);
+        '' elsewhere."""
+        if self.fmt or self.query.parent or not self.query.to_params(self.default_limit):
+            return ""
+        return "?" + return_query(self._list(self.query))
 
     def show(self, ident: str) -> str:
-        return self.urls.show(self.resource, ident)
+        return self.urls.show(self.resource, ident) + self._return
 
     def edit(self, ident: str) -> str:
-        return self.urls.edit(self.resource, ident)
+        return self.urls.edit(self.resource, ident) + self._return
 
     def confirm_delete(self, ident: str) -> str:
-        return self.urls.confirm_delete(self.resource, ident)
+        return self.urls.confirm_delete(self.resource, ident) + self._return
 
     def ref(self, ref: Ref) -> str:
         return self.urls.show(ref.resource, ref.id)

@@ -5,8 +5,6 @@ creates a row already attached to the parent; for many-to-many, existing rows ar
 and unlinked without being deleted.
 """
 
-from dataclasses import replace
-
 from .call import Call, Parent
 from .contracts import Ref
 from .controller import index
@@ -66,10 +64,8 @@ def nested_create(call: Call) -> Result:
         except NotFound:  # the new row is already out of reach: an error rolls it all back
             raise Forbidden("You may not store a row you could not see afterwards.") from None
 
-    result = create(call, defaults=_reverse_values(call, record), attach=attach)
-    if result.status != 201:
-        return result
-    return replace(result, redirect=call.urls.nested(*parent.key))
+    return create(call, defaults=_reverse_values(call, record), attach=attach,
+                  saved_to=call.urls.nested(*parent.key))
 
 
 def _link(call: Call, add: bool) -> Result:
