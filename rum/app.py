@@ -266,7 +266,7 @@ class RumApp:
                     "app_title": self.options["title"], "flash": None,
                     "url": Urls(request.script_name, self.actions).url,
                     "resources": [translations.resource(r) for r in self._readable_for(request)],
-                    "resource": None}, translations=translations)
+                    "resource": None, "menu_resource": None}, translations=translations)
                 self.catalogs.vary(response)
             except Exception:
                 log.exception("error page failed to render")
