@@ -268,7 +268,9 @@ class RumApp:
                     "error": exc, "urls": urls, "url": urls.url,
                     "app_title": self.options["title"], "flash": None,
                     "resources": [translations.resource(r) for r in readable],
-                    "resource": translations.resource(named)}, translations=translations)
+                    "resource": translations.resource(named),
+                    "menu_resource": named.name if named is not None else None},
+                    translations=translations)
                 self.catalogs.vary(response)
             except Exception:
                 log.exception("error page failed to render")

@@ -82,7 +82,10 @@ def render_page(call, page: Page, status: int = 200) -> webob.Response:
                 urls=call.urls, url=call.urls.url, app_title=call.app.options["title"],
                 flash=flash, Markup=Markup,
                 resources=[translations.resource(r) for r in call.app.readable(call.identity)],
-                resource=translations.resource(call.resource))
+                resource=translations.resource(call.resource),
+                # a nested page (/movies/5/actors) hangs under its parent's row: that menu entry
+                menu_resource=(call.parent.resource.name if call.parent is not None
+                               else call.resource.name if call.resource else None))
     name = call.resource.name if call.resource else ""
     response.text = call.app.renderer.render(page.template, data, resource=name,
                                              translations=translations)

@@ -114,6 +114,7 @@ def test_bulk_delete_two_rentals(page):
     boxes.nth(0).check()
     boxes.nth(1).check()
     page.click("text=Delete selected")
+    page.wait_for_url(re.compile(r"/rentals/delete_many\?"))  # content() mid-navigation is ''
     assert "Delete 2 rentals?" in page.content()
     page.click("button.danger")
     page.wait_for_url(re.compile(r"/rentals$"))
