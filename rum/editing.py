@@ -76,7 +76,7 @@ def form_page(call: Call, action: str, values, errors, record=None,
 
     def data() -> dict:
         form = _form(call, record)
-        html = form.render(values, errors, relation_inputs(call, form.fields),
+        html = form.render(_unwrapped(values), errors, relation_inputs(call, form.fields),
                            translations=call.translations)
         in_form = {f.name for f in form.read_only}  # the form shows these itself
         read_only = [f for f in call.visible(call.served.fields) if f.read_only
@@ -93,6 +93,23 @@ def form_page(call: Call, action: str, values, errors, record=None,
                     if call.parent else None, **extra)
 
     return Page(template, data)
+
+
+def _unwrapped(values):
+    """A JSON body's values as a form shows them: typed values (`Given`) as themselves."""
+    if isinstance(values, dict):
+        return {k: v.value if isinstance(v, Given) else v for k, v in values.items()}
+    return values
+
+
+def _as_text(value) -> Any:
+    """A submitted value as the conflict page's "yours" column shows it."""
+    if isinstance(value, Given):
+        value = value.value
+    if isinstance(value, dict) or (isinstance(value, list) and not all(
+            isinstance(v, str) for v in value)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
 
 
 def json_param(field, value) -> Any:
@@ -284,7 +301,8 @@ def _conflict(call: Call, row, params) -> Result:
     """409: the stored values beside the user's; the form, with their input, re-applies it."""
     fields = call.form_fields
     stored = call.repo.record(row, call.visible(call.served.fields))
-    mine = params.mixed() if hasattr(params, "mixed") else dict(params)
+    mine = {k: _as_text(v) for k, v in
+            (params.mixed() if hasattr(params, "mixed") else dict(params)).items()}
     page = form_page(call, "edit", params, {}, record=stored, template="conflict.html",
                      fields=fields, mine=mine)
     return Result(status=409, error=Conflict("the row changed since you read it; fetch it "

@@ -279,3 +279,25 @@ def test_json_api_stores_json_objects_as_objects(tmp_path):
     with Session(engine) as session:
         assert session.scalars(sa.select(sm.Everything.doc)).one() == doc
     engine.dispose()
+
+
+def test_a_conflict_shows_json_values_as_json_whatever_sent_them(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shapes.db'}"
+    engine = sa.create_engine(url)
+    shapes_model.Base.metadata.create_all(engine)
+    engine.dispose()
+    client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
+        "models": list(shapes_model.MODELS), "sqlalchemy.url": url}}))
+    token = {"X-CSRF-Token": client.get("/").headers["X-CSRF-Token"]}
+    made = client.post_json("/everythings.json", {"name": "doc", "doc": {"alpha": 1}},
+                            headers=token)
+    path = made.headers["Location"].replace("http://localhost", "")
+    stale = made.headers["ETag"].strip('"')
+    client.patch_json(path + ".json", {"name": "moved on"},
+                      headers={**token, "If-Match": stale})
+    # a JSON body whose version is stale, answered as a page: the conflict page, not a 500
+    page = client.put_json(path, {"name": "mine", "doc": {"alpha": 1, "beta": [1, 2]},
+                                  "_version": stale},
+                           headers={**token, "Accept": "text/html"}, status=409)
+    assert "alphabeta" not in page.text
+    assert "&#34;beta&#34;: [1, 2]" in page.text or '"beta": [1, 2]' in page.text
