@@ -8,11 +8,13 @@ import pytest
 
 from examples.back_office import seed
 from examples.back_office.app import CFG
+from tests.conftest import ROOT
 from tests.functional.servers import serve_config
 
 
 @pytest.fixture
-def office(tmp_path):
+def office(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", ROOT)  # the server imports examples.back_office
     seed.create(str(tmp_path / "back_office.db"))
     with open(CFG, encoding="utf-8") as fh:
         cfg = fh.read()
