@@ -100,7 +100,8 @@ def _links(call: Call, query: Query, fmt: str, has_menu: bool = False) -> ListLi
                                                       ("delete", "confirm_delete"))
                                        if call.allowed(a)),
                      selectable=_selectable(call, has_menu),
-                     max_page=max_page(call.app.options["max_offset"], query.limit))
+                     max_page=max_page(call.app.options["max_offset"], query.limit),
+                     returns=bool(call.request.query_string))
 
 
 def _exports(call: Call, links: ListLinks) -> list[tuple[str, str]]:

@@ -13,8 +13,10 @@ class ListLinks:
 
     def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int,
                  fmt: str = "", allowed: frozenset = frozenset({"update", "delete"}),
-                 selectable: bool | None = None, max_page: int | None = None):
+                 selectable: bool | None = None, max_page: int | None = None,
+                 returns: bool = True):
         self.urls = urls
+        self.returns = returns  # False: the page was asked for as it comes (no parameters)
         self.resource = resource
         self.query = query
         self.default_limit = default_limit
@@ -72,7 +74,8 @@ class ListLinks:
         """`?return_to=` this list page, for the row links of a top-level HTML list with a
         query (a save or delete there comes back to its search, filters, sort and page);
         '' elsewhere."""
-        if self.fmt or self.query.parent or not self.query.to_params(self.default_limit):
+        if not self.returns or self.fmt or self.query.parent or \
+                not self.query.to_params(self.default_limit):
             return ""
         return "?" + return_query(self._list(self.query))
 
