@@ -183,6 +183,10 @@ class FormView(Protocol):
                relations: Mapping[str, RelationInput], translations: Any = None) -> str:
         """The form's fields as markup (grouped in the resource's `fieldsets`).
         `translations`: the request's language (gettext/ngettext) for labels and errors."""
+    def error_summary(self, errors: Mapping[str, str], translations: Any = None
+                      ) -> list[tuple[str | None, str, str]]:
+        """(input id or None, label, message) for each of `errors`, as the page's error
+        summary lists them: a form-level error (key "") has no id and no label."""
     @property
     def multipart(self) -> bool:
         """True when the form uploads files."""

@@ -83,7 +83,9 @@ def form_page(call: Call, action: str, values, errors, record=None,
                      and not f.is_relation and f.kind != "binary"
                      and f.name not in in_form] if record is not None else []
         large = [f for f in call.form_fields if record is not None and f.name in record.partial]
+        summary = form.error_summary(errors, call.translations) if errors else []
         return dict(form=Markup(html), action=action, record=record, errors=errors,
+                    error_summary=summary,
                     multipart=form.multipart, read_only=read_only,
                     version=call.version(record.version) if record is not None else "",
                     large_relations=large, value=call.value_of(record),

@@ -25,6 +25,7 @@ from .validators import (
     BooleanConverter,
     ChoiceConverter,
     NullableBooleanConverter,
+    translated,
 )
 
 INPUT_TYPES = {"integer": "number", "float": "text", "decimal": "text", "date": "date",
@@ -246,6 +247,22 @@ class ToscaWidgetsForm:
         params = combine_companions(params, self.fields)  # the value each field stands for
         return {f.name for f in self.fields
                 if _differs(f, params.get(f.name), stored.get(f.name), validators[f.name])}
+
+    def error_summary(self, errors: Mapping[str, str], translations=None
+                      ) -> list[tuple[str | None, str, str]]:
+        """(input id or None, label, message) per error: errors on no input first (the
+        form-level one, key "", has no label), then the inputs' in the form's order, each
+        message as the field shows it."""
+        gettext = translations.gettext if translations else str
+        validators = {c.key: c.validator for c in self.widget.children}
+        labels = {f.name: f.label for f in (*self.fields, *self.read_only)}
+        out: list[tuple[str | None, str, str]] = [
+            (None, gettext(labels.get(k, k)) if k else "", gettext(v))
+            for k, v in errors.items() if v and k not in self.fields_by_name]
+        out.extend((f.name, gettext(f.label),
+                    translated(errors[f.name], validators.get(f.name), gettext))
+                   for f in self.fields if errors.get(f.name))
+        return out
 
     def render(self, values, errors, relations, translations=None) -> str:
         if hasattr(values, "mixed"):  # the user's input, shown again as typed

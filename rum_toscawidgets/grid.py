@@ -31,6 +31,9 @@ def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
     return out
 
 
+UNTABBED = ' tabindex="-1"'
+
+
 def rows_html(resource, records, fields, links, gettext) -> Markup:
     """The grid's body rows: a checkbox (when rows are selectable), the cells, the actions."""
     selectable = getattr(links, "selectable", "delete" in links.allowed)
@@ -50,17 +53,23 @@ def rows_html(resource, records, fields, links, gettext) -> Markup:
             row.append(f'<td class="select"><input type="checkbox" name="ids" value="{escape(r.id)}"'
                        f' aria-label="{escape(select_text % {"record": r.label})}"></td>\n          ')
         values = r.values
+        key_linked = False
         for name, key, shown in columns:
             value = values.get(name)
             if key and value is not None:  # the row's key links to the row
+                key_linked = True
                 row.append(f'<td><a href="{show_url}">{shown(value, r)}</a></td>')
             else:
                 row.append(f"<td>{shown(value, r)}</td>")
-        row.append(f'\n          <td class="actions"><a href="{show_url}">{show_text}</a>')
+        # One tab stop per row for its actions: the key link (else Show) opens the row, whose
+        # page offers Edit and Delete; these links stay for the mouse and screen readers.
+        show_stop = "" if not key_linked else UNTABBED
+        row.append(f'\n          <td class="actions"><a href="{show_url}"{show_stop}>{show_text}</a>')
         if edit:
-            row.append(f'<a href="{escape(links.edit(r.id))}">{edit_text}</a>')
+            row.append(f'<a href="{escape(links.edit(r.id))}"{UNTABBED}>{edit_text}</a>')
         if delete:
-            row.append(f'<a href="{escape(links.confirm_delete(r.id))}">{delete_text}</a>')
+            row.append(f'<a href="{escape(links.confirm_delete(r.id))}"{UNTABBED}>'
+                       f'{delete_text}</a>')
         row.append("</td>\n        </tr>")
         out.append("".join(row))
     return Markup("".join(out))

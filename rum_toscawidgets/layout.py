@@ -19,6 +19,14 @@ def _root(widget):
     return widget
 
 
+def mark_invalid(child) -> None:
+    """The input says it is invalid and is described by its message (the span the layout
+    writes after it), so a screen reader reads the message on reaching the input."""
+    child.safe_modify("attrs")
+    child.attrs["aria-invalid"] = "true"
+    child.attrs["aria-describedby"] = f"{child.compound_id}:error"
+
+
 class FieldsLayout(twf.ListLayout):
     """The fields of one record form; errors and choices arrive per request.
 
@@ -33,16 +41,18 @@ class FieldsLayout(twf.ListLayout):
     css_class = "fields"
 
     def prepare(self):
-        super().prepare()
         gettext = self.rum_gettext or str
+        for child in self.children:  # before the children prepare: inputs copy their attrs
+            message = self.rum_errors.get(child.key)
+            if message:
+                child.error_msg = translated(message, child.validator, gettext)
+                mark_invalid(child)
+        super().prepare()
         for child in self.children:
             if child.label:
                 child.label = gettext(child.label)
             if child.help_text:
                 child.help_text = gettext(child.help_text)
-            message = self.rum_errors.get(child.key)
-            if message:
-                child.error_msg = translated(message, child.validator, gettext)
         if self.rum_sections:
             shown = {c.key: c for c in self.children_non_hidden}
             self.sections = [(gettext(title) if title else "",

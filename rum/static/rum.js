@@ -96,7 +96,14 @@
     });
   }
 
+  function focusErrorSummary() {
+    // after a refused submit, a keyboard or screen reader user starts at the list of errors
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
     selectAll();
     document.querySelectorAll("input.complete[data-complete]").forEach(autocomplete);
   });

@@ -301,3 +301,55 @@ def test_a_conflict_shows_json_values_as_json_whatever_sent_them(tmp_path):
                            headers={**token, "Accept": "text/html"}, status=409)
     assert "alphabeta" not in page.text
     assert "&#34;beta&#34;: [1, 2]" in page.text or '"beta": [1, 2]' in page.text
+
+
+def test_a_refused_submit_leads_to_an_error_summary_linking_each_invalid_input(client):
+    bad = post(client, "/movies", {"title": "", "year": "soon", "genre": "1"}, status=422)
+    main = bad.html.select_one("main")
+    summary = main.find(True)  # the first thing in main: where "Skip to content" lands
+    assert summary["id"] == "error-summary" and summary["role"] == "alert"
+    assert summary["tabindex"] == "-1" and summary.has_attr("autofocus")
+    heading = summary.select_one("h2")
+    assert summary["aria-labelledby"] == heading["id"]
+    links = {a["href"]: a.get_text() for a in summary.select("li a")}
+    assert set(links) == {"#title", "#year"}
+    assert links["#title"] == "Title: Enter a value"
+    assert_invalid_inputs_described(bad.html, links)
+    assert not bad.html.select_one("#genre").has_attr("aria-invalid")  # a valid input
+    unknown = post(client, "/movies", {"title": "Nobody", "year": "2000", "genre": "1",
+                                      "director": "No Such Person"}, status=422)
+    links = {a["href"]: a.get_text() for a in unknown.html.select("#error-summary li a")}
+    assert list(links) == ["#director"] and "No Such Person" in links["#director"]
+    assert_invalid_inputs_described(unknown.html, links)
+    hint = unknown.html.select_one("#director")["aria-describedby"].split()[0]
+    assert unknown.html.find(id=hint)["class"] == ["hint"]  # still described by its hint
+
+
+def assert_invalid_inputs_described(html, links):
+    """Each linked input exists, is invalid, and is described by the message listed."""
+    for href, text in links.items():
+        box = html.find(id=href[1:])
+        assert box["aria-invalid"] == "true"
+        message = html.find(id=box["aria-describedby"].split()[-1])
+        assert message.get_text() and message.get_text() in text
+
+
+def test_a_form_level_error_is_in_the_summary_without_a_link(client, rum_app, monkeypatch):
+    from rum.errors import Invalid
+    from rum_toscawidgets.forms import ToscaWidgetsForm
+
+    def refuse(self, params, only=None):
+        raise Invalid({"": "These values do not go together"})
+    monkeypatch.setattr(ToscaWidgetsForm, "validate", refuse)
+    bad = post(client, "/movies", {"title": "x"}, status=422)
+    items = bad.html.select("#error-summary li")
+    assert [li.get_text() for li in items] == ["These values do not go together"]
+    assert not items[0].select("a")
+
+
+def test_list_pages_skip_to_their_pager(client):
+    page = client.get("/movies").html
+    skips = {a.get_text(): a["href"] for a in page.select("a.skip")}
+    assert skips == {"Skip to content": "#main", "Skip to pages": "#pages"}
+    assert page.select_one("#pages").name == "nav"
+    assert "Skip to pages" not in client.get("/movies/1").text  # no pager there

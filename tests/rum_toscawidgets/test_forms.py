@@ -420,3 +420,23 @@ def test_forms_are_kept_per_fields_and_read_only_flags():
     frozen = tuple(f.but(read_only=True) if f.name == "title" else f for f in FIELDS)
     assert [f.name for f in views.form(MOVIE, frozen).read_only] == ["title"]
     assert "title" in views.form(MOVIE).fields_by_name  # the editable form is still there
+
+
+@pytest.mark.parametrize("relations", [CHOICES, COMPLETE])
+def test_every_invalid_input_is_marked_and_described_by_its_message(form, relations):
+    names = [f.name for f in FIELDS]
+    html = form.render({}, {n: "Enter a value" for n in names}, relations)
+    for name in names:
+        box = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{name}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in box, name
+        described = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()
+        assert f"{name}:error" in described and f'id="{name}:error"' in html
+    valid = form.render({}, {"title": "Enter a value"}, relations)
+    assert valid.count('aria-invalid="true"') == 1
+
+
+def test_the_error_summary_lists_inputs_in_form_order_form_errors_first(form):
+    summary = form.error_summary({"year": "Enter a value", "": "Out of stock",
+                                  "title": "Enter a value"})
+    assert summary == [(None, "", "Out of stock"), ("title", "Title", "Enter a value"),
+                       ("year", "Year", "Enter a value")]

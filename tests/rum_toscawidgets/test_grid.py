@@ -1,7 +1,9 @@
 """The grid: a tw2 widget over one cached frame, sortable headers, escaped cells, a pager."""
 
 import dataclasses
+import re
 
+import pytest
 import tw2.core as twc
 from tw2.core import templating
 
@@ -111,3 +113,31 @@ def test_debug_mode_renders_the_same():
     records = [Record("5", "x", {"id": 5, "title": "a & b", "genre": None})]
     page = Page(records, Query(), count=1)
     assert render(records, page, debug=True) == render(records, page)
+
+
+def tab_stops(row: str) -> list[str]:
+    """The hrefs (or "checkbox") a Tab key stops at in one row's markup."""
+    return [m.group(2) or "checkbox" for m in re.finditer(
+        r'<(a|input)(?![^>]*tabindex="-1")[^>]*?(?:href="([^"]*)"|type="checkbox")', row)]
+
+
+@pytest.mark.parametrize("key_shown, stops", [
+    (True, ["checkbox", "/movies/5", "/genres/2"]),  # the key opens the row; Show, Edit, Delete untabbed
+    (False, ["checkbox", "/genres/2", "/movies/5"]),  # no key column: Show is the row's one stop
+])
+def test_a_row_s_actions_cost_one_tab_stop(key_shown, stops):
+    records = [Record("5", "x", {"id": 5, "title": "Heat", "genre": Ref("genres", "2", "Noir")})]
+    fields = FIELDS if key_shown else FIELDS[1:]
+    views = ToscaWidgetsViewFactory({}, registry=[RESOURCE])
+    page = Page(records, Query(), count=1)
+    links = ListLinks(Urls("", builtin_table()), "movies", page.query, 20)
+    with views.scope():
+        html = views.grid(RESOURCE).render(records, page, links, fields=fields)
+    row = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert tab_stops(row) == stops
+    for action in ('href="/movies/5/edit"', 'href="/movies/5/confirm_delete"', ">Show</a>"):
+        assert action in row  # still there for the mouse and a screen reader's links list
+
+
+def test_the_pager_has_the_id_the_skip_link_targets():
+    assert '<nav id="pages" class="pager"' in render([], Page([], Query(), count=0))
