@@ -174,3 +174,17 @@ def test_json_patch_with_a_base_of_the_fields_it_names(client, rum_app):
     client.patch_json("/movies/1.json", {"year": 1908, "_base": {"year": read["year"]}},
                       headers={**token, "If-Match": etag})
     assert _movie(rum_app)["title"] == "First" and _movie(rum_app)["year"] == "1908"
+
+
+@pytest.mark.parametrize("path,field", [("/movies/1", "title"), ("/rentals/1", "customer"),
+                                        ("/actors/5", "name"), ("/directors/1", "name"),
+                                        ("/genres/1", "name")])
+def test_an_untouched_stale_form_merges_without_writing(client, path, field):
+    """The base a form carries is the text it sends when left alone, for every kind the
+    demo has: a form saved untouched after someone else's change keeps their change."""
+    first = client.get(f"{path}/edit").forms[0]
+    second = client.get(f"{path}/edit").forms[0]
+    first[field] = "Changed by the first editor"
+    assert first.submit().status_int == 303
+    assert second.submit().status_int == 303
+    assert client.get(f"{path}/edit").forms[0][field].value == "Changed by the first editor"
