@@ -111,11 +111,7 @@ def _token(text: str) -> str:
 
 
 def _ref(call, resource: str, ident: str) -> Ref | None:
-    from .errors import NotFound
-
-    repository = call.uow.repository(resource)
-    try:
-        row = repository.get(ident)
-    except (NotFound, ValueError, TypeError):
-        return None
-    return Ref(resource=resource, id=ident, label=repository.record(row, (), versioned=False).label)
+    """The related row `ident` as the identity may see it (its label, or opaque); `complete`
+    takes any text safely and puts an exact id first."""
+    found = call.uow.repository(resource).complete(ident, 1)
+    return found[0] if found and found[0].id == ident else None
