@@ -179,6 +179,11 @@ class FormView(Protocol):
     def changed(self, params: Mapping[str, Any], stored: Mapping[str, Any]) -> set[str]:
         """The fields whose submitted text differs from the text this form renders for the
         `stored` values (a Record's values): the only ones an edit may write."""
+    def texts(self, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Field name -> the text (a list for several values, None for none) the form sends
+        back for `stored` when left alone: what an edit form was opened with."""
+    def changed_since(self, params: Mapping[str, Any], base: Mapping[str, Any]) -> set[str]:
+        """The fields among `base` (as `texts` gives them) whose submitted text differs."""
     def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
                relations: Mapping[str, RelationInput], translations: Any = None) -> str:
         """The form's fields as markup (grouped in the resource's `fieldsets`).

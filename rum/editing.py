@@ -11,7 +11,9 @@ import json
 from typing import Any
 
 from genshi.core import Markup
+from webob.multidict import MultiDict
 
+from . import merging
 from .admin import Admin
 from .call import Call
 from .contracts import RelationInput
@@ -25,6 +27,7 @@ from .errors import (
     PreconditionRequired,
 )
 from .formats import record_json
+from .i18n import N_
 from .next_page import after_save, return_to
 from .results import Page, Result
 from .values import Given
@@ -84,10 +87,13 @@ def form_page(call: Call, action: str, values, errors, record=None,
                      and f.name not in in_form] if record is not None else []
         large = [f for f in call.form_fields if record is not None and f.name in record.partial]
         summary = form.error_summary(errors, call.translations) if errors else []
-        return dict(form=Markup(html), action=action, record=record, errors=errors,
+        version = call.version(record.version) if record is not None else ""
+        base = merging.sign(call, record.id, version, form.texts(record.values)) \
+            if record is not None else ""
+        return dict(base=base, form=Markup(html), action=action, record=record, errors=errors,
                     error_summary=summary,
                     multipart=form.multipart, read_only=read_only,
-                    version=call.version(record.version) if record is not None else "",
+                    version=version,
                     large_relations=large, value=call.value_of(record),
                     return_to=return_to(call), can_add=call.allowed(
                         "nested_new" if call.parent else "new"),
@@ -146,7 +152,9 @@ def submitted(call: Call) -> Any:
         if not isinstance(body, dict):
             raise BadRequest("send a JSON object of field names to values")
         fields = call.served.fields_by_name
-        return {k: json_param(fields.get(k), v) for k, v in body.items()}
+        # `_base` stays as sent: an object of what the client read (rum.merging)
+        return {k: v if k == merging.FIELD else json_param(fields.get(k), v)
+                for k, v in body.items()}
     raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "
                      "or application/json")
 
@@ -265,21 +273,31 @@ def _named(params) -> set[str]:
 
 def update(call: Call) -> Result:
     """PUT stores the form (or JSON object); PATCH only the fields it names. Either way only
-    fields whose text differs from what the edit form shows for the stored row are written."""
+    fields whose text differs from what the edit form shows for the stored row are written.
+    A save on a version changed since merges when no field was changed on both sides."""
     params = submitted(call)
     expected = _expected_version(call, params)
     row = call.get_row(call.match.id, for_update=True)
     current = call.version(call.repo.version(row))
-    if expected and not hmac.compare_digest(expected.encode(), current.encode()):
-        call.uow.doom()
-        if _if_match(call):
-            raise PreconditionFailed("the row changed since you read it (ETag differs)")
-        return _conflict(call, row, params)
+    stale = bool(expected) and not hmac.compare_digest(expected.encode(), current.encode())
     stored = call.repo.record(row, call.visible(call.served.fields))
     form = _form(call, stored)
     names = form.changed(params, stored.values)
     if call.request.effective_method == "PATCH":
         names &= _named(params)
+    split = None
+    if stale:
+        base = _base(call, params, stored.id, expected, form)
+        if base is None and _if_match(call):
+            call.uow.doom()
+            raise PreconditionFailed("the row changed since you read it (ETag differs)")
+        if base is not None:
+            named = _named(params) if call.request.effective_method == "PATCH" else None
+            split = merging.split(form, params, base, stored.values, named)
+        if split is None or split.conflicts:
+            call.uow.doom()
+            return _conflict(call, row, params, split)
+        names &= split.mine
     hooks = admin(call)
     try:
         values = form.validate(params, only=names)
@@ -288,24 +306,61 @@ def update(call: Call) -> Result:
         row = call.repo.update(row, values)
         hooks.after_update(call, row)
     except Invalid as exc:
-        return _refused(call, exc, form_page(call, "edit", params, exc.errors, record=stored))
+        shown = _prefilled(form, params, split, stored) if split else params
+        return _refused(call, exc, form_page(call, "edit", shown, exc.errors, record=stored))
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
-    shown = call.urls.show(call.served.name, record.id)
+    shown_url = call.urls.show(call.served.name, record.id)
+    saved = N_("%(resource)s %(record)s saved; merged with the changes made meanwhile.") \
+        if stale else N_("%(resource)s %(record)s saved.")
     return Result(data=lambda: record_json(record, call.served.name, call.urls),
-                  etag=call.version(record.version), redirect=after_save(call, record.id, shown),
-                  message=call.gettext("%(resource)s %(record)s saved.",
-                                       resource=call.gettext(call.served.label),
+                  etag=call.version(record.version),
+                  redirect=after_save(call, record.id, shown_url),
+                  message=call.gettext(saved, resource=call.gettext(call.served.label),
                                        record=record.label))
 
 
-def _conflict(call: Call, row, params) -> Result:
-    """409: the stored values beside the user's; the form, with their input, re-applies it."""
+def _base(call: Call, params, ident: str, version: str, form) -> dict | None:
+    """The values the client started from: a form's signed `_base`, or a JSON object of
+    the values a JSON client read. None when missing or not ours (no merge then)."""
+    sent = params.get(merging.FIELD)
+    if isinstance(sent, dict) and call.request.content_type == "application/json":
+        fields = {f.name: f for f in form.fields}
+        return {k: json_param(fields[k], v) for k, v in sent.items() if k in fields}
+    return merging.verified(call, sent, ident, version)
+
+
+def _prefilled(form, params, split: merging.Split, stored) -> Any:
+    """The user's input with the fields only the other side changed as stored now, so
+    saving it again keeps their changes."""
+    theirs = split.theirs_only
+    if not hasattr(params, "mixed"):  # a JSON body: typed values
+        return {**params, **{k: stored.values.get(k) for k in theirs}}
+    texts = form.texts(stored.values)
+    out = MultiDict((k, v) for k, v in params.items() if k.partition(".")[0] not in theirs)
+    for name in theirs:
+        text = texts.get(name)
+        for item in text if isinstance(text, list) else [text]:
+            if item is not None:
+                out.add(name, item)
+    return out
+
+
+def _conflict(call: Call, row, params, split: merging.Split | None = None) -> Result:
+    """409: the stored values beside the user's; the form, with their input, re-applies it.
+    After a three-way merge only the fields both sides changed are marked and the form
+    keeps the other side's changes to the rest."""
     fields = call.form_fields
     stored = call.repo.record(row, call.visible(call.served.fields))
     mine = {k: _as_text(v) for k, v in
             (params.mixed() if hasattr(params, "mixed") else dict(params)).items()}
-    page = form_page(call, "edit", params, {}, record=stored, template="conflict.html",
-                     fields=fields, mine=mine)
-    return Result(status=409, error=Conflict("the row changed since you read it; fetch it "
-                                             "again"), page=page)
+    mine, resolved = merging.labelled(call, fields, mine)
+    conflicts = split.conflicts if split is not None else frozenset()
+    shown = _prefilled(_form(call, stored), params, split, stored) if split else params
+    page = form_page(call, "edit", shown, {}, record=stored, template="conflict.html",
+                     fields=fields, mine=mine, resolved=resolved,
+                     conflicts=conflicts)
+    error = Conflict("the row changed since you read it; fetch it again",
+                     errors={name: "changed meanwhile by someone else too"
+                             for name in sorted(conflicts)})
+    return Result(status=409, error=error, page=page)

@@ -44,8 +44,14 @@ class MethodNotAllowed(RumError):
 
 
 class Conflict(RumError):
+    """`errors`: the fields changed on both sides since the client read the row, if known."""
+
     status = 409
     title = N_("Conflict")
+
+    def __init__(self, message: str = "", errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
 
 
 class PreconditionFailed(RumError):

@@ -1,5 +1,6 @@
 """tw2 forms for a resource: one widget class per (resource, action), built at start-up."""
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,7 @@ from rum.errors import Invalid
 from rum.fields import Field
 from rum.i18n import N_
 from rum.resources import sections
+from rum.values import Given
 from rum.values import to_text as values_text
 
 from .inputs import KindInput, SetSelect, combine_companions
@@ -264,6 +266,23 @@ class ToscaWidgetsForm:
                    for f in self.fields if errors.get(f.name))
         return out
 
+    def texts(self, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """The text each input sends back when left alone on a form showing `stored` (None
+        for no value, a list of ids for a to-many); files are not among them."""
+        validators = {c.key: c.validator for c in self.widget.children}
+        return {f.name: _text(f, stored.get(f.name), validators[f.name])
+                for f in self.fields if f.kind != "binary"}
+
+    def changed_since(self, params: Mapping[str, Any], base: Mapping[str, Any]) -> set[str]:
+        """The fields among `base` (texts the form was opened with) whose submitted text is
+        other than their base text."""
+        validators = {c.key: c.validator for c in self.widget.children}
+        params = params.mixed() if hasattr(params, "mixed") else dict(params)
+        params = combine_companions(params, self.fields)
+        return {f.name for f in self.fields if f.name in base and f.kind != "binary"
+                and _text_key(f, params.get(f.name), validators[f.name])
+                != _text_key(f, base[f.name], validators[f.name])}
+
     def render(self, values, errors, relations, translations=None) -> str:
         if hasattr(values, "mixed"):  # the user's input, shown again as typed
             values = values.mixed()
@@ -324,3 +343,41 @@ def _differs(field: Field, value, stored, validator) -> bool:
         return True  # empty text with the box unticked: the empty string, not NULL
     shown = validator.from_python(stored)
     return _lines(str(sent[0]) if sent else "") != _lines("" if shown is None else str(shown))
+
+
+def _text(field: Field, stored, validator) -> Any:
+    """What the form sends for `stored` when the user leaves the field alone."""
+    if field.kind == "to_many":
+        return [ref.id if isinstance(ref, Ref) else str(ref) for ref in stored or ()]
+    if field.kind == "to_one":
+        return stored.id if isinstance(stored, Ref) else ("" if stored is None else str(stored))
+    if stored is None:
+        return "" if field.kind == "boolean" else None
+    if field.kind == "boolean":
+        return "true" if stored else "false"
+    shown = validator.from_python(stored)
+    if isinstance(shown, list | tuple | set | frozenset):
+        return [str(item) for item in shown]
+    return _lines(str(shown))
+
+
+def _text_key(field: Field, value, validator) -> Any:
+    """A sent text as it compares with another: ids for relations, line breaks as LF."""
+    if isinstance(value, Given):
+        return "given", json.dumps(value.value, sort_keys=True, default=str)
+    sent = _as_list(value)
+    if field.kind == "to_many":
+        return frozenset(token(part) for item in sent if item for part in str(item).split(",")
+                         if part.strip())
+    if field.kind == "to_one":
+        return token(str(sent[-1])) if sent and sent[-1] else ""
+    if field.kind == "boolean":
+        try:
+            return validator.to_python(sent[-1] if sent else "")
+        except twc.ValidationError:
+            return sent
+    if value is None:
+        return None
+    if field.kind == "set":
+        return frozenset(str(item) for item in sent)
+    return tuple(_lines(str(item)) for item in sent)
