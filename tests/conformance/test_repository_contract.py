@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from rum.access import Access
 from rum.contracts import Ref
 from rum.errors import BadRequest, NotFound
 from rum.query import Filter, Query, Sort, ops_for
@@ -231,6 +232,17 @@ def test_a_to_one_sorted_descending_puts_rows_without_one_last(reader):
     want = [str(m["id"]) for m in sorted(sorted(schema.MOVIES, key=lambda m: m["id"]),
                                          key=lambda m: director_name(m) or "", reverse=True)]
     assert reader.ids("movies", Query(sort=(Sort("director", True),), limit=1000)) == want
+
+
+def test_a_to_one_out_of_sight_sorts_as_nameless(reader):
+    """Directors outside the access's row filters sort as no director: the order tells
+    nothing of names the grid shows as `#<id>`."""
+    def base(resource):
+        return (Filter("id", "ne", "1"),) if resource == "directors" else ()
+    want = [str(m["id"]) for m in sorted(schema.MOVIES, key=lambda m: (
+        "" if m["director"] == 1 else director_name(m) or "", m["id"]))]
+    assert reader.ids("movies", Query(sort=(Sort("director"),), limit=1000),
+                      access=Access(base=base)) == want
 
 
 @pytest.mark.parametrize(("value", "genres"), [
