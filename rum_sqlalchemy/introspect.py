@@ -68,7 +68,9 @@ def _relation_field(rel, fk_required: bool) -> Field:
         required=to_one and fk_required,
         # One-to-many sides are edited from the child's form, where the key lives.
         read_only=rel.direction is ONETOMANY or rel.viewonly,
-        searchable=False, sortable=False,
+        searchable=False,
+        # a to-one sorts by the related row's label (`relation_order`)
+        sortable=to_one and len(rel.local_remote_pairs) == 1,
         related=rel.mapper.class_.__name__,
     )
 

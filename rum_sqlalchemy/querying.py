@@ -15,6 +15,7 @@ from rum.query import Filter, Query
 from rum.values import item_field, parse
 
 from .identity import convert_key_part, decode_key
+from .relation_order import NEVER_NULL, label_match
 
 INT64 = 2**63 - 1
 MAX_EXPONENT = 1000  # decimals beyond 10**1000 overflow every database's numeric type
@@ -212,7 +213,16 @@ def _filter_clause(info, f: Filter, field: Field, catalog, access=None):
             return key[0] if key is not None else convert_key_part(text, columns[0])
         except (NotFound, ValueError, TypeError):
             raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
-    clause = _column_clause(info, column, field, f.op, f.value, value_of)
+    by_name = label_match(info, field, catalog, as_access(access), f.value) \
+        if f.op == "eq" and f.value.strip() else None
+    if by_name is not None:  # `genre.eq=Drama`: an id, or else the related row's name
+        try:
+            clause = sa.or_(_column_clause(info, column, field, f.op, f.value, value_of),
+                            by_name)
+        except BadRequest:
+            clause = by_name
+    else:
+        clause = _column_clause(info, column, field, f.op, f.value, value_of)
     seen = _seen_target(info, rel, catalog, access) \
         if access is not None and f.op in ("eq", "ne", "in") else None
     if seen is None:
@@ -277,13 +287,22 @@ def sort_key(attr):
     return attr
 
 
-def sort_spec(info, query: Query, hidden=frozenset()) -> tuple[list, list[bool], list[Field]]:
-    """(columns, descending flags, fields) of the order, ending in the primary key (a unique
-    tiebreak); a `hidden` field is no sort key."""
+def sort_spec(info, query: Query, hidden=frozenset(),
+              relation_order=None) -> tuple[list, list[bool], list[Field]]:
+    """(columns, descending flags, cursor fields) of the order, ending in the primary key
+    (a unique tiebreak); a `hidden` field is no sort key. `relation_order`: a to-one
+    field's (expression, cursor field), see `relation_order`; without it a to-one is none."""
     fields = {f.name: f for f in info.fields}
     columns, descending, spec_fields = [], [], []
     for s in query.sort:
         field = fields[s.field]
+        if field.kind == "to_one" and relation_order is not None and \
+                field.sortable and field.name not in hidden:
+            column, cursor_field = relation_order(field)
+            columns.append(column)
+            descending.append(s.descending)
+            spec_fields.append(cursor_field)
+            continue
         if field.is_relation or not field.sortable or field.name in hidden:
             raise BadRequest(f"cannot sort on {field.name!r}")
         columns.append(sort_key(getattr(info.model, field.name)))
@@ -305,6 +324,9 @@ def nullable_flags(info, fields: list[Field]) -> list[bool]:
     """Per sort field, whether it may hold NULL (then the seek asks for NULLs explicitly)."""
     flags = []
     for f in fields:
+        if f.options.get(NEVER_NULL):
+            flags.append(False)
+            continue
         prop = info.mapper.attrs[f.name] if f.name in info.mapper.attrs else None
         column = prop.columns[0] if prop is not None and hasattr(prop, "columns") else None
         flags.append(not isinstance(column, sa.Column)

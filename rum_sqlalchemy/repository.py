@@ -26,6 +26,7 @@ from .integrity import field_errors, refused_value
 from .introspect import enum_value
 from .keyset import NULLS_HIGH, decode_cursor, encode_cursor, seek_clause
 from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
+from .relation_order import NEVER_NULL, label_column, relation_order
 from .streaming import stream_records
 from .visibility import ScopedReads, info_identify
 
@@ -96,8 +97,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                              self.access)
         if query.parent:
             base = base.where(self.parent_clause(query.parent))
-        columns, descending, sort_fields = sort_spec(self.info, query,
-                                                     self.access.hidden(self.info.resource))
+        columns, descending, sort_fields = sort_spec(
+            self.info, query, self.access.hidden(self.info.resource),
+            relation_order(self.info, self.catalog, self.access))
         stmt, backward = base, False
         if query.cursor:
             backward = query.backward
@@ -130,7 +132,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             count, exact, estimated = self._count(base, query)
 
         def cursor_of(row):  # enum members as stored: the seek binds them as text
-            return encode_cursor([self._stored(row, f.name) for f in sort_fields])
+            return encode_cursor([self._sort_label(row, f.name) if f.options.get(NEVER_NULL)
+                                  else self._stored(row, f.name) for f in sort_fields])
         return Page(rows=rows, query=query, count=count, count_exact=exact,
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(rows[-1]) if rows and has_next else "",
@@ -141,6 +144,16 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         value = getattr(row, name)
         return enum_value(self.info.mapper, name, value) if isinstance(value, enum.Enum) \
             else value
+
+    def _sort_label(self, row, name: str) -> str:
+        """The label a `sort=<to-one>` orders `row` by, as `relation_order` computes it."""
+        target = getattr(row, name)
+        info = self.catalog.info_for(type(target)) if target is not None else None
+        label = label_column(info, self.access)
+        if info is None or label is None or not self._sees(info, target,
+                                                           info_identify(info, target)):
+            return ""
+        return getattr(target, label) or ""
 
     def parent_clause(self, parent: tuple[str, str, str]):
         """Rows related to one parent row: `/movies/3/actors` lists Movie 3's actors."""

@@ -25,6 +25,7 @@ from .connecting import UNBOUNDED
 from .identity import encode_key
 from .introspect import enum_value
 from .querying import apply_filters, sort_spec
+from .relation_order import relation_order
 
 BATCH = 1000
 
@@ -34,7 +35,8 @@ def _filtered(repo, query: Query):
     stmt = apply_filters(sa.select(info.model), info, query, repo.catalog, repo.access)
     if query.parent:
         stmt = stmt.where(repo.parent_clause(query.parent))
-    columns, descending, _fields = sort_spec(info, query, repo.access.hidden(info.resource))
+    columns, descending, _fields = sort_spec(info, query, repo.access.hidden(info.resource),
+                                             relation_order(info, repo.catalog, repo.access))
     return stmt.order_by(*(c.desc() if d else c.asc()
                            for c, d in zip(columns, descending, strict=True)))
 

@@ -32,7 +32,7 @@ def to_one(name: str, related: str, *, reverse: str | None = None, required: boo
     `reverse`: the name of the `to_many` on `related` that lists rows pointing here."""
     options = {"reverse": reverse} if reverse else {}
     return Field(name=name, kind="to_one", related=related, required=required,
-                 searchable=False, sortable=False, options=options, **field_args)
+                 searchable=False, options=options, **field_args)
 
 
 def to_many(name: str, related: str, *, reverse: str | None = None,
@@ -214,7 +214,7 @@ def _normalized(field: Field, relation: Relation | None) -> Field:
         return field.but(options={**field.options, "nullable": nullable})
     # one-to-many is edited from the other side, where the key lives; a many-to-many has
     # no one-value filter (as rum_sqlalchemy)
-    return field.but(sortable=False, searchable=False,
+    return field.but(sortable=field.sortable and relation.kind == "to_one", searchable=False,
                      read_only=field.read_only or relation.kind == "one_to_many",
                      filterable=field.filterable and relation.kind != "many_to_many")
 

@@ -28,6 +28,7 @@ MAX_EXPONENT = 1000
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
            "gt": operator.gt, "ge": operator.ge}
 UNFILTERABLE = frozenset({"to_many", "binary", "json", "unknown"})
+SORT_VALUE = "sort_value"  # a cursor field's option: row -> its sort value
 Test = Callable[[Row], bool]  # a row -> whether it matches
 ValueTest = Callable[[Any], bool]  # a stored value -> whether it matches
 
@@ -140,7 +141,7 @@ def filter_test(repo, entry, f: Filter, access=None) -> Test:
             return decode_key(text, target)[0]
         except NotFound:
             raise BadRequest(f"{name}: {text!r} is not a valid id") from None
-    test = value_test(field, f.op, f.value, value_of)
+    test = _id_or_name_test(repo, target, field, f, value_of)
     seen = _seen_target(repo, target, name, access) if access is not None and \
         f.op in ("eq", "ne", "in") else None
     if seen is None:
@@ -149,6 +150,28 @@ def filter_test(repo, entry, f: Filter, access=None) -> Test:
         return lambda row: row.values.get(name) is not None and (
             test(row.values.get(name)) or not seen(row))
     return lambda row: test(row.values.get(name)) and seen(row)
+
+
+def _id_or_name_test(repo, target, field: Field, f: Filter, value_of) -> ValueTest:
+    """A test of a stored key: `f`, where `eq` also takes the related row's name (its
+    label field, ignoring case) when the access may read that field."""
+    label = target.label_attr
+    if f.op != "eq" or not f.value.strip() or not label or \
+            not repo.access.can_read(target.resource) or \
+            label in repo.access.hidden(target.resource) or \
+            target.by_name[label].kind not in ("string", "text"):
+        return value_test(field, f.op, f.value, value_of)
+    name = f.value.strip().lower()
+
+    def named(key) -> bool:
+        other = repo.space.row(target.name, as_key(key)) if key is not None else None
+        value = other.values.get(label) if other is not None else None
+        return value is not None and value.lower() == name
+    try:
+        by_id = value_test(field, f.op, f.value, value_of)
+    except BadRequest:
+        return named
+    return lambda key: by_id(key) or named(key)
 
 
 def _seen_target(repo, target, name: str, access) -> Test | None:
@@ -199,11 +222,19 @@ def query_tests(repo, query: Query) -> list[Test]:
     return tests
 
 
-def sort_spec(entry, query: Query, hidden=frozenset()) -> tuple[list[Field], list[bool]]:
-    """(fields, descending flags) of the order, ending in the key (a unique tiebreak)."""
+def sort_spec(entry, query: Query, hidden=frozenset(),
+              relation_order=None) -> tuple[list[Field], list[bool]]:
+    """(fields, descending flags) of the order, ending in the key (a unique tiebreak).
+    `relation_order`: a to-one field's cursor field (its `SORT_VALUE` option reads a row's
+    sort value); without it a to-one is no sort key."""
     fields, descending = [], []
     for s in query.sort:
         field = entry.by_name.get(s.field)
+        if field is not None and field.kind == "to_one" and relation_order is not None \
+                and field.sortable and field.name not in hidden:
+            fields.append(relation_order(field))
+            descending.append(s.descending)
+            continue
         if field is None or field.is_relation or not field.sortable or field.name in hidden:
             raise BadRequest(f"cannot sort on {s.field!r}")
         fields.append(field)
@@ -237,7 +268,31 @@ def sorted_rows(rows: list, fields: list[Field], descending: list[bool]) -> list
 
 
 def sort_values(row, fields: list[Field]) -> list:
-    return [row.values.get(f.name) for f in fields]
+    return [f.options[SORT_VALUE](row) if SORT_VALUE in f.options else row.values.get(f.name)
+            for f in fields]
+
+
+def relation_order(repo, entry):
+    """A function `to-one field -> cursor field` sorting by the related row's label, as
+    rum_sqlalchemy's `relation_order`: never None, "" without a related row or for one the
+    access may not see; by the key when the label is no text field the access may read."""
+    def order(field: Field) -> Field:
+        rel = entry.relations.get(field.name)
+        target = repo.catalog.entry(rel.target) if rel is not None else None
+        if target is None or len(target.key) != 1:
+            raise BadRequest(f"cannot sort on {field.name!r}")
+        label = target.label_attr
+        if not label or not repo.access.can_read(
+                target.resource) or label in repo.access.hidden(target.resource) or \
+                target.by_name[label].kind not in ("string", "text"):
+            return target.key_fields[0].but(name=field.name, primary_key=False)
+        sees = repo.sees(target)
+
+        def value(row) -> str:
+            other = repo.target_row(row, field.name)
+            return "" if other is None or not sees(other) else other.values.get(label) or ""
+        return Field(name=field.name, kind="string", options={SORT_VALUE: value})
+    return order
 
 
 def encode_cursor(values: list) -> str:

@@ -22,6 +22,7 @@ from .memory_query import (
     decode_cursor,
     encode_cursor,
     query_tests,
+    relation_order,
     scope_tests,
     sort_spec,
     sort_values,
@@ -132,7 +133,8 @@ class MemoryRepository(Writes):
         """(rows in order, sort fields, descending flags) of `query`, without paging."""
         tests = query_tests(self, query)
         fields, descending = sort_spec(self.entry, query,
-                                       self.access.hidden(self.entry.resource))
+                                       self.access.hidden(self.entry.resource),
+                                       relation_order(self, self.entry))
         rows = [r for r in self.space.rows(self.entry.name) if all(t(r) for t in tests)]
         return sorted_rows(rows, fields, descending), fields, descending
 

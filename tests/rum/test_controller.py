@@ -221,6 +221,47 @@ def test_filter_bar_builds_filters(client, rum_app):
     assert "Filters (1)" in empty.text
 
 
+def genre_ids(client, query: str) -> set[str]:
+    return {i["genre"]["id"] for i in client.get(f"/movies.json?{query}&limit=500").json["items"]}
+
+
+def test_the_filter_bar_takes_a_genre_by_name_or_by_id(client, rum_app):
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        drama = s.scalar(sa.select(Genre.id).where(Genre.name == "Drama"))
+        dramas = s.scalar(sa.select(sa.func.count()).select_from(Movie).where(
+            Movie.genre_id == drama))
+    by_name = client.get("/movies.json?op.genre=eq&v.genre=Drama&limit=500").json
+    assert by_name["count"] == dramas > 0
+    assert genre_ids(client, "op.genre=eq&v.genre=drama") == {str(drama)}  # any case
+    assert genre_ids(client, f"op.genre=eq&v.genre={drama}") == {str(drama)}
+    assert genre_ids(client, "f.genre.eq=Drama") == {str(drama)}
+    nothing = client.get("/movies?op.genre=eq&v.genre=No+such+genre")
+    assert "Nothing found." in nothing.text
+    assert client.get("/movies.json?op.genre=eq&v.genre=No+such+genre").json["count"] == 0
+    page = client.get("/movies")
+    bar = next(f for f in page.forms.values() if "op.year" in f.fields)
+    bar["v.genre"] = "Drama"
+    assert "Nothing found." not in bar.submit().text
+
+
+def test_movies_sort_by_their_genre_name(client, rum_app):
+    page = client.get("/movies")
+    assert 'href="/movies?sort=genre"' in page.text
+    with sa.orm.Session(rum_app.repositories.engine) as s:
+        names = dict(s.execute(sa.select(Genre.id, Genre.name)).all())
+    for sort, reverse in (("genre", False), ("-genre", True)):
+        items, url = [], f"/movies.json?sort={sort}&limit=7"
+        for _ in range(100):  # bounded: Next must reach the end
+            data = client.get(url).json
+            items += data["items"]
+            if not data["next"]:
+                break
+            url = data["next"]
+        labels = [names[int(i["genre"]["id"])] if i["genre"] else "" for i in items]
+        assert labels == sorted(labels, reverse=reverse) and len(set(labels)) > 1
+        assert len({i["id"] for i in items}) == len(items) == data["count"]
+
+
 def test_show_page_counts_to_many(client, rum_app):
     genre_id = client.get("/movies/1.json").json["genre"]["id"]
     with sa.orm.Session(rum_app.repositories.engine) as s:

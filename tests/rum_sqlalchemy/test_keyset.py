@@ -13,13 +13,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from rum.access import Access
 from rum.fields import Field
-from rum.query import Query, Sort
+from rum.query import Filter, Query, Sort
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
 from rum_sqlalchemy.keyset import decode_cursor, encode_cursor
 from tests.conftest import ROOT, server_url
 from tests.fixtures import paging_model
-from tests.fixtures.paging_model import ROWS, Entry
+from tests.fixtures.paging_model import KIND_NAMES, ROWS, Entry, Kind
 
 LIMIT = 4
 MAX_PAGES = ROWS // LIMIT + 2  # a walk taking more pages than this repeats itself
@@ -28,6 +29,7 @@ SORTS = [
     "score", "shade", "-shade", "size", "price", "-ratio", "rank",
     "-day,notes", "notes,-day", "is_active,-notes,day", "-flag,score,-stamp",
     "shade,-is_active", "-rank,-price,size", "-score,id", "-id",
+    "kind", "-kind", "kind,-notes", "-kind,day",  # by the related row's label
 ]
 
 
@@ -42,11 +44,14 @@ def entries_factory(request, tmp_path_factory):
     paging_model.Base.metadata.drop_all(engine)
     paging_model.Base.metadata.create_all(engine)
     with Session(engine) as session:
+        session.add_all(paging_model.kinds())
+        session.flush()
         session.add_all(paging_model.entries())
         session.commit()
     factory = SQLAlchemyRepositoryFactory(
-        {"models": ["tests.fixtures.paging_model:Entry"], "sqlalchemy.url": url}, here=ROOT)
-    factory.bind({Entry: "entries"})
+        {"models": ["tests.fixtures.paging_model:Entry", "tests.fixtures.paging_model:Kind"],
+         "sqlalchemy.url": url}, here=ROOT)
+    factory.bind({Entry: "entries", Kind: "kinds"})
     yield factory
     factory.engine.dispose()
     paging_model.Base.metadata.drop_all(engine)
@@ -173,3 +178,35 @@ def test_deep_pages_of_a_nullable_sort_are_fast_or_refused(notes_app):
     assert [item["id"] for item in page["items"]] == expected
     assert page["next"] and "after=" in page["next"]
     assert elapsed < 1.5, f"a deep keyset page took {elapsed:.2f} s"
+
+
+def kind_label(entry, hidden_kinds=()) -> str:
+    """What `sort=kind` orders an entry by: its kind's name, "" without one (or unseen)."""
+    if entry.kind_id is None or entry.kind_id in hidden_kinds:
+        return ""
+    return KIND_NAMES[entry.kind_id] or ""
+
+
+@pytest.mark.parametrize("descending, hidden_kinds", [
+    (False, ()), (True, ()), (False, (1,)), (True, (1, 6)),
+])
+def test_a_relation_sorts_by_its_label_and_pages_by_cursor(entries_factory, descending,
+                                                            hidden_kinds):
+    """`sort=kind`: by the kind's name, entries without one first ascending (on every
+    database); a kind outside the access's row filters sorts as nameless, so the order
+    tells nothing the grid does not show."""
+    def base(resource):
+        return tuple(Filter("id", "ne", str(k)) for k in hidden_kinds) \
+            if resource == "kinds" else ()
+    sort = (Sort("kind", descending),)
+    with entries_factory.unit_of_work({}, Access(base=base)) as uow:
+        repo = uow.repository("entries")
+        rows = repo.select(Query(sort=sort, limit=ROWS + 10)).rows
+        expected = sorted(rows, key=lambda e: (kind_label(e, hidden_kinds), e.id))
+        if descending:  # labels descending, the id tiebreak still ascending
+            expected = sorted(expected, key=lambda e: kind_label(e, hidden_kinds),
+                              reverse=True)
+        assert [r.id for r in rows] == [e.id for e in expected]
+        forward, pages = walk_forward(repo, sort)
+        assert forward == [e.id for e in expected]
+        assert walk_backward(repo, sort, pages[-1]) == forward

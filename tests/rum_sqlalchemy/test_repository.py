@@ -275,7 +275,7 @@ def test_date_boolean_and_datetime_filters(factory, engine):
     ("movies", "year", "eq", "soon"),
     ("movies", "year", "in", "1990,soon"),
     ("movies", "year", "lt", "19.5"),
-    ("movies", "genre", "eq", "abc"),
+    ("movies", "genre", "ne", "abc"),
     ("movies", "genre", "in", "1,x"),
     ("movies", "actors", "eq", "1"),
     ("movies", "rentals", "is_null", "true"),
@@ -354,9 +354,9 @@ def test_default_order_is_by_primary_key(factory, movies):
     assert all_ids(factory, "movies") == sorted(movies)
 
 
-def test_sort_on_a_relation_is_a_bad_request(factory):
+def test_sort_on_a_to_many_is_a_bad_request(factory):
     with factory.unit_of_work({}) as uow, pytest.raises(BadRequest):
-        uow.repository("movies").select(Query(sort=(Sort("genre"),)))
+        uow.repository("movies").select(Query(sort=(Sort("actors"),)))
 
 
 def test_paging_walks_every_row_once(factory, movies):

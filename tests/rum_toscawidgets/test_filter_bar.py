@@ -50,6 +50,7 @@ def test_one_row_per_filterable_field_with_its_input():
     assert '<option value="G">G &lt;all&gt;</option>' in html
     assert ('class="complete" data-complete="/admin/movies/complete?field=genre" '
             'data-id-only="true"') in html
+    assert 'placeholder="name or id"' in html  # a to-one row takes a name without JS
     assert '<details class="filters">' in html and "<summary>Filters</summary>" in html
     assert '<form method="get" action="/admin/movies" class="filter-bar">' in html
 

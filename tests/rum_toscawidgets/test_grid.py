@@ -46,7 +46,17 @@ def test_headers_sort_and_show_direction():
     assert 'href="/admin/movies?sort=-title" class="asc"' in html
     assert 'aria-sort="ascending"' in html
     assert "Nothing found." in html
-    assert 'href="/admin/movies?sort=genre"' not in html  # relation columns are not sortable
+    assert 'href="/admin/movies?sort=genre"' not in html  # this to-one is not sortable
+
+
+def test_a_sortable_to_one_header_is_a_sort_link_and_a_to_many_never_is():
+    fields = FIELDS[:2] + (Field("genre", "to_one", related="genres"),
+                           Field("actors", "to_many", related="actors"))
+    resource = dataclasses.replace(RESOURCE, fields=fields, list_fields=fields)
+    html = render([], Page([], Query(sort=(Sort("genre", True),)), count=0), "/admin",
+                  resource=resource)
+    assert 'href="/admin/movies?sort=genre" class="desc"' in html
+    assert "sort=actors" not in html and "Actors" in html
 
 
 def test_pager_links_keep_the_query():
