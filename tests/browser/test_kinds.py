@@ -92,7 +92,7 @@ def test_edit_saved_untouched_stores_every_column_identical(row, tab):
     assert not tab.is_checked("input[name='empty_text.null']")
     assert tab.is_checked("input[name='null_text.null']")
     assert json.loads(tab.input_value("textarea[name=doc]")) == before["doc"]
-    tab.locator("form:has(input[name=_version]) button[type=submit]").click()
+    tab.locator("form:has(input[name=_version]) button.primary").click()
     tab.wait_for_url(re.compile(rf"/{resource}/1$"))
     assert stored(engine) == before
 
@@ -110,7 +110,7 @@ def test_changed_json_is_stored_as_json_and_nothing_else_moves(row, tab, typed, 
     before = stored(engine)
     tab.goto(f"{server.base}/{resource}/1/edit")
     tab.fill("textarea[name=doc]", typed)
-    tab.locator("form:has(input[name=_version]) button[type=submit]").click()
+    tab.locator("form:has(input[name=_version]) button.primary").click()
     tab.wait_for_url(re.compile(rf"/{resource}/1$"))
     after = stored(engine)
     assert after["doc"] == expected
@@ -125,7 +125,7 @@ def test_invalid_json_is_refused_beside_the_field_with_input_kept(row, tab):
     tab.goto(f"{server.base}/{resource}/1/edit")
     tab.fill("textarea[name=doc]", '{"unclosed": ')
     with tab.expect_response(lambda r: r.request.method == "POST") as answer:
-        tab.locator("form:has(input[name=_version]) button[type=submit]").click()
+        tab.locator("form:has(input[name=_version]) button.primary").click()
     assert answer.value.status == 422
     assert tab.locator("#doc\\:error").inner_text().strip()
     assert tab.input_value("textarea[name=doc]") == '{"unclosed": '
@@ -138,7 +138,7 @@ def test_no_value_boxes_swap_empty_text_and_null(row, tab):
     tab.goto(f"{server.base}/{resource}/1/edit")
     tab.check("input[name='empty_text.null']")
     tab.uncheck("input[name='null_text.null']")
-    tab.locator("form:has(input[name=_version]) button[type=submit]").click()
+    tab.locator("form:has(input[name=_version]) button.primary").click()
     tab.wait_for_url(re.compile(rf"/{resource}/1$"))
     after = stored(engine)
     assert (after["empty_text"], after["null_text"]) == (None, "")
@@ -153,7 +153,7 @@ def test_demo_movie_saved_untouched_stays_identical(page):
         actors = conn.execute("SELECT * FROM movie_actor WHERE movie_id = ? ORDER BY 1, 2",
                               (movie_id,)).fetchall()
     page.goto(f"{page.base}/movies/{movie_id}/edit")
-    page.locator("form:has(input[name=_version]) button[type=submit]").click()
+    page.locator("form:has(input[name=_version]) button.primary").click()
     page.wait_for_url(re.compile(rf"/movies/{movie_id}$"))
     with sqlite3.connect(page.db) as conn:
         assert conn.execute("SELECT * FROM movie WHERE id = ?", (movie_id,)).fetchall() == before
