@@ -10,38 +10,14 @@ after. The seek clause asks for them explicitly (`IS NULL` / `IS NOT NULL`) on t
 where that database puts them; NULLs never compare equal, so a plain `>` would skip them.
 """
 
-import base64
-import binascii
-import json
 
 import sqlalchemy as sa
 
-from rum.errors import BadRequest
-from rum.fields import Field
-
-from .querying import bound_like, convert
+from .querying import bound_like
 
 # Dialects whose ascending order puts NULL after every value (NULLS LAST); the rest
 # (sqlite, mysql/mariadb, mssql) put it first, and every one reverses it under DESC.
 NULLS_HIGH = frozenset({"postgresql", "oracle"})
-
-
-def encode_cursor(values: list) -> str:
-    text = json.dumps([None if v is None else (v.isoformat() if hasattr(v, "isoformat")
-                                                else str(v)) for v in values])
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, fields: list[Field]) -> list:
-    """The boundary values, typed per field; BadRequest for anything that is not ours."""
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
-        raise BadRequest("the paging cursor is malformed; start again from page 1") from None
-    if not isinstance(raw, list) or len(raw) != len(fields) or \
-            not all(v is None or isinstance(v, str) for v in raw):
-        raise BadRequest("the paging cursor does not fit this list; start again from page 1")
-    return [None if v is None else convert(f, v) for f, v in zip(fields, raw, strict=True)]
 
 
 def _equal(column, value):

@@ -1,7 +1,5 @@
 """A rum Query as SQL: search, typed filters, sort with a unique tiebreak."""
 
-import decimal
-import math
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,48 +10,11 @@ from rum.access import as_access
 from rum.errors import BadRequest, NotFound
 from rum.fields import Field
 from rum.query import Filter, Query
-from rum.values import item_field, parse
+from rum.query_text import convert
+from rum.values import item_field
 
 from .identity import convert_key_part, decode_key
 from .relation_order import NEVER_NULL, label_match
-
-INT64 = 2**63 - 1
-MAX_EXPONENT = 1000  # decimals beyond 10**1000 overflow every database's numeric type
-TEXT_KINDS = frozenset({"string", "text", "enum"})
-
-
-def convert(field: Field, text: str):
-    """Query-string text as the field's Python value; BadRequest when it is not one."""
-    if field.kind == "enum" and field.choices and text not in {str(c[0]) for c in field.choices}:
-        raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
-    if field.kind in TEXT_KINDS:
-        return text
-    try:
-        value = parse(field, text)  # refuses NaN and infinities of floats and decimals
-    except ValueError:
-        if field.kind == "boolean":
-            raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
-        if _non_finite(field.kind, text):
-            raise BadRequest(f"{field.name}: {text!r} is not a finite number") from None
-        raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
-    if field.kind == "integer" and abs(value) > INT64:
-        raise BadRequest(f"{field.name}: {text!r} is out of range")
-    if field.kind == "decimal" and abs(value.adjusted()) > MAX_EXPONENT:
-        raise BadRequest(f"{field.name}: {text!r} is out of range")
-    return value
-
-
-def _non_finite(kind: str, text: str) -> bool:
-    """Whether `text` reads as a NaN or an infinity of a float (1e400, inf) or a decimal
-    (NaN, sNaN, Infinity) field: the reason to give when the parser refused it."""
-    try:
-        if kind == "float":
-            return not math.isfinite(float(text))
-        if kind == "decimal":
-            return not decimal.Decimal(text.strip()).is_finite()
-    except (ValueError, ArithmeticError):
-        pass
-    return False
 
 
 def escape_like(text: str) -> str:

@@ -16,15 +16,17 @@ from rum.access import Access, as_access
 from rum.contracts import Record, Ref
 from rum.errors import Conflict, Invalid, NotFound
 from rum.fields import Field
+from rum.keys import encode_key
 from rum.query import Page, Query
+from rum.query_text import decode_cursor, encode_cursor
 
 from .catalog import Catalog, ModelEntry
 from .counting import capped_count, estimated_rows
 from .deleting import Deletes
-from .identity import decode_key, encode_key
+from .identity import decode_key
 from .integrity import field_errors, refused_value
 from .introspect import enum_value
-from .keyset import NULLS_HIGH, decode_cursor, encode_cursor, seek_clause
+from .keyset import NULLS_HIGH, seek_clause
 from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
 from .relation_order import NEVER_NULL, label_column, relation_order
 from .streaming import stream_records

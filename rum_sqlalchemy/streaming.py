@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from rum.contracts import Record, Ref
 from rum.fields import Field
+from rum.keys import encode_key
 from rum.query import Query
 
 from .connecting import UNBOUNDED
-from .identity import encode_key
 from .introspect import enum_value
 from .querying import apply_filters, sort_spec
 from .relation_order import relation_order

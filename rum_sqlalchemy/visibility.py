@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from rum.contracts import Ref
 from rum.fields import Field
+from rum.keys import encode_key
 
 from .catalog import ModelEntry
-from .identity import encode_key
 from .state import RepositoryState
 
 

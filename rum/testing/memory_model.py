@@ -10,17 +10,15 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
 
 from ..errors import ConfigError, NotFound
 from ..fields import Field
+from ..keys import integer_part, split_key
 from ..values import parse
 
 SECTION = "rum.repositoryfactory"
 LABEL_FIELDS = ("name", "title", "label", "username", "email", "code")
 ON_DELETE = ("delete", "unlink", "block")
-INT64 = 2**63 - 1
-SEPARATOR = ","
 ISO_KINDS = {"date": datetime.date.fromisoformat, "time": datetime.time.fromisoformat,
              "datetime": datetime.datetime.fromisoformat}
 
@@ -129,18 +127,9 @@ def key_value(key: tuple):
     return key[0] if len(key) == 1 else key
 
 
-def encode_key(key: tuple) -> str:
-    """`(3,)` -> '3'; composite keys join their percent-escaped parts with ','."""
-    if len(key) == 1:
-        return str(key[0])
-    return SEPARATOR.join(quote(str(v), safe="") for v in key)
-
-
 def _key_part(text: str, field: Field):
     if field.kind == "integer":
-        if not text.isascii() or not text.lstrip("-").isdigit() or abs(int(text)) > INT64:
-            raise ValueError(text)
-        return int(text)
+        return integer_part(text)
     if field.kind == "uuid":
         return uuid.UUID(text)
     if field.kind in ISO_KINDS:
@@ -153,8 +142,8 @@ def _key_part(text: str, field: Field):
 def decode_key(ident: str, entry: Entry) -> tuple:
     """The key tuple `ident` names; NotFound when it cannot name a row."""
     fields, ident = entry.key_fields, str(ident)
-    parts = [ident] if len(fields) == 1 else [unquote(p) for p in ident.split(SEPARATOR)]
-    if len(parts) != len(fields):
+    parts = split_key(ident, len(fields))
+    if parts is None:
         raise NotFound(f"{ident!r} is not a key of {entry.name}")
     try:
         return tuple(_key_part(p, f) for p, f in zip(parts, fields, strict=True))

@@ -6,12 +6,7 @@ related rows the access may read, and the policy's row filters apply as written.
 sort before every value ascending (as SQLite and MariaDB do).
 """
 
-import base64
-import binascii
-import decimal
 import functools
-import json
-import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -19,50 +14,17 @@ from typing import Any
 from ..errors import BadRequest, NotFound
 from ..fields import Field
 from ..query import Filter, Query
-from ..values import item_field, parse
-from .memory_model import INT64, as_key, decode_key
+from ..query_text import convert
+from ..values import item_field
+from .memory_model import as_key, decode_key
 from .memory_store import Row
 
-TEXT_KINDS = frozenset({"string", "text", "enum"})
-MAX_EXPONENT = 1000
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
            "gt": operator.gt, "ge": operator.ge}
 UNFILTERABLE = frozenset({"to_many", "binary", "json", "unknown"})
 SORT_VALUE = "sort_value"  # a cursor field's option: row -> its sort value
 Test = Callable[[Row], bool]  # a row -> whether it matches
 ValueTest = Callable[[Any], bool]  # a stored value -> whether it matches
-
-
-def convert(field: Field, text: str):
-    """Query-string text as the field's Python value; BadRequest when it is not one."""
-    if field.kind == "enum" and field.choices and text not in {str(c[0]) for c in field.choices}:
-        raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
-    if field.kind in TEXT_KINDS:
-        return text
-    try:
-        value = parse(field, text)
-    except ValueError:
-        if field.kind == "boolean":
-            raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
-        if _non_finite(field.kind, text):
-            raise BadRequest(f"{field.name}: {text!r} is not a finite number") from None
-        raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
-    if field.kind == "integer" and abs(value) > INT64:
-        raise BadRequest(f"{field.name}: {text!r} is out of range")
-    if field.kind == "decimal" and abs(value.adjusted()) > MAX_EXPONENT:
-        raise BadRequest(f"{field.name}: {text!r} is out of range")
-    return value
-
-
-def _non_finite(kind: str, text: str) -> bool:
-    try:
-        if kind == "float":
-            return not math.isfinite(float(text))
-        if kind == "decimal":
-            return not decimal.Decimal(text.strip()).is_finite()
-    except (ValueError, ArithmeticError):
-        pass
-    return False
 
 
 def _text(value) -> str:
@@ -293,24 +255,6 @@ def relation_order(repo, entry):
             return "" if other is None or not sees(other) else other.values.get(label) or ""
         return Field(name=field.name, kind="string", options={SORT_VALUE: value})
     return order
-
-
-def encode_cursor(values: list) -> str:
-    text = json.dumps([None if v is None else (v.isoformat() if hasattr(v, "isoformat")
-                                                else str(v)) for v in values])
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, fields: list[Field]) -> list:
-    """The boundary values, typed per field; BadRequest for anything that is not ours."""
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
-        raise BadRequest("the paging cursor is malformed; start again from page 1") from None
-    if not isinstance(raw, list) or len(raw) != len(fields) or \
-            not all(v is None or isinstance(v, str) for v in raw):
-        raise BadRequest("the paging cursor does not fit this list; start again from page 1")
-    return [None if v is None else convert(f, v) for f, v in zip(fields, raw, strict=True)]
 
 
 def capped(n: int, limit: int) -> tuple[int, bool]:

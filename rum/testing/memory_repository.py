@@ -14,13 +14,13 @@ from ..access import as_access
 from ..contracts import Record, Ref
 from ..errors import NotFound
 from ..fields import Field
+from ..keys import encode_key
 from ..query import Page, Query
-from .memory_model import Entry, decode_key, encode_key
+from ..query_text import decode_cursor, encode_cursor
+from .memory_model import Entry, decode_key
 from .memory_query import (
     capped,
     compare_keys,
-    decode_cursor,
-    encode_cursor,
     query_tests,
     relation_order,
     scope_tests,

@@ -13,7 +13,8 @@ from ..contracts import Effect
 from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from ..fields import Field
 from ..i18n import N_
-from .memory_model import as_key, encode_key, key_value
+from ..keys import encode_key
+from .memory_model import as_key, key_value
 from .memory_query import target_key
 from .memory_state import RepositoryState
 from .memory_store import Row

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from rum import RumApp
 from rum.query import Query, Sort
-from rum_sqlalchemy.keyset import decode_cursor, encode_cursor
+from rum.query_text import decode_cursor, encode_cursor
 from tests.conftest import ROOT, demo_config, wrap
 from tests.fixtures import big_model
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from rum.access import Access
 from rum.fields import Field
 from rum.query import Filter, Query, Sort
+from rum.query_text import decode_cursor, encode_cursor
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
-from rum_sqlalchemy.keyset import decode_cursor, encode_cursor
 from tests.conftest import ROOT, server_url
 from tests.fixtures import paging_model
 from tests.fixtures.paging_model import KIND_NAMES, ROWS, Entry, Kind

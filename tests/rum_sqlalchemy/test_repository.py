@@ -15,9 +15,10 @@ from sqlalchemy.orm import DeclarativeBase
 from model import Actor, Director, Genre, Movie, Person, Rental, movie_actor
 from rum.contracts import Record, Ref
 from rum.errors import BadRequest, Conflict, Invalid, NotFound
+from rum.keys import encode_key
 from rum.query import Filter, Query, Sort
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
-from rum_sqlalchemy.identity import decode_key, encode_key
+from rum_sqlalchemy.identity import decode_key
 from rum_sqlalchemy.repository import TO_MANY_SHOWN
 from tests.conftest import DEMO_MODELS, ROOT
 
