@@ -7,15 +7,22 @@ OpenAPI document. Custom actions of resource classes (`@action`) are entries of 
 table, bound to their resource.
 """
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ConfigError
 
+VARIABLE = re.compile(r"\{(id|relation|path|format)\}")
 PERMISSIONS = frozenset({"read", "create", "update", "delete"})
 TARGETS = frozenset({"site", "collection", "row", "selection", "relation"})
 FORMATS = frozenset({"html", "json", "csv"})
+
+
+def format_path(path: str) -> str:
+    """The path with a format extension: `/movies.{format}`, `/index.{format}` for `/`."""
+    return "/index.{format}" if path == "/" else path + ".{format}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,6 @@ class CustomAction:
     permission: str = "update"
     confirm: str = ""
     method: str = ""  # the resource class's method that does the work
-    options: dict = field(default_factory=dict, compare=False, hash=False)
 
     def but(self, **changes) -> "CustomAction":
         return replace(self, **changes)
@@ -128,12 +134,11 @@ class ActionTable:
                 raise ConfigError(f"actions.{a.name}", f"two actions{where} are named "
                                   f"{a.name!r}; give one another name")
             self._by_key[key] = a
+        # (name, resource, with a format) -> the URL path split into literals and variables
+        self._paths: dict[tuple[str, str, bool], list[str] | None] = {}
 
     def __iter__(self) -> Iterator[Action]:
         return iter(self.actions)
-
-    def __contains__(self, name: str) -> bool:
-        return ("", name) in self._by_key
 
     def _with_pages(self, names: Iterable[str]) -> frozenset[str]:
         """`names` and the pages that only post to them (`delete` takes `confirm_delete`)."""
@@ -168,6 +173,19 @@ class ActionTable:
         if name in self.excluded.get(resource, ()):
             return None
         return self._by_key.get(("", name))
+
+    def path_parts(self, name: str, resource: str, with_format: bool,
+                   quote: Callable[[str], str]) -> list[str] | None:
+        """Action `name`'s path for `resource` as [literal, variable, literal, ...] (the
+        resource filled in by `quote`), worked out once per app; None: no such action."""
+        key = (name, resource, with_format)
+        if key not in self._paths:
+            action = self.get(name, resource)
+            template = (format_path(action.path) if with_format else action.path) \
+                if action is not None else None
+            self._paths[key] = None if template is None else \
+                VARIABLE.split(template.replace("{resource}", quote(resource)))
+        return self._paths[key]
 
     def for_resource(self, resource: str) -> tuple[Action, ...]:
         """Every action `resource` has: its own and the built-in ones it keeps."""

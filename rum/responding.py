@@ -45,8 +45,6 @@ def respond(call, result: Result) -> webob.Response:
             response.location = result.location
     if result.etag:
         response.etag = result.etag
-    for name, value in result.headers.items():
-        response.headers[name] = value
     if not call.match.format and len(call.action.formats) > 1:
         response.vary = tuple(response.vary or ()) + ("Accept",)
     return response

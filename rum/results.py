@@ -60,7 +60,6 @@ class Result:
     message: str = ""
     etag: str = ""
     error: RumError | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def computed(value: Any) -> Any:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from routes import Mapper
 
-from .actions import Action, ActionTable
+from .actions import Action, ActionTable, format_path
 from .errors import MethodNotAllowed, NotFound
 
 STATIC_PREFIX = "/_static/"
@@ -25,11 +25,6 @@ class Match:
     format: str = ""
     path: str = ""
     relation: str = ""
-
-
-def format_path(path: str) -> str:
-    """The path with a format extension: `/movies.{format}`, `/index.{format}` for `/`."""
-    return "/index.{format}" if path == "/" else path + ".{format}"
 
 
 def build_mapper(table: ActionTable) -> Mapper:

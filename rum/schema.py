@@ -5,10 +5,9 @@ Both describe only what the asking identity may see: readable resources, visible
 
 from typing import Any
 
-from .actions import Action, Doc
+from .actions import Action, Doc, format_path
 from .call import Call
 from .results import Page, Result
-from .router import format_path
 
 JSON_TYPES: dict[str, dict[str, Any]] = {"integer": {"type": "integer"}, "float": {"type": "number"},
               "boolean": {"type": "boolean"}, "json": {}, "array": {"type": "array"},

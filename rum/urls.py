@@ -7,9 +7,8 @@ from urllib.parse import quote
 
 from .actions import ActionTable
 from .errors import NotFound
-from .router import STATIC_PREFIX, format_path
+from .router import STATIC_PREFIX
 
-VARIABLE = re.compile(r"\{(id|relation|path|format)\}")
 PLAIN = re.compile(r"^[A-Za-z0-9_.~-]+$")  # needs no quoting
 
 
@@ -23,21 +22,6 @@ class Urls:
     def __init__(self, script_name: str, table: ActionTable):
         self.root = script_name.rstrip("/")
         self.table = table
-        # (name, resource, with format) -> the path split into literals and variable names
-        self._compiled: dict[tuple[str, str, bool], list[str] | None] = {}
-
-    def _parts(self, name: str, resource: str, with_format: bool) -> list[str] | None:
-        key = (name, resource, with_format)
-        parts = self._compiled.get(key, False)
-        if parts is False:
-            action = self.table.get(name, resource)
-            if action is None:
-                parts = None
-            else:
-                template = format_path(action.path) if with_format else action.path
-                parts = VARIABLE.split(template.replace("{resource}", _quoted(resource)))
-            self._compiled[key] = parts
-        return parts  # type: ignore[return-value]
 
     def has(self, name: str, resource: str = "") -> bool:
         """Whether the table has the action `name` for `resource` (links check this)."""
@@ -46,7 +30,7 @@ class Urls:
     def url(self, name: str, resource: str = "", id: str = "", relation: str = "",
             fmt: str = "", query: str = "", path: str = "") -> str:
         """The URL of action `name`; NotFound when the table has no such action."""
-        parts = self._parts(name, resource, bool(fmt))
+        parts = self.table.path_parts(name, resource, bool(fmt), _quoted)
         if parts is None:
             raise NotFound(f"no action {name!r} for {resource or 'this admin'}")
         values = {"id": id, "relation": relation, "path": path, "format": fmt}
