@@ -276,6 +276,8 @@ class RumApp:
                 log.exception("error page failed to render")
                 response.content_type = "text/plain"
                 response.text = f"{exc.status} {exc.title}\n{exc.message}\n"
+        # without an extension, Accept chose JSON or HTML: caches must keep them apart
+        response.vary = tuple(response.vary or ()) + ("Accept",)
         if isinstance(exc, MethodNotAllowed):
             response.allow = exc.allowed
         if isinstance(exc, Unavailable):

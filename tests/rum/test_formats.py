@@ -26,6 +26,9 @@ def test_list_and_show(client):
     assert client.get(url).content_type == "text/html"  # no preference: the page
     assert client.get(url + ".json", headers={"Accept": "text/html"}).content_type == \
         "application/json"  # the extension decides over Accept
+    missing = client.get("/movies/999999", headers={"Accept": "application/json"}, status=404)
+    assert missing.content_type == "application/json" and "Accept" in missing.headers["Vary"]
+    assert client.get("/movies/999999", status=404).content_type == "text/html"
 
 
 def test_create_update_delete(client, rum_app):
