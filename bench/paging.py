@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from rum import RumApp  # noqa: E402
 from rum.query import Query  # noqa: E402
-from rum_sqlalchemy.keyset import encode_cursor  # noqa: E402
+from rum.query_text import encode_cursor  # noqa: E402
 from tests.fixtures import big_model  # noqa: E402
 
 log = logging.getLogger("bench.paging")

@@ -124,7 +124,7 @@ def add_to_latest(comparison: dict) -> None:
 def scale_peer() -> dict:
     """rum-peer.json's entry, with a second deep page in the middle of the bigger table."""
     sys.path.insert(0, ROOT)
-    from rum_sqlalchemy.keyset import encode_cursor
+    from rum.query_text import encode_cursor
 
     with open(PEER_FILE) as f:
         peer = json.load(f)[0]

@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 
-from rum_sqlalchemy.keyset import encode_cursor
+from rum.query_text import encode_cursor
 from tests.conftest import ROOT, wrap
 
 SHARED = os.environ.get("BENCH_SHARED") or os.path.join(ROOT, os.pardir, "shared", "bench")
