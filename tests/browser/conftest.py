@@ -15,6 +15,7 @@ ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 
 
 @pytest.fixture(scope="session")
@@ -39,11 +40,18 @@ def server(tmp_path):
         yield srv
 
 
+@pytest.fixture
+def locale():
+    """The browser's language (its Accept-Language); a module parametrizes this to test more."""
+    return "en-US"
+
+
 @pytest.fixture(params=["js", "nojs"])
-def page(request, browser, server):
+def page(request, browser, server, locale):
     """A fresh browser context per test, with JavaScript on and off."""
     js = request.param == "js"
-    context = browser.new_context(java_script_enabled=js, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(java_script_enabled=js, viewport={"width": 1280, "height": 900},
+                                  locale=locale)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     pg.js = js
@@ -54,3 +62,11 @@ def page(request, browser, server):
                                          full_page=True)
     yield pg
     context.close()
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized(request, page):
+    """A page at a viewport size, with JavaScript on and off (from `page`)."""
+    width, height = VIEWPORTS[request.param]
+    page.set_viewport_size({"width": width, "height": height})
+    return page
