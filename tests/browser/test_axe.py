@@ -103,7 +103,7 @@ def report(violations) -> str:
 
 
 @pytest.mark.parametrize("state", [to for _, to in STATES], ids=[name for name, _ in STATES])
-def test_no_axe_violations(sized, locale, state, axe_source):
+def test_no_axe_violations(axe_source, sized, locale, state):
     if callable(state):
         state(sized)
     else:
