@@ -5,10 +5,10 @@ there (and checks it got there, so axe never passes on the wrong page). axe-core
 npm (tests/browser/package.json, installed by `make browser-test`).
 """
 
-import itertools
 import os
 import re
 import sqlite3
+import uuid
 
 import pytest
 
@@ -23,7 +23,6 @@ RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.
 # those as promise jobs (which still run); longer ones are only axe's own time limits.
 NO_TIMERS = """() => { window.setTimeout = (f, ms, ...a) => {
   if (!ms) Promise.resolve().then(() => f(...a)); return 0; }; window.clearTimeout = () => {}; }"""
-THEIRS = itertools.count(1)  # a new stored title for each conflict, so the row really changes
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +79,7 @@ def conflict(page):
     """Edit movie 2's title while someone else changes it: the same field, so a conflict."""
     page.goto(page.base + "/movies/2/edit")
     with sqlite3.connect(page.db) as conn:
-        conn.execute("UPDATE movie SET title = ? WHERE id = 2", (f"Theirs {next(THEIRS)}",))
+        conn.execute("UPDATE movie SET title = ? WHERE id = 2", (f"Theirs {uuid.uuid4().hex[:8]}",))
     page.fill("#title", "Mine")
     page.click("form.record button.primary[type=submit]")
     page.locator("table.conflict tr.conflicting").wait_for()
