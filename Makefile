@@ -29,9 +29,10 @@ clean:
 
 BROWSER_STAMP := $(VENV)/.browser
 
-$(BROWSER_STAMP): $(STAMP)
+$(BROWSER_STAMP): $(STAMP) tests/browser/package-lock.json
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 	$(BIN)/pip install --quiet playwright
+	npm ci --no-audit --no-fund --prefix tests/browser
 	touch $(BROWSER_STAMP)
 
 .PHONY: browser-test

@@ -16,6 +16,7 @@ VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 
 
 @pytest.fixture(scope="session")
@@ -40,11 +41,18 @@ def server(tmp_path):
         yield srv
 
 
+@pytest.fixture
+def locale():
+    """The browser's language (its Accept-Language); a module parametrizes this to test more."""
+    return "en-US"
+
+
 @pytest.fixture(params=["js", "nojs"])
-def page(request, browser, server):
+def page(request, browser, server, locale):
     """A fresh browser context per test, with JavaScript on and off."""
     js = request.param == "js"
-    context = browser.new_context(java_script_enabled=js, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(java_script_enabled=js, viewport={"width": 1280, "height": 900},
+                                  locale=locale)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     pg.js = js
