@@ -185,9 +185,11 @@ class FormView(Protocol):
     def changed_since(self, params: Mapping[str, Any], base: Mapping[str, Any]) -> set[str]:
         """The fields among `base` (as `texts` gives them) whose submitted text differs."""
     def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
-               relations: Mapping[str, RelationInput], translations: Any = None) -> str:
+               relations: Mapping[str, RelationInput], translations: Any = None,
+               choices: Mapping[str, Any] | None = None) -> str:
         """The form's fields as markup (grouped in the resource's `fieldsets`).
-        `translations`: the request's language (gettext/ngettext) for labels and errors."""
+        `translations`: the request's language (gettext/ngettext) for labels and errors;
+        `choices`: field name -> `rum.names.Ambiguity`, the rows a typed name matches."""
     def error_summary(self, errors: Mapping[str, str], translations: Any = None
                       ) -> list[tuple[str | None, str, str]]:
         """(input id or None, label, message) for each of `errors`, as the page's error

@@ -17,6 +17,7 @@ from rum.contracts import Record, Ref
 from rum.errors import Conflict, Invalid, NotFound
 from rum.fields import Field
 from rum.keys import encode_key
+from rum.names import MATCHES_SHOWN, ambiguous
 from rum.query import Page, Query
 from rum.query_text import decode_cursor, encode_cursor
 
@@ -373,10 +374,11 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         if row is None and target.label_attr and not self._label_hidden(target):
             column = getattr(target.model, target.label_attr)
             rows = list(self.session.scalars(sa.select(target.model).where(
-                column == text, *self._scope(target)).limit(2)))
+                column == text, *self._scope(target))
+                .order_by(*target.mapper.primary_key).limit(MATCHES_SHOWN + 1)))
             if len(rows) > 1:
-                raise Invalid({field.name: f"more than one {target.name} is called {text!r}; "
-                                           "give its id"})
+                self._mark_seen(target, rows)
+                raise ambiguous(field.name, target.name, text, [self.ref(r) for r in rows])
             row = rows[0] if rows else None
         if row is None:
             raise missing
@@ -392,7 +394,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             str(value).strip()
 
     def _assign(self, row, values: Mapping[str, Any]) -> None:
-        errors = {}
+        errors, choices = {}, {}
         fields = {f.name: f for f in self.info.fields}
         for name, value in values.items():
             f = fields.get(name)
@@ -412,10 +414,11 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                     value = set(value)
             except Invalid as exc:
                 errors.update(exc.errors)
+                choices.update(exc.choices)
                 continue
             setattr(row, name, value)
         if errors:
-            raise Invalid(errors)
+            raise Invalid(errors, choices=choices)
 
     def _flush(self) -> None:
         try:
