@@ -103,8 +103,9 @@ class Repository(Protocol):
     def record(self, row: Any, fields: tuple[Field, ...], versioned: bool = True) -> Record:
         """The row's `fields` as a Record; `versioned=False` skips computing its version."""
     def choices(self, limit: int) -> list[Ref]: ...
-    def complete(self, term: str, limit: int) -> list[Ref]:
-        """Rows matching `term` (label text or an exact id), best first."""
+    def complete(self, term: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Ref]:
+        """Rows matching `term` (label text or an exact id), best first, but none of the
+        rows `exclude` names (BadRequest for a text that is not an id)."""
     def size(self, limit: int) -> tuple[int, bool]:
         """(rows, exact): counted up to `limit` only, so it is cheap on any table."""
     def related_sizes(self, row: Any, fields: tuple[Field, ...], limit: int) -> dict:

@@ -19,6 +19,8 @@ from .results import File, Page, Result, Table
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
+MAX_EXCLUDED = 500  # ids an autocomplete request may leave out: a big to-many input's rows
+MAX_ID_TEXT = 200  # characters of one such id
 
 
 def home(call: Call) -> Result:
@@ -164,5 +166,14 @@ def complete(call: Call) -> Result:
     if not call.access.can_read(related):
         raise Forbidden(f"You may not read {relation.label.lower()}.")
     term = check_search(call.request.GET.get("q", ""), QueryLimits.from_options(call.app.options))
-    refs = call.uow.repository(related).complete(term, limit)
+    refs = call.uow.repository(related).complete(term, limit, _excluded(call))
     return Result(data={"items": [json_value(r, call.urls) for r in refs]})
+
+
+def _excluded(call: Call) -> tuple[str, ...]:
+    """`exclude=3,7` (or repeated): ids of rows the input holds already, not offered again."""
+    ids = [part.strip() for value in call.request.GET.getall("exclude")
+           for part in value.split(",") if part.strip()]
+    if len(ids) > MAX_EXCLUDED or any(len(i) > MAX_ID_TEXT for i in ids):
+        raise BadRequest(f"'exclude' takes at most {MAX_EXCLUDED} ids")
+    return tuple(dict.fromkeys(ids))

@@ -1,5 +1,6 @@
 """CRUD round trips for every demo model, in process, through the real stack."""
 
+import pytest
 import sqlalchemy as sa
 
 from model import Actor, Director, Genre, Movie, Person, Rental
@@ -200,6 +201,23 @@ def test_complete_finds_related_rows(client):
     assert 0 < len(many) <= 5
     client.get("/movies/complete?field=title&q=x", status=400)
     client.get("/movies/complete?field=genre&limit=lots", status=400)
+
+
+def test_complete_leaves_out_the_rows_an_input_holds(client):
+    def ids(query):
+        return [i["id"] for i in client.get(f"/movies/complete?field=actors&{query}").json["items"]]
+    first = ids("q=maya&limit=10")
+    assert len(first) >= 3
+    rest = ids(f"q=maya&limit=10&exclude={first[0]},{first[1]}")
+    assert first[0] not in rest and first[1] not in rest and set(first[2:]) <= set(rest)
+    assert ids(f"q=maya&limit=10&exclude={first[0]}&exclude={first[1]}") == rest  # repeated
+    assert len(ids("q=&limit=10&exclude=" + ",".join(ids("q=&limit=10")))) == 10  # still full
+
+
+@pytest.mark.parametrize("exclude", ["abc", "1,abc", "1.5", ",".join(["1"] * 501),
+                                     "9" * 201])
+def test_complete_refuses_a_malformed_exclude(client, exclude):
+    client.get(f"/movies/complete?field=actors&q=a&exclude={exclude}", status=400)
 
 
 def test_filter_bar_builds_filters(client, rum_app):
