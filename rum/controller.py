@@ -11,6 +11,7 @@ from genshi.core import Markup
 from .call import Call
 from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
+from .filter_names import resolve_names, value_choices
 from .formats import json_value, record_json
 from .links import ListLinks
 from .next_page import return_query, return_to
@@ -55,9 +56,10 @@ def index(call: Call, parent_record=None) -> Result:
     resource = call.served
     fields = call.list_fields
     query = list_query(call)
+    run, problems = resolve_names(call, query)  # `query` as asked stays in links and the bar
     translated = call.translations.resource(resource).fields_by_name
     labelled = tuple(translated[f.name] for f in fields)
-    table = Table(lambda: call.repo.stream(query, fields), labelled, resource.name)
+    table = Table(lambda: call.repo.stream(run, fields), labelled, resource.name)
     count_limit = resource.count_limit
     if query.search:
         # A search uses no index, so counting every match reads the whole table: it counts
@@ -66,7 +68,7 @@ def index(call: Call, parent_record=None) -> Result:
 
     @cache
     def listing():
-        result = call.repo.select(query.but(count_limit=count_limit), fields)
+        result = call.repo.select(run.but(count_limit=count_limit), fields)
         return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
 
     def data():
@@ -86,7 +88,8 @@ def index(call: Call, parent_record=None) -> Result:
         list_url = call.urls.nested(*call.parent.key) if call.parent else \
             call.urls.index(resource.name)
         bar = call.app.views.filter_bar(resource, fields, query, list_url, call.urls,
-                                        call.translations)
+                                        call.translations, values=value_choices(call, fields),
+                                        problems=problems)
         return dict(grid=Markup(grid), query=query, result=result, links=links,
                     parent=call.parent, parent_record=parent_record, buttons=menu,
                     filter_bar=Markup(bar), exports=_exports(call, links))

@@ -245,6 +245,21 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         self._mark_seen(self.info, rows[:limit])
         return [self.ref(r) for r in rows[:limit]]
 
+    def named(self, text: str, limit: int) -> list[Ref]:
+        """Rows in scope whose name (label, any case) is `text`, in key order; none when
+        the access may not read the name or the name is not text."""
+        attr = self.info.label_attr
+        if not attr or not self.access.can_read(self.info.resource) or \
+                self._label_hidden(self.info) or not text.strip() or \
+                not any(f.name == attr and f.kind in ("string", "text") for f in self.info.fields):
+            return []
+        column = getattr(self.info.model, attr)
+        rows = list(self.session.scalars(sa.select(self.info.model).where(
+            sa.func.lower(column) == text.strip().lower(), *self._scope())
+            .order_by(*self.info.mapper.primary_key).limit(limit)))
+        self._mark_seen(self.info, rows)
+        return [self.ref(r) for r in rows]
+
     def _excluded(self, exclude: tuple[str, ...]) -> list[Any]:
         """The condition "not one of the rows `exclude` names"; BadRequest for a text that
         is not an id of this resource."""

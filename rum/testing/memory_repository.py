@@ -206,6 +206,19 @@ class MemoryRepository(Writes):
         rows = sorted(self._in_scope_rows(), key=lambda r: r.key)[:limit]
         return [self.ref(r) for r in rows]
 
+    def named(self, text: str, limit: int) -> list[Ref]:
+        """Rows in scope whose name (label, any case) is `text`, in key order; none when
+        the access may not read the name or the name is not text."""
+        attr = self.entry.label_attr
+        if not attr or not self.access.can_read(self.entry.resource) or \
+                self._label_hidden(self.entry) or not text.strip() or \
+                self.entry.by_name[attr].kind not in ("string", "text"):
+            return []
+        wanted = text.strip().lower()
+        rows = sorted((r for r in self._in_scope_rows()
+                       if str(r.values.get(attr) or "").lower() == wanted), key=lambda r: r.key)
+        return [self.ref(r) for r in rows[:limit]]
+
     def complete(self, term: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Ref]:
         """Rows in scope whose label (or searchable text) holds `term`, prefix matches
         first, an exact id before all; a hidden field is never searched. `exclude`: ids
