@@ -419,6 +419,18 @@ def test_complete_leaves_out_excluded_rows(reader, term, limit, exclude, want):
     assert [r.label for r in refs] == want
 
 
+@pytest.mark.parametrize(("resource", "text", "limit", "want"), [
+    ("actors", "Cat Cole", 5, ["3"]),
+    ("actors", "  cat COLE ", 5, ["3"]),  # any case, spaces around
+    ("actors", "Cat", 5, []),  # the whole name, not a part
+    ("actors", "", 5, []),
+    ("genres", "western", 5, ["3"]),
+])
+def test_named_finds_rows_by_their_whole_name(reader, resource, text, limit, want):
+    with reader.unit() as uow:
+        assert [r.id for r in uow.repository(resource).named(text, limit)] == want
+
+
 @pytest.mark.parametrize("exclude", [("x",), ("1", ""), ("1,2",), ("1.5",)])
 def test_complete_refuses_an_exclude_that_is_no_id(reader, exclude):
     with pytest.raises(BadRequest), reader.unit() as uow:
