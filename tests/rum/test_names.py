@@ -83,3 +83,13 @@ def _actor_id(rum_app, name: str) -> str:
     from model import Actor
     with sa.orm.Session(rum_app.repositories.engine) as s:
         return str(s.scalars(sa.select(Actor.id).where(Actor.name == name)).first())
+
+
+def test_json_clients_get_the_rows_a_name_matches(client):
+    from tests.conftest import csrf_headers
+    answer = client.post_json("/movies", {"title": "J", "year": 2001, "genre": "1",
+                                          "actors": ["Maya Moreau"]},
+                              headers={**csrf_headers(client), "Accept": "application/json"},
+                              status=422).json
+    assert answer["choices"]["actors"] == {"name": "Maya Moreau", "more": False, "items": [
+        {"id": i, "label": "Maya Moreau"} for i in MAYA]}
