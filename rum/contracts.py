@@ -103,8 +103,11 @@ class Repository(Protocol):
     def record(self, row: Any, fields: tuple[Field, ...], versioned: bool = True) -> Record:
         """The row's `fields` as a Record; `versioned=False` skips computing its version."""
     def choices(self, limit: int) -> list[Ref]: ...
-    def complete(self, term: str, limit: int) -> list[Ref]:
-        """Rows matching `term` (label text or an exact id), best first."""
+    def complete(self, term: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Ref]:
+        """Rows matching `term` (label text or an exact id), best first, but none of the
+        rows `exclude` names (BadRequest for a text that is not an id)."""
+    def named(self, text: str, limit: int) -> list[Ref]:
+        """Up to `limit` rows whose name (label) is `text`, ignoring case, in key order."""
     def size(self, limit: int) -> tuple[int, bool]:
         """(rows, exact): counted up to `limit` only, so it is cheap on any table."""
     def related_sizes(self, row: Any, fields: tuple[Field, ...], limit: int) -> dict:
@@ -185,9 +188,11 @@ class FormView(Protocol):
     def changed_since(self, params: Mapping[str, Any], base: Mapping[str, Any]) -> set[str]:
         """The fields among `base` (as `texts` gives them) whose submitted text differs."""
     def render(self, values: Mapping[str, Any], errors: Mapping[str, str],
-               relations: Mapping[str, RelationInput], translations: Any = None) -> str:
+               relations: Mapping[str, RelationInput], translations: Any = None,
+               choices: Mapping[str, Any] | None = None) -> str:
         """The form's fields as markup (grouped in the resource's `fieldsets`).
-        `translations`: the request's language (gettext/ngettext) for labels and errors."""
+        `translations`: the request's language (gettext/ngettext) for labels and errors;
+        `choices`: field name -> `rum.names.Ambiguity`, the rows a typed name matches."""
     def error_summary(self, errors: Mapping[str, str], translations: Any = None
                       ) -> list[tuple[str | None, str, str]]:
         """(input id or None, label, message) for each of `errors`, as the page's error
@@ -216,9 +221,13 @@ class ViewFactory(Protocol):
         """The form of `fields` (default: the resource's form fields)."""
     def grid(self, resource: Any) -> GridView: ...
     def filter_bar(self, resource: Any, fields: tuple[Field, ...], query: Query,
-                   list_url: str, urls: Any, translations: Any = None) -> str:
+                   list_url: str, urls: Any, translations: Any = None,
+                   values: Mapping[str, Any] | None = None,
+                   problems: Mapping[str, Any] | None = None) -> str:
         """A list page's filter bar for the filterable `fields`, showing `query`'s filters,
-        sending a GET form to `list_url` that keeps the search, sort and other filters."""
+        sending a GET form to `list_url` that keeps the search, sort and other filters.
+        `values`: field -> the `Ref`s to choose its value from (small relations);
+        `problems`: field -> `rum.filter_names.NameProblem`, told beside its filter."""
     def value(self, resource: Any, field: Field, value: Any, record: Record | None,
               urls: Any, translations: Any = None) -> str:
         """One value of `record` as markup, as the grid's cells show it too; the resource's

@@ -11,6 +11,7 @@ from genshi.core import Markup
 from .call import Call
 from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
+from .filter_names import resolve_names, value_choices
 from .formats import json_value, record_json
 from .links import ListLinks
 from .next_page import return_query, return_to
@@ -19,6 +20,8 @@ from .results import File, Page, Result, Table
 
 SIZE_LIMIT = 1000  # relation sizes on show pages are counted up to here
 SEARCH_COUNT_PAGES = 10  # a search's matches are counted up to this many pages of them
+MAX_EXCLUDED = 500  # ids an autocomplete request may leave out: a big to-many input's rows
+MAX_ID_TEXT = 200  # characters of one such id
 
 
 def home(call: Call) -> Result:
@@ -53,9 +56,10 @@ def index(call: Call, parent_record=None) -> Result:
     resource = call.served
     fields = call.list_fields
     query = list_query(call)
+    run, problems = resolve_names(call, query)  # `query` as asked stays in links and the bar
     translated = call.translations.resource(resource).fields_by_name
     labelled = tuple(translated[f.name] for f in fields)
-    table = Table(lambda: call.repo.stream(query, fields), labelled, resource.name)
+    table = Table(lambda: call.repo.stream(run, fields), labelled, resource.name)
     count_limit = resource.count_limit
     if query.search:
         # A search uses no index, so counting every match reads the whole table: it counts
@@ -64,7 +68,7 @@ def index(call: Call, parent_record=None) -> Result:
 
     @cache
     def listing():
-        result = call.repo.select(query.but(count_limit=count_limit), fields)
+        result = call.repo.select(run.but(count_limit=count_limit), fields)
         return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
 
     def data():
@@ -84,7 +88,8 @@ def index(call: Call, parent_record=None) -> Result:
         list_url = call.urls.nested(*call.parent.key) if call.parent else \
             call.urls.index(resource.name)
         bar = call.app.views.filter_bar(resource, fields, query, list_url, call.urls,
-                                        call.translations)
+                                        call.translations, values=value_choices(call, fields),
+                                        problems=problems)
         return dict(grid=Markup(grid), query=query, result=result, links=links,
                     parent=call.parent, parent_record=parent_record, buttons=menu,
                     filter_bar=Markup(bar), exports=_exports(call, links))
@@ -164,5 +169,14 @@ def complete(call: Call) -> Result:
     if not call.access.can_read(related):
         raise Forbidden(f"You may not read {relation.label.lower()}.")
     term = check_search(call.request.GET.get("q", ""), QueryLimits.from_options(call.app.options))
-    refs = call.uow.repository(related).complete(term, limit)
+    refs = call.uow.repository(related).complete(term, limit, _excluded(call))
     return Result(data={"items": [json_value(r, call.urls) for r in refs]})
+
+
+def _excluded(call: Call) -> tuple[str, ...]:
+    """`exclude=3,7` (or repeated): ids of rows the input holds already, not offered again."""
+    ids = [part.strip() for value in call.request.GET.getall("exclude")
+           for part in value.split(",") if part.strip()]
+    if len(ids) > MAX_EXCLUDED or any(len(i) > MAX_ID_TEXT for i in ids):
+        raise BadRequest(f"'exclude' takes at most {MAX_EXCLUDED} ids")
+    return tuple(dict.fromkeys(ids))

@@ -74,13 +74,14 @@ def _form(call: Call, record=None):
 
 
 def form_page(call: Call, action: str, values, errors, record=None,
-              template="form.html", **extra) -> Page:
-    """The form page (new, edit, conflict), built only when HTML is wanted."""
+              template="form.html", choices=None, **extra) -> Page:
+    """The form page (new, edit, conflict), built only when HTML is wanted. `choices`: the
+    rows a name typed for a field matches (`rum.names.Ambiguity`), offered beside it."""
 
     def data() -> dict:
         form = _form(call, record)
         html = form.render(_unwrapped(values), errors, relation_inputs(call, form.fields),
-                           translations=call.translations)
+                           translations=call.translations, choices=choices)
         in_form = {f.name for f in form.read_only}  # the form shows these itself
         read_only = [f for f in call.visible(call.served.fields) if f.read_only
                      and not f.is_relation and f.kind != "binary"
@@ -222,7 +223,8 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
             attach(row)
         hooks.after_create(call, row)
     except Invalid as exc:
-        return _refused(call, exc, form_page(call, "new", params, exc.errors))
+        return _refused(call, exc, form_page(call, "new", params, exc.errors,
+                                             choices=exc.choices))
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
     url = call.urls.show(call.served.name, record.id)
@@ -307,7 +309,8 @@ def update(call: Call) -> Result:
         hooks.after_update(call, row)
     except Invalid as exc:
         shown = _prefilled(form, params, split, stored) if split else params
-        return _refused(call, exc, form_page(call, "edit", shown, exc.errors, record=stored))
+        return _refused(call, exc, form_page(call, "edit", shown, exc.errors, record=stored,
+                                             choices=exc.choices))
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
     shown_url = call.urls.show(call.served.name, record.id)

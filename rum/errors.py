@@ -90,14 +90,18 @@ class Unavailable(RumError):
 
 
 class Invalid(RumError):
-    """Input that fails validation: `errors` maps a field name (or '' for the form) to a message."""
+    """Input that fails validation: `errors` maps a field name (or '' for the form) to a message.
+
+    `choices`: field name -> the rows (`rum.contracts.Ref`) a name given for it matches
+    when it matches several, so a form can offer them to choose from."""
 
     status = 422
     title = N_("Invalid input")
 
-    def __init__(self, errors: dict[str, str], message: str = ""):
+    def __init__(self, errors: dict[str, str], message: str = "", choices=None):
         super().__init__(message or "; ".join(f"{k or 'form'}: {v}" for k, v in errors.items()))
         self.errors = errors
+        self.choices: dict = dict(choices or {})
 
 
 class ConfigError(Exception):

@@ -58,6 +58,9 @@ def error_body(exc: Any) -> dict:
     body = {"error": exc.title, "message": exc.message, "status": exc.status}
     if getattr(exc, "errors", None):
         body["errors"] = exc.errors
+    if getattr(exc, "choices", None):  # the rows a name given for a field matches
+        body["choices"] = {name: {"name": a.text, "more": a.more, "items": [
+            {"id": r.id, "label": r.label} for r in a.refs]} for name, a in exc.choices.items()}
     return body
 
 

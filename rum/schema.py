@@ -14,7 +14,11 @@ JSON_TYPES: dict[str, dict[str, Any]] = {"integer": {"type": "integer"}, "float"
               "set": {"type": "array", "items": {"type": "string"}}}
 ERROR = {"type": "object", "properties": {
     "error": {"type": "string"}, "message": {"type": "string"}, "status": {"type": "integer"},
-    "errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+    "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    "choices": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+        "name": {"type": "string"}, "more": {"type": "boolean"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "label": {"type": "string"}}}}}}}},
     "required": ["error", "message", "status"]}
 REF = {"type": "object", "properties": {"id": {"type": "string"}, "label": {"type": "string"},
                                         "url": {"type": "string"},

@@ -14,9 +14,10 @@ from sqlalchemy.orm import exc as orm_exc
 
 from rum.access import Access, as_access
 from rum.contracts import Record, Ref
-from rum.errors import Conflict, Invalid, NotFound
+from rum.errors import BadRequest, Conflict, Invalid, NotFound
 from rum.fields import Field
 from rum.keys import encode_key
+from rum.names import MATCHES_SHOWN, ambiguous
 from rum.query import Page, Query
 from rum.query_text import decode_cursor, encode_cursor
 
@@ -211,17 +212,19 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         return capped_count(self.session, sa.select(self.info.model).where(*self._scope()),
                             limit)
 
-    def complete(self, term: str, limit: int) -> list[Ref]:
+    def complete(self, term: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Ref]:
         """Rows in scope whose label (or searchable text) matches `term`; prefix matches
-        first. A hidden column is never searched (then only an exact id matches)."""
+        first. A hidden column is never searched (then only an exact id matches).
+        `exclude`: ids of rows left out (those an input holds already)."""
         if not self.access.can_read(self.info.resource):
             return []
+        skip = self._excluded(exclude)
         hidden = self.access.hidden(self.info.resource)
         attr = self.info.label_attr
         columns = ([getattr(self.info.model, attr)] if attr not in hidden else []) if attr else [
             getattr(self.info.model, f.name) for f in self.info.fields
             if f.searchable and f.kind == "string" and f.name not in hidden]
-        stmt = sa.select(self.info.model).where(*self._scope())
+        stmt = sa.select(self.info.model).where(*self._scope(), *skip)
         term = (term or "").strip()
         found = []
         if term:
@@ -229,6 +232,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                 found = [self.get(term)]
             except NotFound:
                 pass
+            if found and skip and self.identify(found[0]) in _normal(exclude, self.info):
+                found = []
             if not columns:
                 return [self.ref(r) for r in found]
             pattern = f"%{escape_like(term)}%"
@@ -239,6 +244,36 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         rows = found + [r for r in self.session.scalars(stmt) if not found or r is not found[0]]
         self._mark_seen(self.info, rows[:limit])
         return [self.ref(r) for r in rows[:limit]]
+
+    def named(self, text: str, limit: int) -> list[Ref]:
+        """Rows in scope whose name (label, any case) is `text`, in key order; none when
+        the access may not read the name or the name is not text."""
+        attr = self.info.label_attr
+        if not attr or not self.access.can_read(self.info.resource) or \
+                self._label_hidden(self.info) or not text.strip() or \
+                not any(f.name == attr and f.kind in ("string", "text") for f in self.info.fields):
+            return []
+        column = getattr(self.info.model, attr)
+        rows = list(self.session.scalars(sa.select(self.info.model).where(
+            sa.func.lower(column) == text.strip().lower(), *self._scope())
+            .order_by(*self.info.mapper.primary_key).limit(limit)))
+        self._mark_seen(self.info, rows)
+        return [self.ref(r) for r in rows]
+
+    def _excluded(self, exclude: tuple[str, ...]) -> list[Any]:
+        """The condition "not one of the rows `exclude` names"; BadRequest for a text that
+        is not an id of this resource."""
+        if not exclude:
+            return []
+        try:
+            keys = [decode_key(e, self.info.mapper) for e in exclude]
+        except NotFound:
+            raise BadRequest(f"'exclude' holds a text that is not an id of "
+                             f"{self.info.name}") from None
+        columns = self.info.mapper.primary_key
+        if len(columns) == 1:
+            return [columns[0].not_in([k[0] for k in keys])]
+        return [sa.tuple_(*columns).not_in(keys)]
 
     def identify(self, row) -> str:
         return encode_key(self.info.mapper.primary_key_from_instance(row))
@@ -373,10 +408,11 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         if row is None and target.label_attr and not self._label_hidden(target):
             column = getattr(target.model, target.label_attr)
             rows = list(self.session.scalars(sa.select(target.model).where(
-                column == text, *self._scope(target)).limit(2)))
+                column == text, *self._scope(target))
+                .order_by(*target.mapper.primary_key).limit(MATCHES_SHOWN + 1)))
             if len(rows) > 1:
-                raise Invalid({field.name: f"more than one {target.name} is called {text!r}; "
-                                           "give its id"})
+                self._mark_seen(target, rows)
+                raise ambiguous(field.name, target.name, text, [self.ref(r) for r in rows])
             row = rows[0] if rows else None
         if row is None:
             raise missing
@@ -392,7 +428,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             str(value).strip()
 
     def _assign(self, row, values: Mapping[str, Any]) -> None:
-        errors = {}
+        errors, choices = {}, {}
         fields = {f.name: f for f in self.info.fields}
         for name, value in values.items():
             f = fields.get(name)
@@ -412,10 +448,11 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                     value = set(value)
             except Invalid as exc:
                 errors.update(exc.errors)
+                choices.update(exc.choices)
                 continue
             setattr(row, name, value)
         if errors:
-            raise Invalid(errors)
+            raise Invalid(errors, choices=choices)
 
     def _flush(self) -> None:
         try:
@@ -431,3 +468,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             self.session.rollback()
             log.info("write refused by the database: %s", exc.orig)
             raise Invalid(field_errors(exc, self.info)) from None
+
+
+def _normal(ids: tuple[str, ...], info: ModelEntry) -> set[str]:
+    """Ids as `identify` spells them ('007' is '7')."""
+    return {encode_key(decode_key(i, info.mapper)) for i in ids}

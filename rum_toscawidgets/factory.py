@@ -83,22 +83,26 @@ class ToscaWidgetsViewFactory:
         return self._grids[resource.name]
 
     def filter_bar(self, resource, fields, query, list_url: str, urls,
-                   translations=None) -> str:
+                   translations=None, values=None, problems=None) -> str:
         """The list page's filter bar: a row per filterable field of `fields`.
 
         Without filters or a search (most list pages) the bar depends only on the fields,
-        the URLs and the language, so it is rendered once for them and kept."""
+        the URLs, the language and the values listed, so it is rendered once for them and
+        kept."""
         key = None
-        if not query.filters and not query.search:
+        values = dict(values or {})
+        if not query.filters and not query.search and not problems:
             key = (resource.name, tuple((f.name, f.label) for f in fields), list_url,
                    urls.root, getattr(translations, "lang", ""),
-                   tuple(str(s) for s in query.sort))
+                   tuple(str(s) for s in query.sort),
+                   tuple((name, tuple(refs)) for name, refs in sorted(values.items())))
             kept = self._bars.get(key)
             if kept is not None:
                 return kept
         html = str(self._filter_bar.req(
             resource=resource, fields=tuple(fields), query=query, list_url=list_url, urls=urls,
-            translations=translations).display(displays_on=ENGINE))
+            translations=translations, values=values, problems=dict(problems or {}),
+        ).display(displays_on=ENGINE))
         if key is not None:
             if len(self._bars) >= MAX_KEPT_BARS:  # bounded: list URLs of nested pages vary
                 self._bars.clear()

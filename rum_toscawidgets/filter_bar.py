@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import tw2.core as twc
 
 from rum.i18n import N_
-from rum.query import ops_for
+from rum.query import Filter, ops_for
 
 from .isolation import ENGINE
 from .templated import HtmlWidget
@@ -46,6 +46,8 @@ class FilterBar(HtmlWidget):
     list_url = twc.Param("where the form goes: the list's URL without a query", default="")
     urls = twc.Param("rum.urls.Urls: `complete(resource, field)` for to-one rows", default=None)
     translations = twc.Param("anything with gettext (English without)", default=None)
+    values = twc.Param("field name -> the Refs to choose its value from", default={})
+    problems = twc.Param("field name -> rum.filter_names.NameProblem", default={})
     gettext = twc.Variable(default=None)
     current = twc.Variable("field name -> the filter its row shows", default={})
     kept = twc.Variable("the filters carried along unchanged", default=())
@@ -64,3 +66,34 @@ class FilterBar(HtmlWidget):
 
     def complete_url(self, field) -> str:
         return self.urls.complete(self.resource.name, field.name)
+
+    def listed(self, field) -> bool:
+        """Whether the field's value is chosen from a list: a small relation whose
+        current filter (if any) the list can show."""
+        cur = self.current.get(field.name)
+        return field.name in self.values and field.name not in self.problems and (
+            cur is None or (cur.op != "in" and self.chosen(field, cur.value) is not None))
+
+    def chosen(self, field, value: str):
+        """The listed row a filter value names (by id, or by name ignoring case)."""
+        text = (value or "").strip()
+        return next((r for r in self.values.get(field.name, ()) if r.id == text
+                     or r.label.lower() == text.lower()), None) if text else ""
+
+    def pick_url(self, field, name: str, ident: str) -> str:
+        """The list with `field`'s filter naming the row `ident` in the place of `name`."""
+        cur = self.current[field.name]
+        parts = [p.strip() for p in cur.value.split(",")] if cur.op == "in" else [cur.value]
+        value = ",".join(ident if p.strip() == name else p.strip() for p in parts)
+        filters = tuple(Filter(f.field, f.op, value) if f is cur else f
+                        for f in self.query.filters)
+        query = self.query.but(filters=filters, cursor="", backward=False, page=1)
+        return f"{self.list_url}?{query.to_query_string()}"
+
+    def missing_text(self, field, name: str) -> str:
+        return self.gettext(N_("No %(field)s is called “%(name)s”.")) % {
+            "field": self.gettext(field.label), "name": name}
+
+    def shared_text(self, field, name: str) -> str:
+        return self.gettext(N_("Several rows are called “%(name)s”: all of them are shown. "
+                               "Choose one:")) % {"name": name}

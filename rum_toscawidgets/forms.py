@@ -74,10 +74,22 @@ class RelationField(twf.widgets.FormField):
     text = twc.Variable(default="")
     complete_url = twc.Variable(default="")
     hint = twc.Variable(default="")
+    ambiguity = twc.Variable("the rows a typed name matched (rum.names.Ambiguity)", default=None)
+    pick_legend = twc.Variable(default="")
+    more_note = twc.Variable(default="")
 
     def prepare(self):
         super().prepare()
-        relation = _root(self).rum_relations.get(self.key)
+        root = _root(self)
+        relation = root.rum_relations.get(self.key)
+        self.ambiguity = getattr(root, "rum_choices", {}).get(self.key)
+        if self.ambiguity is not None:
+            gettext = root.rum_gettext or str
+            self.pick_legend = gettext(N_("Which “%(name)s” do you mean?")) % {
+                "name": self.ambiguity.text}
+            self.more_note = gettext(N_("More rows have this name than are shown here: "
+                                        "type the id of the one you mean.")) \
+                if self.ambiguity.more else ""
         values = self.value if isinstance(self.value, list | tuple) else (
             [] if self.value in (None, "") else [self.value])
         if relation is not None and relation.choices is not None:
@@ -283,7 +295,7 @@ class ToscaWidgetsForm:
                 and _text_key(f, params.get(f.name), validators[f.name])
                 != _text_key(f, base[f.name], validators[f.name])}
 
-    def render(self, values, errors, relations, translations=None) -> str:
+    def render(self, values, errors, relations, translations=None, choices=None) -> str:
         if hasattr(values, "mixed"):  # the user's input, shown again as typed
             values = values.mixed()
         else:  # stored values: a JSON field's text is its JSON, even for a JSON string
@@ -295,6 +307,7 @@ class ToscaWidgetsForm:
                 values.pop(f.name, None)
         return self.widget.req(value=values, rum_errors=dict(errors), rum_relations=dict(relations),
                                rum_gettext=translations.gettext if translations else None,
+                               rum_choices=dict(choices or {}),
                                ).display(displays_on="genshi")
 
 

@@ -10,6 +10,8 @@ What a browser does to an input's value, and what undoes it:
 - an empty input cannot say "no value" (NULL) apart from "empty text": a nullable field
   has a `<name>.null` box, checked for NULL.
 - a multi-select with nothing chosen sends nothing: `<name>.set` says the select was there.
+- a relation's name that several rows share is offered as a choice: the chosen id comes in
+  `<name>.pick` and takes the place of the name, sent again in `<name>.named`.
 """
 
 import datetime
@@ -31,6 +33,7 @@ HINTS = {"array": N_("One element per line, or a JSON list"),
          "interval": N_("e.g. 1 year 2 mons 3 days 04:05:06, or P1Y2M3DT4H5M6S"),
          "duration": N_("[-]HH:MM:SS")}
 COMPANIONS = (".offset", ".us", ".eol", ".null", ".set")
+PICK = (".pick", ".named")  # a relation's: the id chosen, the name it stands for
 
 
 def _root(widget):
@@ -147,10 +150,32 @@ def _with_offset(text: str, offset: str) -> str:
     return zoned.isoformat()
 
 
+def _last(value):
+    return value[-1] if isinstance(value, list) and value else value
+
+
+def apply_pick(out: dict, name: str, multiple: bool) -> None:
+    """The id chosen among the rows a typed name matched, in the place of that name."""
+    pick, named = (_last(out.pop(name + c, None)) for c in PICK)
+    if not pick or not isinstance(pick, str):
+        return
+    if not multiple:
+        out[name] = pick
+        return
+    value = out.get(name)
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    named = (named or "").strip() if isinstance(named, str) else ""
+    parts = [p.strip() for item in items if isinstance(item, str) for p in item.split(",")]
+    parts = [p for p in parts if p and p != named]
+    out[name] = ", ".join([*parts, pick.strip()])
+
+
 def combine_companions(params: dict, fields) -> dict:
     """The form's values with each field's companion inputs folded into its value."""
     out = dict(params)
     for f in fields:
+        if f.is_relation:
+            apply_pick(out, f.name, f.kind == "to_many")
         if not any(f.name + c in out for c in ("", *COMPANIONS)):
             out[f.name] = None  # not sent: no value (tw2 would make it empty text)
         name = f.name

@@ -35,6 +35,7 @@ class FieldsLayout(twf.ListLayout):
 
     rum_relations = twc.Variable(default={})
     rum_errors = twc.Variable(default={})
+    rum_choices = twc.Variable("field -> rum.names.Ambiguity, offered beside it", default={})
     rum_gettext = twc.Variable(default=None)  # the request's language; None is English
     rum_sections = twc.Param("(title, field names) of each section", default=())
     sections = twc.Variable("(translated title, child widgets) of each section", default=())

@@ -20,6 +20,16 @@
     return i < 0 ? text : text.slice(i + 1);
   }
 
+  function chosenIds(text) {
+    // the rows a to-many input holds already ("Name [id]", as chosen): not offered again
+    var ids = [];
+    text.split(",").forEach(function (part) {
+      var found = /\[([^\[\]]+)\]\s*$/.exec(part);
+      if (found) { ids.push(found[1].trim()); }
+    });
+    return ids;
+  }
+
   function autocomplete(input) {
     var multiple = input.getAttribute("data-multiple") === "true";
     var idOnly = input.getAttribute("data-id-only") === "true";
@@ -76,6 +86,8 @@
       var term = (multiple ? lastToken(input.value) : input.value).trim();
       var mine = ++seq;
       var url = input.getAttribute("data-complete") + "&limit=10&q=" + encodeURIComponent(term);
+      var held = multiple ? chosenIds(input.value) : [];
+      if (held.length) { url += "&exclude=" + encodeURIComponent(held.join(",")); }
       fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (r) { return r.ok ? r.json() : {items: []}; })
         .then(function (data) { if (mine === seq) { show(data.items || []); } })

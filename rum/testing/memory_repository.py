@@ -12,7 +12,7 @@ from typing import Any
 
 from ..access import as_access
 from ..contracts import Record, Ref
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
 from ..fields import Field
 from ..keys import encode_key
 from ..query import Page, Query
@@ -206,11 +206,30 @@ class MemoryRepository(Writes):
         rows = sorted(self._in_scope_rows(), key=lambda r: r.key)[:limit]
         return [self.ref(r) for r in rows]
 
-    def complete(self, term: str, limit: int) -> list[Ref]:
+    def named(self, text: str, limit: int) -> list[Ref]:
+        """Rows in scope whose name (label, any case) is `text`, in key order; none when
+        the access may not read the name or the name is not text."""
+        attr = self.entry.label_attr
+        if not attr or not self.access.can_read(self.entry.resource) or \
+                self._label_hidden(self.entry) or not text.strip() or \
+                self.entry.by_name[attr].kind not in ("string", "text"):
+            return []
+        wanted = text.strip().lower()
+        rows = sorted((r for r in self._in_scope_rows()
+                       if str(r.values.get(attr) or "").lower() == wanted), key=lambda r: r.key)
+        return [self.ref(r) for r in rows[:limit]]
+
+    def complete(self, term: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Ref]:
         """Rows in scope whose label (or searchable text) holds `term`, prefix matches
-        first, an exact id before all; a hidden field is never searched."""
+        first, an exact id before all; a hidden field is never searched. `exclude`: ids
+        of rows left out."""
         if not self.access.can_read(self.entry.resource):
             return []
+        try:
+            skip = {decode_key(e, self.entry) for e in exclude}
+        except NotFound:
+            raise BadRequest(f"'exclude' holds a text that is not an id of "
+                             f"{self.entry.name}") from None
         hidden = self.access.hidden(self.entry.resource)
         attr = self.entry.label_attr
         columns = ([attr] if attr not in hidden else []) if attr else [
@@ -233,7 +252,8 @@ class MemoryRepository(Writes):
         if term:  # stable: prefix matches first, each group in label order
             rows.sort(key=lambda r: not any(str(r.values[c]).lower().startswith(needle)
                                             for c in columns if r.values.get(c) is not None))
-        rows = found + [r for r in rows if not found or r is not found[0]]
+        rows = [r for r in found + [r for r in rows if not found or r is not found[0]]
+                if r.key not in skip]
         return [self.ref(r) for r in rows[:limit]]
 
     def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:

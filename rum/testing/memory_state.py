@@ -10,6 +10,7 @@ from .memory_model import Entry
 from .memory_store import Row, Workspace
 
 if TYPE_CHECKING:  # these import the repository, which imports this module
+    from ..contracts import Ref
     from .memory import Catalog, MemoryUnitOfWork
     from .memory_repository import MemoryRepository
 
@@ -35,5 +36,7 @@ class RepositoryState:
         def in_scope(self, entry: Entry) -> Callable[[Row], bool]: ...
 
         def label(self, row: Row) -> str: ...
+
+        def ref(self, row: Row, sees: Any = None) -> "Ref": ...
 
         def _label_hidden(self, entry: Entry) -> bool: ...

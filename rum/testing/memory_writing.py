@@ -14,6 +14,7 @@ from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from ..fields import Field
 from ..i18n import N_
 from ..keys import encode_key
+from ..names import MATCHES_SHOWN, ambiguous
 from .memory_model import as_key, key_value
 from .memory_query import target_key
 from .memory_state import RepositoryState
@@ -55,7 +56,7 @@ class Writes(RepositoryState):
     def _assign(self, row, values: Mapping[str, Any]) -> tuple[dict, dict]:
         """(column changes, {many-to-many field: its rows}) from `values`; read-only and
         unknown names are left out; Invalid names every field that cannot be set."""
-        errors, changes, links = {}, {}, {}
+        errors, changes, links, choices = {}, {}, {}, {}
         for name, value in values.items():
             f = self.entry.by_name.get(name)
             if f is None or f.read_only:
@@ -75,8 +76,9 @@ class Writes(RepositoryState):
                     changes[name] = value
             except Invalid as exc:
                 errors.update(exc.errors)
+                choices.update(exc.choices)
         if errors:
-            raise Invalid(errors)
+            raise Invalid(errors, choices=choices)
         return changes, links
 
     def _check(self, values: dict, row) -> None:
@@ -116,8 +118,9 @@ class Writes(RepositoryState):
             rows = [r for r in self.space.rows(target.name)
                     if str(r.values.get(target.label_attr)) == text and test(r)]
             if len(rows) > 1:
-                raise Invalid({field.name: f"more than one {target.name} is called {text!r}; "
-                                           "give its id"})
+                rows.sort(key=lambda r: r.key)
+                raise ambiguous(field.name, target.name, text,
+                                [self.ref(r) for r in rows[:MATCHES_SHOWN + 1]])
             if rows:
                 return rows[0]
         raise missing

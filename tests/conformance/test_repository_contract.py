@@ -406,6 +406,37 @@ def test_complete_matches_labels_prefix_first(reader, resource, term, limit, wan
     assert [r.label for r in refs] == want
 
 
+@pytest.mark.parametrize(("term", "limit", "exclude", "want"), [
+    ("", 3, ("1", "3"), ["Bob Best", "Dan Dunn", "Eve Eng"]),  # the limit stays full
+    ("a", 10, ("1", "4"), ["Cat Cole", "Fay Fox", "Gus Gray"]),
+    ("3", 10, ("3",), []),  # an exact id excluded too
+    ("3", 10, ("003",), []),  # spelled another way
+    ("", 2, (), ["Ann Ames", "Bob Best"]),
+])
+def test_complete_leaves_out_excluded_rows(reader, term, limit, exclude, want):
+    with reader.unit() as uow:
+        refs = uow.repository("actors").complete(term, limit, exclude)
+    assert [r.label for r in refs] == want
+
+
+@pytest.mark.parametrize(("resource", "text", "limit", "want"), [
+    ("actors", "Cat Cole", 5, ["3"]),
+    ("actors", "  cat COLE ", 5, ["3"]),  # any case, spaces around
+    ("actors", "Cat", 5, []),  # the whole name, not a part
+    ("actors", "", 5, []),
+    ("genres", "western", 5, ["3"]),
+])
+def test_named_finds_rows_by_their_whole_name(reader, resource, text, limit, want):
+    with reader.unit() as uow:
+        assert [r.id for r in uow.repository(resource).named(text, limit)] == want
+
+
+@pytest.mark.parametrize("exclude", [("x",), ("1", ""), ("1,2",), ("1.5",)])
+def test_complete_refuses_an_exclude_that_is_no_id(reader, exclude):
+    with pytest.raises(BadRequest), reader.unit() as uow:
+        uow.repository("actors").complete("", 5, exclude)
+
+
 @pytest.mark.parametrize(("resource", "limit", "want"), [
     ("movies", 100, (12, True)), ("movies", 12, (12, True)), ("movies", 5, (5, False)),
     ("genres", 4, (4, True)), ("rentals", 1, (1, False)),

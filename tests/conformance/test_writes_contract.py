@@ -8,6 +8,7 @@ import pytest
 
 from rum.contracts import Effect
 from rum.errors import Conflict, Invalid, NotFound
+from rum.names import MATCHES_SHOWN
 from rum.query import Filter, Query
 
 from . import schema
@@ -87,14 +88,30 @@ def test_related_rows_are_named_by_id_or_exact_label(backend):
     assert actor_ids(record) == [1, 7]
 
 
-def test_an_ambiguous_label_is_invalid(backend):
+@pytest.mark.parametrize(("twins", "field", "value", "shown", "more"), [
+    (2, "actors", ["1", "Twin"], 2, False),  # a to-many, among other rows
+    (MATCHES_SHOWN + 3, "actors", ["Twin"], MATCHES_SHOWN, True),
+])
+def test_an_ambiguous_label_is_invalid_and_offers_its_rows(backend, twins, field, value,
+                                                           shown, more):
     with pytest.raises(Invalid) as info, backend.unit() as uow:
         actors = uow.repository("actors")
-        actors.create({"name": "Twin"})
-        actors.create({"name": "Twin"})
-        uow.repository("movies").create({**NEW_MOVIE, "actors": ["Twin"]})
-    assert set(info.value.errors) == {"actors"}
+        made = [ident(actors, actors.create({"name": "Twin"})) for _ in range(twins)]
+        uow.repository("movies").create({**NEW_MOVIE, field: value})
+    assert set(info.value.errors) == {field}
+    choice = info.value.choices[field]
+    assert (choice.text, len(choice.refs), choice.more) == ("Twin", shown, more)
+    assert [r.id for r in choice.refs] == made[:shown]  # in key order
+    assert {r.label for r in choice.refs} == {"Twin"}
     assert len(backend.ids("actors")) == 7
+
+
+def test_an_ambiguous_label_of_a_to_one_offers_its_rows(backend):
+    with pytest.raises(Invalid) as info, backend.unit() as uow:
+        directors = uow.repository("directors")
+        made = [ident(directors, directors.create({"name": "Ava Lane"}))]
+        uow.repository("movies").create({**NEW_MOVIE, "director": "Ava Lane"})
+    assert [r.id for r in info.value.choices["director"].refs] == ["1", *made]
 
 
 def test_a_unique_value_taken_is_invalid_and_the_factory_goes_on(backend):

@@ -1,5 +1,6 @@
 """CRUD round trips for every demo model, in process, through the real stack."""
 
+import pytest
 import sqlalchemy as sa
 
 from model import Actor, Director, Genre, Movie, Person, Rental
@@ -202,6 +203,23 @@ def test_complete_finds_related_rows(client):
     client.get("/movies/complete?field=genre&limit=lots", status=400)
 
 
+def test_complete_leaves_out_the_rows_an_input_holds(client):
+    def ids(query):
+        return [i["id"] for i in client.get(f"/movies/complete?field=actors&{query}").json["items"]]
+    first = ids("q=maya&limit=10")
+    assert len(first) >= 3
+    rest = ids(f"q=maya&limit=10&exclude={first[0]},{first[1]}")
+    assert first[0] not in rest and first[1] not in rest and set(first[2:]) <= set(rest)
+    assert ids(f"q=maya&limit=10&exclude={first[0]}&exclude={first[1]}") == rest  # repeated
+    assert len(ids("q=&limit=10&exclude=" + ",".join(ids("q=&limit=10")))) == 10  # still full
+
+
+@pytest.mark.parametrize("exclude", ["abc", "1,abc", "1.5", ",".join(["1"] * 501),
+                                     "9" * 201])
+def test_complete_refuses_a_malformed_exclude(client, exclude):
+    client.get(f"/movies/complete?field=actors&q=a&exclude={exclude}", status=400)
+
+
 def test_filter_bar_builds_filters(client, rum_app):
     page = client.get("/movies")
     bar = next(f for f in page.forms.values() if "op.year" in f.fields)
@@ -240,7 +258,7 @@ def test_the_filter_bar_takes_a_genre_by_name_or_by_id(client, rum_app):
     assert client.get("/movies.json?op.genre=eq&v.genre=No+such+genre").json["count"] == 0
     page = client.get("/movies")
     bar = next(f for f in page.forms.values() if "op.year" in f.fields)
-    bar["v.genre"] = "Drama"
+    bar["v.genre"].select(text="Drama")  # ten genres: a list to choose from
     assert "Nothing found." not in bar.submit().text
 
 

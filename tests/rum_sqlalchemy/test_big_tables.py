@@ -123,6 +123,9 @@ def test_list_page_statements_are_bounded(demo_db, limit):
     app = RumApp(demo_config(demo_db))
     client = wrap(app)
     for resource in ("movies", "rentals", "directors", "actors"):
+        # the filter bar lists the rows of each small to-one column: one query each, of at
+        # most VALUE_CHOICES + 1 rows, whatever the list's size
+        lists = sum(f.kind == "to_one" for f in app.registry.get(resource).list_fields)
         first = client.get(f"/{resource}.json?limit={limit}").json
         urls = [f"/{resource}?limit={limit}", f"/{resource}?limit={limit}&page=2"]
         if first["next"]:
@@ -130,7 +133,7 @@ def test_list_page_statements_are_bounded(demo_db, limit):
         for url in urls:
             with StatementCounter(app.repositories.engine) as counter:
                 client.get(url)
-            assert counter.count <= 3, (url, counter.count)
+            assert counter.count <= 3 + lists, (url, counter.count)
 
 
 def test_big_table_statements_are_bounded(big_app):

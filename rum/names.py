@@ -1,0 +1,25 @@
+"""Rows named by their label (inputs and filters without JS): when a name matches several
+rows, the error carries them so the page can offer a choice instead of a dead end."""
+
+from dataclasses import dataclass
+
+from .contracts import Ref
+from .errors import Invalid
+
+MATCHES_SHOWN = 20  # a name shared by more rows offers this many, and says there are more
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """The rows a name typed for a field matches; `more`: past the `refs` shown."""
+
+    text: str
+    refs: tuple[Ref, ...]
+    more: bool = False
+
+
+def ambiguous(field: str, resource: str, text: str, refs: list[Ref]) -> Invalid:
+    """The error for a name several rows share; `refs`: up to MATCHES_SHOWN + 1 of them."""
+    return Invalid({field: f"more than one {resource} is called {text!r}; give its id"},
+                   choices={field: Ambiguity(text, tuple(refs[:MATCHES_SHOWN]),
+                                             len(refs) > MATCHES_SHOWN)})
