@@ -295,6 +295,7 @@ class ToscaWidgetsForm:
                 values.pop(f.name, None)
         return self.widget.req(value=values, rum_errors=dict(errors), rum_relations=dict(relations),
                                rum_gettext=translations.gettext if translations else None,
+                               rum_translations=translations,
                                ).display(displays_on="genshi")
 
 
