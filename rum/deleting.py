@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from .call import Call
 from .editing import admin, submitted
 from .errors import BadRequest, Conflict
+from .i18n import N_, Term
 from .next_page import return_to
 from .results import Page, Result
 
@@ -43,16 +44,16 @@ def delete(call: Call) -> Result:
                                        record=record.label))
 
 
-def selected_ids(call: Call, what: str = "delete", done: str = "deleted") -> list[str]:
+def selected_ids(call: Call, what: str = N_("delete"), done: str = N_("deleted")) -> list[str]:
     """The ticked rows' ids: the form's (or JSON body's) `ids`, or the query's on a GET.
     BadRequest when there are none: confirmation pages ask `nothing_ticked` first."""
     ids = ticked_ids(call, done)
     if not ids:
-        raise BadRequest(f"tick at least one row to {what}")
+        raise BadRequest(N_("tick at least one row to %(action)s"), action=Term(what))
     return ids
 
 
-def ticked_ids(call: Call, done: str = "deleted") -> list[str]:
+def ticked_ids(call: Call, done: str = N_("deleted")) -> list[str]:
     """The ticked rows' ids, maybe none; BadRequest when there are too many."""
     if call.request.method in ("GET", "HEAD"):
         raw = call.request.GET.getall("ids")
@@ -63,7 +64,8 @@ def ticked_ids(call: Call, done: str = "deleted") -> list[str]:
         raw = call.request.form.getall("ids")
     ids = list(dict.fromkeys(str(i) for i in raw if i))
     if len(ids) > MAX_BULK:
-        raise BadRequest(f"at most {MAX_BULK} rows can be {done} at once")
+        raise BadRequest(N_("at most %(count)s rows can be %(done)s at once"), count=MAX_BULK,
+                         done=Term(done))
     return ids
 
 
