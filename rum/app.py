@@ -265,12 +265,8 @@ class RumApp:
             fmt = "json" if path.endswith((".json", ".csv")) else \
                 negotiate(request, "", ("html", "json"))
         if fmt in ("json", "csv"):
-            try:
-                gettext = self.catalogs.for_request(request).gettext
-            except Exception:  # an error must be answered even if its language cannot be
-                log.exception("no language for an error response")
-                gettext = str
-            response = json_response(error_body(exc, gettext), status=exc.status)
+            translations = self.catalogs.for_request(request)  # Accept-Language: read, never fails
+            response = json_response(error_body(exc, translations.gettext), status=exc.status)
             self.catalogs.vary(response)
         else:
             response = webob.Response(status=exc.status, content_type="text/html",

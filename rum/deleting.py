@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from .call import Call
 from .editing import admin, submitted
-from .errors import BadRequest, Conflict
+from .errors import BadRequest, Conflict, NotFound
 from .i18n import N_, Term
 from .next_page import return_to
 from .results import Page, Result
@@ -20,10 +20,22 @@ NOT_LIST = frozenset({"ids", "_csrf"})  # a bulk form's own fields, not the list
 
 def confirm_delete(call: Call) -> Result:
     row = call.get_row(call.match.id)
+    effects = call.repo.delete_effects(row, EFFECT_LIMIT)
     return Result(page=Page("confirm_delete.html", {
         "record": call.repo.record(row, ()),
-        "effects": call.repo.delete_effects(row, EFFECT_LIMIT),
+        "effects": effects, "one": _singular_labels(call, effects),
         "return_to": return_to(call)}))
+
+
+def _singular_labels(call: Call, effects) -> dict[str, str]:
+    """Related resource name -> its label, for 'Unlinks 1 actor' (effects name the plural)."""
+    out = {}
+    for e in effects:
+        try:
+            out[e.resource] = call.app.registry.get(e.resource).label
+        except NotFound:  # a table no resource serves: its relation's label will do
+            pass
+    return out
 
 
 def _delete(call: Call, row) -> None:

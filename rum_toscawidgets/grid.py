@@ -90,11 +90,14 @@ class Grid(HtmlWidget):
     numbers = twc.Variable("the page links to show; None is a gap", default=())
     gettext = twc.Variable(default=None)
     ngettext = twc.Variable(default=None)
+    integer = twc.Variable("a count as the locale writes it", default=None)
 
     def prepare(self):
         super().prepare()
         translations = self.translations or NullTranslations()
         self.gettext, self.ngettext = translations.gettext, translations.ngettext
+        formats = getattr(translations, "formats", None)
+        self.integer = formats.integer if formats is not None else "{:,}".format
         if self.fields is None:
             self.fields = self.resource.list_fields
         last = self.page.pages
