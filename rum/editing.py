@@ -361,7 +361,7 @@ def _conflict(call: Call, row, params, split: merging.Split | None = None) -> Re
     page = form_page(call, "edit", shown, {}, record=stored, template="conflict.html",
                      fields=fields, mine=mine, resolved=resolved,
                      conflicts=conflicts)
-    error = Conflict("the row changed since you read it; fetch it again",
-                     errors={name: "changed meanwhile by someone else too"
+    error = Conflict(N_("the row changed since you read it; fetch it again"),
+                     errors={name: N_("changed meanwhile by someone else too")
                              for name in sorted(conflicts)})
     return Result(status=409, error=error, page=page)
