@@ -20,10 +20,11 @@ setup(
         "SQLAlchemy>=2.0,<3",
         "tw2.core>=2.3",
         "tw2.forms>=2.2",
+        "Babel>=2.12",  # dates, times and numbers in the page's locale
     ],
     extras_require={
         "serve": ["Paste>=3", "PasteScript>=3"],
-        "i18n": ["Babel>=2.12"],  # `make i18n` only: the runtime reads .mo files with gettext
+        "i18n": ["Babel>=2.12"],  # `make i18n`: extract and compile catalogs
         "test": ["pytest", "WebTest", "hypothesis", "schemathesis", "Babel>=2.12", "Paste>=3", "PasteScript>=3", "waitress",
                  "psycopg2-binary", "PyMySQL", "ruff", "mypy"],
         # the host frameworks of examples/ and tests/embedding

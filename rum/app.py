@@ -39,7 +39,7 @@ from .errors import (
 )
 from .formats import error_body, json_response
 from .headers import secure
-from .i18n import N_, Catalogs
+from .i18n import N_, Catalogs, Message, Term
 from .plugins import load_plugin
 from .rendering import Renderer
 from .request import RumRequest
@@ -51,6 +51,12 @@ from .urls import Urls
 
 log = logging.getLogger(__name__)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+PERMISSIONS = {  # a sentence per permission, to translate whole
+    "read": N_("You may not read %(things)s."),
+    "create": N_("You may not create %(things)s."),
+    "update": N_("You may not update %(things)s."),
+    "delete": N_("You may not delete %(things)s."),
+}
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 
 
@@ -175,7 +181,7 @@ class RumApp:
             secure(response, self.options["frame_ancestors"])
             return response
         except UnicodeError:
-            return self.error_response(request, BadRequest("the request is not valid UTF-8"),
+            return self.error_response(request, BadRequest(N_("the request is not valid UTF-8")),
                                        fmt)
         except Exception:
             if not self.full_stack:
@@ -201,7 +207,8 @@ class RumApp:
             return owner, None
         field = owner.fields_by_name.get(match.relation)
         if field is None or field.kind != "to_many" or not field.related:
-            raise NotFound(f"{owner.label} has no collection {match.relation!r}")
+            raise NotFound(N_("%(label)s has no collection %(relation)s"),
+                           label=Message(owner.label), relation=repr(match.relation))
         parent = Parent(owner, match.id, field)
         return (owner if action.owner else self.registry.get(field.related)), parent
 
@@ -209,7 +216,7 @@ class RumApp:
         """Unauthorized for anonymous requests when the policy says `login_required`: every
         page, the home page, `_meta` and the OpenAPI document included (not static files)."""
         if identity is None and getattr(self.policy, "login_required", False):
-            raise Unauthorized("Log in to use this admin.")
+            raise Unauthorized(N_("Log in to use this admin."))
 
     def readable(self, identity) -> list:
         """The resources `identity` may read: all that any listing of resources shows."""
@@ -223,12 +230,15 @@ class RumApp:
         permission = match.action.permission
         if parent is not None and not self.policy.permits(identity, "read",
                                                           parent.resource.name):
-            raise Forbidden(f"You may not read {parent.resource.plural_label.lower()}.")
+            raise Forbidden(N_("You may not read %(things)s."),
+                            things=Term(parent.resource.plural_label))
         if resource is not None and resource.read_only and permission != "read":
-            raise Forbidden(f"{resource.plural_label} are read-only.")
+            raise Forbidden(N_("%(things)s are read-only."), things=Message(resource.plural_label))
         if resource is not None and not self.policy.permits(identity, permission,
                                                             resource.name):
-            raise Forbidden(f"You may not {permission} {resource.plural_label.lower()}.")
+            raise Forbidden(PERMISSIONS.get(permission)
+                            or N_("You may not %(permission)s %(things)s."),
+                            permission=permission, things=Term(resource.plural_label))
         if request.method.upper() in UNSAFE:
             submitted = None
             if request.content_type in FORM_TYPES:
@@ -255,7 +265,9 @@ class RumApp:
             fmt = "json" if path.endswith((".json", ".csv")) else \
                 negotiate(request, "", ("html", "json"))
         if fmt in ("json", "csv"):
-            response = json_response(error_body(exc), status=exc.status)
+            translations = self.catalogs.for_request(request)  # Accept-Language: read, never fails
+            response = json_response(error_body(exc, translations.gettext), status=exc.status)
+            self.catalogs.vary(response)
         else:
             response = webob.Response(status=exc.status, content_type="text/html",
                                       charset="utf-8")

@@ -13,6 +13,7 @@ from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
 from .filter_names import resolve_names, value_choices
 from .formats import json_value, record_json
+from .i18n import N_, Message, Term
 from .links import ListLinks
 from .next_page import return_query, return_to
 from .query import Query, QueryLimits, check_search, max_page, parse_query
@@ -146,11 +147,11 @@ def download(call: Call) -> Result:
     """The bytes of a binary field, as an attachment."""
     field = call.served.field(call.match.path)
     if field.kind != "binary" or field.name in call.hidden:
-        raise NotFound(f"{field.label} is not a file")
+        raise NotFound(N_("%(label)s is not a file"), label=Message(field.label))
     row = call.get_row(call.match.id)
     data = call.repo.record(row, (field,)).values.get(field.name)
     if data is None:
-        raise NotFound(f"{field.label} is empty")
+        raise NotFound(N_("%(label)s is empty"), label=Message(field.label))
     return Result(file=File(bytes(data), f"{call.served.name}-{call.match.id}-{field.name}.bin"))
 
 
@@ -160,14 +161,15 @@ def complete(call: Call) -> Result:
     fields = {f.name: f for f in call.visible(call.served.fields)}
     relation = fields.get(name)
     if relation is None or not relation.is_relation or not relation.related:
-        raise BadRequest(f"'field' must name a relation of {call.served.label}, not {name!r}")
+        raise BadRequest(N_("'field' must name a relation of %(label)s, not %(name)s"),
+                         label=Message(call.served.label), name=repr(name))
     try:
         limit = min(max(int(call.request.GET.get("limit", 20)), 1), 50)
     except ValueError:
-        raise BadRequest("'limit' must be a whole number") from None
+        raise BadRequest(N_("'limit' must be a whole number")) from None
     related = relation.related
     if not call.access.can_read(related):
-        raise Forbidden(f"You may not read {relation.label.lower()}.")
+        raise Forbidden(N_("You may not read %(things)s."), things=Term(relation.label))
     term = check_search(call.request.GET.get("q", ""), QueryLimits.from_options(call.app.options))
     refs = call.uow.repository(related).complete(term, limit, _excluded(call))
     return Result(data={"items": [json_value(r, call.urls) for r in refs]})

@@ -16,6 +16,7 @@ import re
 import secrets
 
 from .errors import Forbidden
+from .i18n import N_
 
 COOKIE = "rum_csrf"
 FIELD = "_csrf"
@@ -67,12 +68,12 @@ class Csrf:
         nonce = self._cookie_nonce(request)
         sent = request.headers.get(HEADER) or submitted or ""
         if not nonce or not sent:
-            raise Forbidden("The form's security token is missing (cookies must be on). "
-                            "Reload the page and submit again.")
+            raise Forbidden(N_("The form's security token is missing (cookies must be on). "
+                               "Reload the page and submit again."))
         if not hmac.compare_digest(self._sign(nonce, identity).encode("ascii"),
                                    sent.encode("utf-8", "replace")):
-            raise Forbidden("The form's security token is wrong or out of date. "
-                            "Reload the page and submit again.")
+            raise Forbidden(N_("The form's security token is wrong or out of date. "
+                               "Reload the page and submit again."))
 
 
 def user_of(identity) -> str:

@@ -16,6 +16,7 @@ from .actions import Action, ActionTable, CustomAction, Doc
 from .call import Call
 from .deleting import nothing_ticked, selected_ids
 from .errors import ConfigError
+from .i18n import N_
 from .results import Page, Result
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -50,7 +51,7 @@ def confirm_page(custom: CustomAction, call: Call) -> Result:
     back = nothing_ticked(call)
     if back is not None:
         return back
-    rows = [call.get_row(i) for i in selected_ids(call, custom.label.lower(), "handled")]
+    rows = [call.get_row(i) for i in selected_ids(call, custom.label, N_("handled"))]
     records = [call.repo.record(row, ()) for row in rows]
     return Result(page=Page("confirm_action.html", {
         "records": records, "label": custom.label, "question": custom.confirm,
@@ -60,7 +61,7 @@ def confirm_page(custom: CustomAction, call: Call) -> Result:
 def run(custom: CustomAction, call: Call) -> Result:
     """The resource class's method on the posted rows (locked, within the policy's reach).
     What it returns is the message; an error it raises rolls everything back."""
-    ids = selected_ids(call, custom.label.lower(), "handled")
+    ids = selected_ids(call, custom.label, N_("handled"))
     rows = [call.get_row(i, for_update=True) for i in ids]
     message = getattr(call.served.admin, custom.method)(call, rows)
     if not message:

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 from .call import Call
 from .editing import admin, submitted
-from .errors import BadRequest, Conflict
+from .errors import BadRequest, Conflict, NotFound
+from .i18n import N_, Term
 from .next_page import return_to
 from .results import Page, Result
 
@@ -19,10 +20,22 @@ NOT_LIST = frozenset({"ids", "_csrf"})  # a bulk form's own fields, not the list
 
 def confirm_delete(call: Call) -> Result:
     row = call.get_row(call.match.id)
+    effects = call.repo.delete_effects(row, EFFECT_LIMIT)
     return Result(page=Page("confirm_delete.html", {
         "record": call.repo.record(row, ()),
-        "effects": call.repo.delete_effects(row, EFFECT_LIMIT),
+        "effects": effects, "one": _singular_labels(call, effects),
         "return_to": return_to(call)}))
+
+
+def _singular_labels(call: Call, effects) -> dict[str, str]:
+    """Related resource name -> its label, for 'Unlinks 1 actor' (effects name the plural)."""
+    out = {}
+    for e in effects:
+        try:
+            out[e.resource] = call.app.registry.get(e.resource).label
+        except NotFound:  # a table no resource serves: its relation's label will do
+            pass
+    return out
 
 
 def _delete(call: Call, row) -> None:
@@ -43,16 +56,16 @@ def delete(call: Call) -> Result:
                                        record=record.label))
 
 
-def selected_ids(call: Call, what: str = "delete", done: str = "deleted") -> list[str]:
+def selected_ids(call: Call, what: str = N_("delete"), done: str = N_("deleted")) -> list[str]:
     """The ticked rows' ids: the form's (or JSON body's) `ids`, or the query's on a GET.
     BadRequest when there are none: confirmation pages ask `nothing_ticked` first."""
     ids = ticked_ids(call, done)
     if not ids:
-        raise BadRequest(f"tick at least one row to {what}")
+        raise BadRequest(N_("tick at least one row to %(action)s"), action=Term(what))
     return ids
 
 
-def ticked_ids(call: Call, done: str = "deleted") -> list[str]:
+def ticked_ids(call: Call, done: str = N_("deleted")) -> list[str]:
     """The ticked rows' ids, maybe none; BadRequest when there are too many."""
     if call.request.method in ("GET", "HEAD"):
         raw = call.request.GET.getall("ids")
@@ -63,7 +76,8 @@ def ticked_ids(call: Call, done: str = "deleted") -> list[str]:
         raw = call.request.form.getall("ids")
     ids = list(dict.fromkeys(str(i) for i in raw if i))
     if len(ids) > MAX_BULK:
-        raise BadRequest(f"at most {MAX_BULK} rows can be {done} at once")
+        raise BadRequest(N_("at most %(count)s rows can be %(done)s at once"), count=MAX_BULK,
+                         done=Term(done))
     return ids
 
 

@@ -145,23 +145,24 @@ def submitted(call: Call) -> Any:
         try:
             body = json.loads(call.request.body or b"null")
         except (ValueError, UnicodeDecodeError):
-            raise BadRequest("the body is not valid JSON") from None
+            raise BadRequest(N_("the body is not valid JSON")) from None
         except RecursionError:  # the parser's own limit (about 1,000 levels) came first
-            raise BadRequest(_too_deep()) from None
+            raise _too_deep() from None
         if _depth(body) > MAX_JSON_DEPTH:
-            raise BadRequest(_too_deep())
+            raise _too_deep()
         if not isinstance(body, dict):
-            raise BadRequest("send a JSON object of field names to values")
+            raise BadRequest(N_("send a JSON object of field names to values"))
         fields = call.served.fields_by_name
         # `_base` stays as sent: an object of what the client read (rum.merging)
         return {k: v if k == merging.FIELD else json_param(fields.get(k), v)
                 for k, v in body.items()}
-    raise BadRequest("send a form (application/x-www-form-urlencoded or multipart/form-data) "
-                     "or application/json")
+    raise BadRequest(N_("send a form (application/x-www-form-urlencoded or multipart/form-data) "
+                        "or application/json"))
 
 
-def _too_deep() -> str:
-    return f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
+def _too_deep() -> BadRequest:
+    return BadRequest(N_("the JSON body is nested more than %(levels)s levels deep"),
+                      levels=MAX_JSON_DEPTH)
 
 
 def _depth(value, level: int = 1) -> int:
@@ -178,7 +179,7 @@ def _check_scope(call: Call, row) -> None:
         try:
             call.repo.get(call.repo.record(row, (), versioned=False).id)
         except NotFound:
-            raise Forbidden("You may not store a row you could not see afterwards.") from None
+            raise Forbidden(N_("You may not store a row you could not see afterwards.")) from None
 
 
 def new(call: Call) -> Result:
@@ -256,15 +257,15 @@ def _expected_version(call: Call, params) -> str:
     always carries `_version` (400 without: the page is not an edit page of ours)."""
     expected = _if_match(call) or params.get("_version", "") or ""
     if not isinstance(expected, str):
-        raise BadRequest("_version must be the text of an ETag")
+        raise BadRequest(N_("_version must be the text of an ETag"))
     if expected:
         return expected
     if call.request.content_type in FORM_TYPES:
-        raise BadRequest("the form carries no version; reload the edit page")
+        raise BadRequest(N_("the form carries no version; reload the edit page"))
     if not call.app.options["blind_writes"] and \
             call.request.headers.get("If-Match", "").strip() != "*":
-        raise PreconditionRequired("send the ETag you read in If-Match (or `_version`), so "
-                                   "a change made since is not overwritten")
+        raise PreconditionRequired(N_("send the ETag you read in If-Match (or `_version`), so "
+                                      "a change made since is not overwritten"))
     return ""
 
 
@@ -292,7 +293,7 @@ def update(call: Call) -> Result:
         base = _base(call, params, stored.id, expected, form)
         if base is None and _if_match(call):
             call.uow.doom()
-            raise PreconditionFailed("the row changed since you read it (ETag differs)")
+            raise PreconditionFailed(N_("the row changed since you read it (ETag differs)"))
         if base is not None:
             named = _named(params) if call.request.effective_method == "PATCH" else None
             split = merging.split(form, params, base, stored.values, named)
@@ -363,7 +364,7 @@ def _conflict(call: Call, row, params, split: merging.Split | None = None) -> Re
     page = form_page(call, "edit", shown, {}, record=stored, template="conflict.html",
                      fields=fields, mine=mine, resolved=resolved,
                      conflicts=conflicts)
-    error = Conflict("the row changed since you read it; fetch it again",
-                     errors={name: "changed meanwhile by someone else too"
+    error = Conflict(N_("the row changed since you read it; fetch it again"),
+                     errors={name: N_("changed meanwhile by someone else too")
                              for name in sorted(conflicts)})
     return Result(status=409, error=error, page=page)

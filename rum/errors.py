@@ -1,6 +1,10 @@
-"""Domain errors. Each carries its HTTP status; `rum.app` maps them to responses in one place."""
+"""Domain errors. Each carries its HTTP status; `rum.app` maps them to responses in one place.
 
-from .i18n import N_
+A message is a msgid marked with N_ and its parameters: `NotFound(N_("no %(label)s with id
+%(id)s"), label=..., id=...)`. `message` is then a `rum.i18n.Message`: English text as `str`
+(logs, `str(exc)`), translated where the error is shown (`Translations.gettext(message)`)."""
+
+from .i18n import N_, Message
 
 
 class RumError(Exception):
@@ -9,9 +13,14 @@ class RumError(Exception):
     status = 500
     title = N_("Server error")
 
-    def __init__(self, message: str = ""):
-        super().__init__(message or self.title)
-        self.message = message or self.title
+    def __init__(self, message: str = "", **params):
+        self.message = message if isinstance(message, Message) and not params else \
+            Message(message or self.title, **params)
+        super().__init__(str(self.message))
+
+    def text(self, translations) -> str:
+        """The message in the language of `translations` (a `rum.i18n.Translations`)."""
+        return translations.gettext(self.message)
 
 
 class BadRequest(RumError):
@@ -38,8 +47,10 @@ class MethodNotAllowed(RumError):
     status = 405
     title = N_("Method not allowed")
 
-    def __init__(self, allowed: tuple[str, ...], message: str = ""):
-        super().__init__(message or f"Allowed methods: {', '.join(allowed)}")
+    def __init__(self, allowed: tuple[str, ...], message: str = "", **params):
+        if not message:
+            message, params = N_("Allowed methods: %(methods)s"), {"methods": ", ".join(allowed)}
+        super().__init__(message, **params)
         self.allowed = allowed
 
 
@@ -49,8 +60,8 @@ class Conflict(RumError):
     status = 409
     title = N_("Conflict")
 
-    def __init__(self, message: str = "", errors: dict[str, str] | None = None):
-        super().__init__(message)
+    def __init__(self, message: str = "", errors: dict[str, str] | None = None, **params):
+        super().__init__(message, **params)
         self.errors = errors or {}
 
 
@@ -84,9 +95,9 @@ class Unavailable(RumError):
     title = N_("Service unavailable")
     retry_after = 5  # seconds: sent as the Retry-After header
 
-    def __init__(self, message: str = ""):
+    def __init__(self, message: str = "", **params):
         super().__init__(message or N_("The database is not answering right now. "
-                                       "Please try again in a moment."))
+                                       "Please try again in a moment."), **params)
 
 
 class Invalid(RumError):

@@ -53,11 +53,15 @@ def record_json(record: Record, resource: str, urls: Urls) -> dict:
     return out
 
 
-def error_body(exc: Any) -> dict:
-    """A domain error as a program reads it: title, message, status, messages by field."""
-    body = {"error": exc.title, "message": exc.message, "status": exc.status}
+def error_body(exc: Any, gettext=None) -> dict:
+    """A domain error as a program reads it: title, message, status, messages by field.
+
+    `gettext`: the request's language for the messages; `error` (the title) and `status`
+    stay as they are, for programs to match."""
+    shown = gettext or str
+    body = {"error": exc.title, "message": shown(exc.message), "status": exc.status}
     if getattr(exc, "errors", None):
-        body["errors"] = exc.errors
+        body["errors"] = {k: shown(v) if isinstance(v, str) else v for k, v in exc.errors.items()}
     if getattr(exc, "choices", None):  # the rows a name given for a field matches
         body["choices"] = {name: {"name": a.text, "more": a.more, "items": [
             {"id": r.id, "label": r.label} for r in a.refs]} for name, a in exc.choices.items()}

@@ -5,8 +5,9 @@ its own (`[rum] translations = ['locale']`, same layout and domain) to translate
 labels, and their messages come first. Which locale a request gets: `[rum] locale` when set,
 else the best of its Accept-Language among the locales there are catalogs for, else English.
 
-Views receive a `Translations`: an object with the stdlib's `gettext`/`ngettext`, nothing more
-is promised to them. Runtime needs only the stdlib; Babel is for `make i18n` (extract, compile).
+Views receive a `Translations`: an object with the stdlib's `gettext`/`ngettext` and `formats`
+(dates, times and numbers in the locale's way, `rum.localized.Formats`). `gettext` of a
+`Message` (an error's text that kept its msgid and parameters) translates the msgid, then fills it.
 """
 
 import gettext
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
+from functools import cached_property
 
 from .fields import Field
 
@@ -31,6 +33,62 @@ LANGUAGE_RANGE = re.compile(r"^(\*|[a-zA-Z]{1,8}(?:[-_][a-zA-Z0-9]{1,8})*)$")
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where shown."""
     return message
+
+
+class Message(str):
+    """A message as English text that keeps its msgid and parameters, to be translated where
+    it is shown: `Message(N_("no %(label)s with id %(id)s"), label=..., id=...)`.
+
+    Parameters that are Messages themselves (a resource's label) are translated too. With
+    `plural` and `n`, it is an ngettext message: `%(count)s` then takes the locale's form."""
+
+    msgid: str
+    plural: str
+    params: dict
+
+    def __new__(cls, msgid: str, plural: str = "", n: int | None = None, **params):
+        if plural:
+            params.setdefault("count", n)
+        english = plural if plural and n != 1 else msgid
+        self = super().__new__(cls, english % params if params else english)
+        self.msgid, self.plural, self.params = msgid, plural, params
+        return self
+
+    def text(self, translations) -> str:
+        """This message in the language of `translations` (its gettext, ngettext)."""
+        if self.plural:
+            template = translations.ngettext(self.msgid, self.plural, self.params["count"])
+        else:
+            template = translations.gettext(self.msgid)
+        if not self.params:
+            return template
+        filled = {k: v.text(translations) if isinstance(v, Message) else v
+                  for k, v in self.params.items()}
+        return template % filled
+
+    def __reduce__(self):
+        return (_message, (self.msgid, self.plural, self.params))
+
+
+def _message(msgid: str, plural: str, params: dict) -> Message:
+    return Message(msgid, plural, **params)
+
+
+class Term(Message):
+    """A label inside a sentence: 'movies' in English, 'Filme' in German (`in_sentence`)."""
+
+    def __new__(cls, label: str):
+        self = str.__new__(cls, label.lower())
+        self.msgid, self.plural, self.params = label, "", {}
+        return self
+
+    def text(self, translations) -> str:
+        label = translations.gettext(self.msgid)
+        in_sentence = getattr(translations, "in_sentence", None)
+        return in_sentence(label) if in_sentence is not None else label.lower()
+
+    def __reduce__(self):
+        return (Term, (self.msgid,))
 
 
 def normalize(tag: str) -> str:
@@ -84,7 +142,15 @@ class Translations:
         """The locale as an HTML `lang` value: 'pt_BR' -> 'pt-BR'."""
         return self.locale.replace("_", "-")
 
+    @cached_property
+    def formats(self):
+        """Dates, times and numbers as this locale writes them (patterns parsed once)."""
+        from .localized import Formats, babel_locale
+        return Formats(babel_locale(self.locale))
+
     def gettext(self, message: str) -> str:
+        if isinstance(message, Message):
+            return message.text(self)
         return self.catalog.gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:

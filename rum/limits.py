@@ -9,10 +9,12 @@ into the 413 page like any other.
 """
 
 from .errors import BadRequest, TooLarge, UriTooLong
+from .i18n import N_
 
 
 def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f"The request body is larger than this admin accepts ({limit} bytes).")
+    return TooLarge(N_("The request body is larger than this admin accepts (%(limit)s bytes)."),
+                    limit=limit)
 
 
 class LimitedInput:
@@ -53,7 +55,7 @@ def check_body(environ: dict, limit: int) -> None:
         try:
             length = int(declared)
         except ValueError:
-            raise BadRequest(f"Content-Length {declared!r} is not a number") from None
+            raise BadRequest(N_("Content-Length %(value)s is not a number"), value=repr(declared)) from None
         if length > limit:
             raise _too_large(limit)
         return
@@ -66,5 +68,6 @@ def check_query_string(environ: dict, limit: int) -> None:
     """Refuse a query string longer than `limit` bytes (414), before anything parses it."""
     length = len(environ.get("QUERY_STRING") or "")
     if length > limit:
-        raise UriTooLong(f"The query string is {length} bytes long; this admin accepts up to "
-                         f"{limit}. Use fewer or shorter search and filter terms.")
+        raise UriTooLong(N_("The query string is %(length)s bytes long; this admin accepts up to "
+                            "%(limit)s. Use fewer or shorter search and filter terms."),
+                         length=length, limit=limit)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .contracts import Ref
 from .errors import Invalid
+from .i18n import N_, Message
 
 MATCHES_SHOWN = 20  # a name shared by more rows offers this many, and says there are more
 
@@ -20,6 +21,7 @@ class Ambiguity:
 
 def ambiguous(field: str, resource: str, text: str, refs: list[Ref]) -> Invalid:
     """The error for a name several rows share; `refs`: up to MATCHES_SHOWN + 1 of them."""
-    return Invalid({field: f"more than one {resource} is called {text!r}; give its id"},
+    return Invalid({field: Message(N_("more than one %(model)s is called %(text)s; give its id"),
+                                   model=Message(resource), text=repr(text))},
                    choices={field: Ambiguity(text, tuple(refs[:MATCHES_SHOWN]),
                                              len(refs) > MATCHES_SHOWN)})

@@ -10,6 +10,7 @@ from .contracts import Ref
 from .controller import index
 from .editing import create, form_page, submitted
 from .errors import BadRequest, Forbidden, NotFound
+from .i18n import N_, Message
 from .results import Result
 
 
@@ -62,7 +63,7 @@ def nested_create(call: Call) -> Result:
         try:
             repo.link(row, parent.field.name, [child_id])
         except NotFound:  # the new row is already out of reach: an error rolls it all back
-            raise Forbidden("You may not store a row you could not see afterwards.") from None
+            raise Forbidden(N_("You may not store a row you could not see afterwards.")) from None
 
     return create(call, defaults=_reverse_values(call, record), attach=attach,
                   saved_to=call.urls.nested(*parent.key))
@@ -71,13 +72,13 @@ def nested_create(call: Call) -> Result:
 def _link(call: Call, add: bool) -> Result:
     parent = _parent(call)
     if parent.field.read_only:
-        raise BadRequest(f"{parent.field.label} is not linked from here")
+        raise BadRequest(N_("%(label)s is not linked from here"), label=Message(parent.field.label))
     params = submitted(call)
     raw = params.getall("ids") if hasattr(params, "getall") else params.get("ids")
     items = raw if isinstance(raw, list) else [raw] if raw else []
     idents = [part.strip() for item in items for part in str(item).split(",") if part.strip()]
     if not idents:
-        raise BadRequest("give the ids (or exact names) of the rows to link, as 'ids'")
+        raise BadRequest(N_("give the ids (or exact names) of the rows to link, as 'ids'"))
     repo, row, _record = _parent_record(call)
     repo.link(row, parent.field.name, idents, add=add)
     done = "%(count)s linked." if add else "%(count)s unlinked."

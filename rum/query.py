@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from .errors import BadRequest
 from .fields import Field
+from .i18n import N_, Message
 
 OPS = ("eq", "ne", "lt", "le", "gt", "ge", "contains", "startswith", "in", "is_null")
 KIND_OPS = {
@@ -146,9 +147,11 @@ def _positive_int(params, key: str, default: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise BadRequest(f"parameter {key!r} must be a whole number, not {raw!r}") from None
+        raise BadRequest(N_("parameter %(key)s must be a whole number, not %(value)s"),
+                         key=repr(key), value=repr(raw)) from None
     if value < 1:
-        raise BadRequest(f"parameter {key!r} must be 1 or more, not {value}")
+        raise BadRequest(N_("parameter %(key)s must be 1 or more, not %(value)s"), key=repr(key),
+                         value=value)
     return value
 
 
@@ -166,10 +169,11 @@ def _bar_filters(params, fields: dict[str, Field]) -> list[Filter]:
         if value == "" and op != "is_null":
             continue
         if name not in fields or not ops_for(fields[name].kind):
-            raise BadRequest(f"cannot filter on unknown field {name!r}")
+            raise BadRequest(N_("cannot filter on unknown field %(name)s"), name=repr(name))
         op = op or ops_for(fields[name].kind)[0]
         if op not in ops_for(fields[name].kind):
-            raise BadRequest(f"operator {op!r} does not apply to {name!r}")
+            raise BadRequest(N_("operator %(op)s does not apply to %(name)s"), op=repr(op),
+                             name=repr(name))
         out.append(Filter(name, op, value if op != "is_null" else (value or "true")))
     return out
 
@@ -179,24 +183,28 @@ def max_page(max_offset: int, limit: int) -> int:
     return max_offset // limit + 1
 
 
-def check_search(text: str, limits: QueryLimits, what: str = "the search") -> str:
+def check_search(text: str, limits: QueryLimits, what: str = N_("the search")) -> str:
     """`text`, or BadRequest when it is longer than a search may be."""
     if len(text) > limits.search:
-        raise BadRequest(f"{what} is {len(text)} characters long; the most is {limits.search}")
+        raise BadRequest(N_("%(what)s is %(length)s characters long; the most is %(most)s"),
+                         what=Message(what), length=len(text), most=limits.search)
     return text
 
 
 def _check_sizes(filters: list[Filter], sort_terms: list[str], cursor: str,
                  limits: QueryLimits) -> None:
     if len(filters) > limits.filters:
-        raise BadRequest(f"{len(filters)} filters in one query; the most is {limits.filters}")
+        raise BadRequest(N_("%(count)s filters in one query; the most is %(most)s"),
+                         count=len(filters), most=limits.filters)
     for f in filters:
         if f.op != "in":  # an 'in' list is bounded by the query-string limit instead
-            check_search(f.value, limits, f"the value of filter {f.field}.{f.op}")
+            check_search(f.value, limits, Message(N_("the value of filter %(filter)s"),
+                                                  filter=f"{f.field}.{f.op}"))
     if len(sort_terms) > limits.sort:
-        raise BadRequest(f"{len(sort_terms)} sort terms; the most is {limits.sort}")
+        raise BadRequest(N_("%(count)s sort terms; the most is %(most)s"), count=len(sort_terms),
+                         most=limits.sort)
     if len(cursor) > MAX_CURSOR:
-        raise BadRequest("the paging cursor is malformed; start again from page 1")
+        raise BadRequest(N_("the paging cursor is malformed; start again from page 1"))
 
 
 def default_sort_terms(text: str, fields: dict[str, Field]) -> tuple[Sort, ...]:
@@ -231,15 +239,17 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
             continue
         name, _, op = key[len(FILTER_PREFIX):].rpartition(".")
         if not name:
-            raise BadRequest(f"filter {key!r} needs an operator: f.<field>.<op>, op one of "
-                             f"{', '.join(OPS)}")
+            raise BadRequest(N_("filter %(key)s needs an operator: f.<field>.<op>, op one of %(ops)s"),
+                             key=repr(key), ops=", ".join(OPS))
         head, _, rest = name.partition(".")
         if head not in fields or (rest and fields[head].kind != "to_one"):
-            raise BadRequest(f"cannot filter on unknown field {name!r}")
+            raise BadRequest(N_("cannot filter on unknown field %(name)s"), name=repr(name))
         if op not in OPS:
-            raise BadRequest(f"unknown filter operator {op!r} (use one of {', '.join(OPS)})")
+            raise BadRequest(N_("unknown filter operator %(op)s (use one of %(ops)s)"), op=repr(op),
+                             ops=", ".join(OPS))
         if not rest and op not in ops_for(fields[head].kind):
-            raise BadRequest(f"operator {op!r} does not apply to {name!r}")
+            raise BadRequest(N_("operator %(op)s does not apply to %(name)s"), op=repr(op),
+                             name=repr(name))
         filters.append(Filter(name, op, value))
     filters.extend(_bar_filters(params, fields))
     sort_terms = [part for part in (params.get("sort") or "").split(",") if part]
@@ -249,21 +259,21 @@ def parse_query(params, fields: dict[str, Field], default_limit: int = 20,
     for part in sort_terms:
         name = part.lstrip("-")
         if name not in fields or not fields[name].sortable:
-            raise BadRequest(f"cannot sort on {name!r}")
+            raise BadRequest(N_("cannot sort on %(name)s"), name=repr(name))
         sort.append(Sort(name, part.startswith("-")))
     if not sort_terms and default_sort:
         sort = list(default_sort_terms(default_sort, fields))
     page = _positive_int(params, "page", 1)
     if page > MAX_PAGE:
-        raise BadRequest(f"parameter 'page' is too large ({page})")
+        raise BadRequest(N_("parameter 'page' is too large (%(page)s)"), page=page)
     limit = min(_positive_int(params, "limit", default_limit), max_limit)
     if after and before:
-        raise BadRequest("give 'after' or 'before', not both")
+        raise BadRequest(N_("give 'after' or 'before', not both"))
     if max_offset is not None and not (after or before) and page > max_page(max_offset, limit):
-        raise BadRequest(f"page {page} is too deep to reach by number: numbered pages go to "
-                         f"page {max_page(max_offset, limit)} ({max_offset:,} rows in). Follow "
-                         "Next from a page before it, or narrow the list with a search or "
-                         "filters.")
+        raise BadRequest(N_("page %(page)s is too deep to reach by number: numbered pages go to "
+                            "page %(last)s (%(offset)s rows in). Follow Next from a page before "
+                            "it, or narrow the list with a search or filters."),
+                         page=page, last=max_page(max_offset, limit), offset=f"{max_offset:,}")
     return Query(search=search, filters=tuple(filters),
                  sort=tuple(sort), page=page, limit=limit, cursor=after or before,
                  backward=bool(before))

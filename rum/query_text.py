@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import BadRequest
 from .fields import Field
+from .i18n import N_
 from .keys import INT64
 from .values import parse
 
@@ -20,21 +21,27 @@ TEXT_KINDS = frozenset({"string", "text", "enum"})
 def convert(field: Field, text: str) -> Any:
     """Query-string text as the field's Python value; BadRequest when it is not one."""
     if field.kind == "enum" and field.choices and text not in {str(c[0]) for c in field.choices}:
-        raise BadRequest(f"{field.name}: {text!r} is not one of the choices")
+        raise BadRequest(N_("%(field)s: %(text)s is not one of the choices"), field=field.name,
+                         text=repr(text))
     if field.kind in TEXT_KINDS:
         return text
     try:
         value = parse(field, text)  # refuses NaN and infinities of floats and decimals
     except ValueError:
         if field.kind == "boolean":
-            raise BadRequest(f"{field.name}: {text!r} is not true or false") from None
+            raise BadRequest(N_("%(field)s: %(text)s is not true or false"), field=field.name,
+                             text=repr(text)) from None
         if _non_finite(field.kind, text):
-            raise BadRequest(f"{field.name}: {text!r} is not a finite number") from None
-        raise BadRequest(f"{field.name}: {text!r} is not a valid {field.kind}") from None
+            raise BadRequest(N_("%(field)s: %(text)s is not a finite number"), field=field.name,
+                             text=repr(text)) from None
+        raise BadRequest(N_("%(field)s: %(text)s is not a valid %(kind)s"), field=field.name,
+                         text=repr(text), kind=field.kind) from None
     if field.kind == "integer" and abs(value) > INT64:
-        raise BadRequest(f"{field.name}: {text!r} is out of range")
+        raise BadRequest(N_("%(field)s: %(text)s is out of range"), field=field.name,
+                         text=repr(text))
     if field.kind == "decimal" and abs(value.adjusted()) > MAX_EXPONENT:
-        raise BadRequest(f"{field.name}: {text!r} is out of range")
+        raise BadRequest(N_("%(field)s: %(text)s is out of range"), field=field.name,
+                         text=repr(text))
     return value
 
 
@@ -63,8 +70,8 @@ def decode_cursor(cursor: str, fields: list[Field]) -> list:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
-        raise BadRequest("the paging cursor is malformed; start again from page 1") from None
+        raise BadRequest(N_("the paging cursor is malformed; start again from page 1")) from None
     if not isinstance(raw, list) or len(raw) != len(fields) or \
             not all(v is None or isinstance(v, str) for v in raw):
-        raise BadRequest("the paging cursor does not fit this list; start again from page 1")
+        raise BadRequest(N_("the paging cursor does not fit this list; start again from page 1"))
     return [None if v is None else convert(f, v) for f, v in zip(fields, raw, strict=True)]

@@ -3,6 +3,7 @@
 import webob
 
 from .errors import BadRequest, RumError
+from .i18n import N_
 
 OVERRIDABLE = frozenset({"PUT", "DELETE", "PATCH"})
 
@@ -18,7 +19,7 @@ class RumRequest(webob.Request):
         except RumError:
             raise
         except Exception:  # a broken multipart boundary, bad encoding, truncated body...
-            raise BadRequest("the form data in the request body cannot be read") from None
+            raise BadRequest(N_("the form data in the request body cannot be read")) from None
 
     @property
     def effective_method(self) -> str:
@@ -34,7 +35,8 @@ class RumRequest(webob.Request):
         if not override:
             return method
         if override not in OVERRIDABLE:
-            raise BadRequest(f"_method must be one of {sorted(OVERRIDABLE)}, not {override!r}")
+            raise BadRequest(N_("_method must be one of %(methods)s, not %(method)s"),
+                             methods=sorted(OVERRIDABLE), method=repr(override))
         return override
 
     def checked_path(self) -> str:
@@ -42,4 +44,4 @@ class RumRequest(webob.Request):
         try:
             return self.path_info
         except UnicodeError:  # servers hand over undecodable bytes in various shapes
-            raise BadRequest("the request path is not valid UTF-8") from None
+            raise BadRequest(N_("the request path is not valid UTF-8")) from None

@@ -9,6 +9,7 @@ from .admin import Admin, as_admin
 from .contracts import ModelInfo
 from .errors import ConfigError, NotFound
 from .fields import Field
+from .i18n import N_, Message
 from .plugins import import_object
 
 LIST_SKIP_KINDS = frozenset({"to_many", "text", "binary", "json"})
@@ -81,7 +82,8 @@ class Resource:
         for f in self.fields:
             if f.name == name:
                 return f
-        raise NotFound(f"{self.label} has no field {name!r}")
+        raise NotFound(N_("%(label)s has no field %(name)s"), label=Message(self.label),
+                       name=repr(name))
 
     @property
     def fields_by_name(self) -> dict[str, Field]:
@@ -315,4 +317,4 @@ class Registry:
         try:
             return self._by_name[name]
         except KeyError:
-            raise NotFound(f"no resource named {name!r}") from None
+            raise NotFound(N_("no resource named %(name)s"), name=repr(name)) from None

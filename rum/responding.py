@@ -40,7 +40,7 @@ def respond(call, result: Result) -> webob.Response:
         table = result.table
         response = csv_response(table.records(), table.fields, table.name)
     else:
-        response = _json(result)
+        response = _json(result, call)
         if result.location:
             response.location = result.location
     if result.etag:
@@ -50,9 +50,10 @@ def respond(call, result: Result) -> webob.Response:
     return response
 
 
-def _json(result: Result) -> webob.Response:
+def _json(result: Result, call) -> webob.Response:
     if result.error is not None:
-        return json_response(error_body(result.error), status=result.error.status)
+        return json_response(error_body(result.error, call.translations.gettext),
+                             status=result.error.status)
     data = computed(result.data)
     if data is None:
         return webob.Response(status=result.status if result.status != 200 else 204)

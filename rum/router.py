@@ -10,6 +10,7 @@ from routes import Mapper
 
 from .actions import Action, ActionTable, format_path
 from .errors import MethodNotAllowed, NotFound
+from .i18n import N_
 
 STATIC_PREFIX = "/_static/"
 
@@ -60,19 +61,19 @@ class Router:
     def match(self, path: str, method: str) -> Match:
         found = self.mapper.match(path or "/")
         if not found:
-            raise NotFound(f"no page at {path!r}")
+            raise NotFound(N_("no page at %(path)s"), path=repr(path))
         resource = found.get("resource", "")
         actions = [a for a in self._by_path[found["rum_path"]]
                    if self.table.get(a.name, resource) is a]
         if not actions:
-            raise NotFound(f"no page at {path!r}")
+            raise NotFound(N_("no page at %(path)s"), path=repr(path))
         wanted = "GET" if method == "HEAD" else method
         chosen = next((a for a in actions if wanted in a.methods), None)
         if chosen is None:
             raise MethodNotAllowed(tuple(m for a in actions for m in a.methods))
         fmt = found.get("format") or ""
         if fmt and fmt not in chosen.formats:
-            raise NotFound(f"no {fmt} form of this page")
+            raise NotFound(N_("no %(format)s form of this page"), format=fmt)
         return Match(action=chosen, resource=resource, id=found.get("id", ""), format=fmt,
                      path=found.get("path", ""),
                      relation=found.get("relation", ""))

@@ -6,6 +6,7 @@ import os
 import webob
 
 from .errors import NotFound
+from .i18n import N_
 
 
 class StaticFiles:
@@ -19,10 +20,10 @@ class StaticFiles:
         prefix, _, rest = path.partition("/")
         root = self.dirs.get(prefix)
         if root is None or not rest or "\x00" in rest:  # the OS refuses NUL in a path
-            raise NotFound(f"no static file {path!r}")
+            raise NotFound(N_("no static file %(path)s"), path=repr(path))
         full = os.path.realpath(os.path.join(root, rest))
         if not full.startswith(root + os.sep) or not os.path.isfile(full):
-            raise NotFound(f"no static file {path!r}")
+            raise NotFound(N_("no static file %(path)s"), path=repr(path))
         ctype = mimetypes.guess_type(full)[0] or "application/octet-stream"
         response = webob.Response(content_type=ctype, charset=None)
         if ctype.startswith("text/") or ctype in ("application/javascript",):

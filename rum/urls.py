@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from .actions import ActionTable
 from .errors import NotFound
+from .i18n import N_, Message
 from .router import STATIC_PREFIX
 
 PLAIN = re.compile(r"^[A-Za-z0-9_.~-]+$")  # needs no quoting
@@ -32,7 +33,8 @@ class Urls:
         """The URL of action `name`; NotFound when the table has no such action."""
         parts = self.table.path_parts(name, resource, bool(fmt), _quoted)
         if parts is None:
-            raise NotFound(f"no action {name!r} for {resource or 'this admin'}")
+            raise NotFound(N_("no action %(name)s for %(resource)s"), name=repr(name),
+                           resource=resource or Message(N_("this admin")))
         values = {"id": id, "relation": relation, "path": path, "format": fmt}
         out = [self.root]
         for i, part in enumerate(parts):  # literal, variable, literal, ...

@@ -86,14 +86,19 @@ def to_text(field: Field, value: Any) -> str:
     return str(value)
 
 
-def display(field: Field, value: Any) -> str:
-    """The text people read on show pages and grids."""
+def display(field: Field, value: Any, formats=None) -> str:
+    """The text people read on show pages and grids. `formats` (`rum.localized.Formats`):
+    dates, times and numbers as the page's locale writes them; None keeps ISO text."""
     if value is None:
         return ""
     if field.kind == "array":
         item = item_field(field)
-        return ", ".join("[" + display(field, v) + "]" if isinstance(v, list)
-                         else "NULL" if v is None else display(item, v) for v in value)
+        return ", ".join("[" + display(field, v, formats) + "]" if isinstance(v, list)
+                         else "NULL" if v is None else display(item, v, formats) for v in value)
+    if formats is not None:
+        shown = _localized(field.kind, value, formats)
+        if shown is not None:
+            return shown
     if field.kind == "json":
         return json.dumps(value, ensure_ascii=False)
     if field.kind == "set":
@@ -101,6 +106,23 @@ def display(field: Field, value: Any) -> str:
     if field.kind in ("datetime", "datetime_tz") and isinstance(value, datetime.datetime):
         return value.isoformat(sep=" ", timespec=_timespec(value))
     return to_text(field, value)
+
+
+def _localized(kind: str, value: Any, formats) -> str | None:
+    """A date, time or number in the locale's way; None for any other value."""
+    if kind in ("datetime", "datetime_tz") and isinstance(value, datetime.datetime):
+        return formats.datetime(value)
+    if kind == "date" and isinstance(value, datetime.date):
+        return formats.date(value)
+    if kind == "time" and isinstance(value, datetime.time):
+        return formats.time(value)
+    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        return formats.integer(value)
+    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return formats.float(value) if math.isfinite(value) else str(value)
+    if kind == "decimal" and isinstance(value, decimal.Decimal):
+        return formats.decimal(value)
+    return None
 
 
 def set_members(field: Field, value) -> list[str]:

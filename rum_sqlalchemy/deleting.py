@@ -13,6 +13,7 @@ from sqlalchemy.orm.interfaces import MANYTOMANY, ONETOMANY
 from rum.contracts import Effect
 from rum.errors import Conflict, Forbidden, Invalid
 from rum.fields import humanize
+from rum.i18n import N_, Message
 
 from .state import RepositoryState
 
@@ -70,14 +71,16 @@ class Deletes(RepositoryState):
         see (as Django's admin asks for permission on everything a delete cascades to)."""
         for rel in self._referring(row):
             if self._touches_unseen(row, rel, self.catalog.info_for(rel.mapper.class_)):
-                raise Forbidden(f"{self.info.name} {self.label(row)} is linked to rows you may "
-                                "not see; it cannot be deleted by you.")
+                raise Forbidden(N_("%(model)s %(row)s is linked to rows you may not see; it "
+                                   "cannot be deleted by you."),
+                                model=Message(self.info.name), row=self.label(row))
         self.session.delete(row)
         try:
             self._flush()
         except Invalid as exc:
-            raise Conflict(f"cannot delete {self.info.name} {self.label(row)}: it is still "
-                           f"referred to ({exc.message})") from None
+            raise Conflict(N_("cannot delete %(model)s %(row)s: it is still referred to "
+                              "(%(reason)s)"), model=Message(self.info.name),
+                           row=self.label(row), reason=exc.message) from None
 
 
 def delete_action(rel) -> str:

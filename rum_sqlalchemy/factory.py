@@ -13,6 +13,7 @@ from rum.access import as_access
 from rum.config import as_bool
 from rum.contracts import ModelInfo, TableNote
 from rum.errors import ConfigError, NotFound, Unavailable
+from rum.i18n import N_
 from rum.plugins import import_object
 
 from .catalog import Catalog
@@ -157,7 +158,7 @@ class UnitOfWork:
         """The repository of `resource`, bound to this unit of work's access."""
         info = self.factory.catalog.info_by_resource(resource)
         if info is None:
-            raise NotFound(f"no resource named {resource!r}")
+            raise NotFound(N_("no resource named %(name)s"), name=repr(resource))
         return SQLAlchemyRepository(self.session, info, self.factory.catalog,
                                     self.factory.transactional, engine=self.factory.engine,
                                     access=self.access, seen=self.seen)

@@ -6,6 +6,7 @@ import uuid
 import sqlalchemy as sa
 
 from rum.errors import NotFound
+from rum.i18n import N_, Message
 from rum.keys import integer_part, split_key
 
 ISO_TYPES = {datetime.date: datetime.date.fromisoformat, datetime.time: datetime.time.fromisoformat,
@@ -32,8 +33,10 @@ def decode_key(ident: str, mapper) -> tuple:
     columns = mapper.primary_key
     parts = split_key(ident, len(columns))
     if parts is None:
-        raise NotFound(f"{ident!r} is not a key of {mapper.class_.__name__}")
+        raise NotFound(N_("%(id)s is not a key of %(model)s"), id=repr(ident),
+                       model=Message(mapper.class_.__name__))
     try:
         return tuple(convert_key_part(p, c) for p, c in zip(parts, columns, strict=True))
     except (ValueError, TypeError, NotImplementedError):
-        raise NotFound(f"{ident!r} is not a key of {mapper.class_.__name__}") from None
+        raise NotFound(N_("%(id)s is not a key of %(model)s"), id=repr(ident),
+                       model=Message(mapper.class_.__name__)) from None

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
-from rum.i18n import N_
+from rum.i18n import N_, Message
 
 UNIQUE = N_("already exists; choose another value")
 NOT_NULL = N_("Enter a value")
@@ -71,7 +71,8 @@ def field_errors(exc: sa_exc.DBAPIError, entry) -> dict[str, str]:
         fields = [f for f in fields if f in field_names]
         if fields:
             return {f: message for f in fields}
-        return {"": f"{message}: {', '.join(columns)}"}
+        return {"": Message(N_("%(problem)s: %(columns)s"), problem=Message(message),
+                           columns=", ".join(columns))}
     if isinstance(exc, sa_exc.IntegrityError):
         return {"": N_("the database refused the change (a constraint failed)")}
     return {"": N_("the database refused a value (out of range or of the wrong type)")}

@@ -9,6 +9,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from rum.access import as_access
 from rum.errors import BadRequest, NotFound
 from rum.fields import Field
+from rum.i18n import N_
 from rum.query import Filter, Query
 from rum.query_text import convert
 from rum.values import item_field
@@ -99,12 +100,12 @@ def _related_clause(info, f: Filter, catalog, access=None):
     target = catalog.info_for(rel.mapper.class_) if rel is not None and not rel.uselist else None
     fields = {x.name: x for x in target.fields} if target else {}
     if target is None or rest not in fields or fields[rest].is_relation:
-        raise BadRequest(f"cannot filter on {f.field!r}")
+        raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
     scope: list[Any] = []
     if access is not None:
         if (head in access.hidden(info.resource) or not access.can_read(target.resource)
                 or rest in access.hidden(target.resource)):
-            raise BadRequest(f"cannot filter on {f.field!r}")
+            raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
         scope = scope_clauses(target, access.scope(target.resource), catalog)
     inner = _column_clause(target, getattr(target.model, rest), fields[rest], f.op, f.value,
                            lambda text: convert(fields[rest], text))
@@ -131,7 +132,8 @@ def scope_clauses(info, scope, catalog) -> list:
         elif f.field in fields:
             out.append(_filter_clause(info, f, fields[f.field], catalog))
         else:
-            raise BadRequest(f"row filter on unknown field {f.field!r} of {info.name}")
+            raise BadRequest(N_("row filter on unknown field %(name)s of %(model)s"),
+                             name=repr(f.field), model=info.name)
     return out
 
 
@@ -156,14 +158,15 @@ def _column_clause(info, column, field: Field, op: str, raw: str, value_of):
 
 def _filter_clause(info, f: Filter, field: Field, catalog, access=None):
     if field.kind == "to_many" or field.kind in ("binary", "json", "unknown"):
-        raise BadRequest(f"cannot filter on {field.name!r}")
+        raise BadRequest(N_("cannot filter on %(name)s"), name=repr(field.name))
     if field.kind != "to_one":
         return _column_clause(info, getattr(info.model, field.name), field, f.op, f.value,
                               lambda text: convert(field, text))
     rel = info.mapper.relationships[field.name]
     columns = [local for local, _ in rel.local_remote_pairs]
     if len(columns) != 1 or f.op in ("contains", "startswith"):
-        raise BadRequest(f"cannot filter on {field.name!r} with {f.op!r}")
+        raise BadRequest(N_("cannot filter on %(name)s with %(op)s"), name=repr(field.name),
+                         op=repr(f.op))
     column = getattr(info.model, info.mapper.get_property_by_column(columns[0]).key)
 
     related_key = catalog_key(catalog)
@@ -173,7 +176,8 @@ def _filter_clause(info, f: Filter, field: Field, catalog, access=None):
             key = related_key(field, text)
             return key[0] if key is not None else convert_key_part(text, columns[0])
         except (NotFound, ValueError, TypeError):
-            raise BadRequest(f"{field.name}: {text!r} is not a valid id") from None
+            raise BadRequest(N_("%(field)s: %(text)s is not a valid id"), field=field.name,
+                             text=repr(text)) from None
     by_name = label_match(info, field, catalog, as_access(access), f.value) \
         if f.op == "eq" and f.value.strip() else None
     if by_name is not None:  # `genre.eq=Drama`: an id, or else the related row's name
@@ -215,7 +219,7 @@ def apply_filters(stmt, info, query: Query, catalog, access=None):
     fields = {f.name: f for f in info.fields}
     for f in query.filters:
         if f.field.partition(".")[0] in hidden:
-            raise BadRequest(f"cannot filter on {f.field!r}")
+            raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
         if "." in f.field:
             stmt = stmt.where(_related_clause(info, f, catalog, access))
         else:
@@ -265,7 +269,7 @@ def sort_spec(info, query: Query, hidden=frozenset(),
             spec_fields.append(cursor_field)
             continue
         if field.is_relation or not field.sortable or field.name in hidden:
-            raise BadRequest(f"cannot sort on {field.name!r}")
+            raise BadRequest(N_("cannot sort on %(name)s"), name=repr(field.name))
         columns.append(sort_key(getattr(info.model, field.name)))
         descending.append(s.descending)
         spec_fields.append(field)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from rum.errors import BadRequest
 from rum.fields import Field
+from rum.i18n import N_
 
 from .catalog import ModelEntry
 
@@ -41,7 +42,7 @@ def relation_order(info: ModelEntry, catalog, access):
         rel = info.mapper.relationships.get(field.name) \
             if field.name in info.mapper.relationships else None
         if rel is None or rel.uselist or len(rel.local_remote_pairs) != 1:
-            raise BadRequest(f"cannot sort on {field.name!r}")
+            raise BadRequest(N_("cannot sort on %(name)s"), name=repr(field.name))
         local, remote = rel.local_remote_pairs[0]
         target = catalog.info_for(rel.mapper.class_)
         label = label_column(target, access)

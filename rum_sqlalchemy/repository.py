@@ -16,6 +16,7 @@ from rum.access import Access, as_access
 from rum.contracts import Record, Ref
 from rum.errors import BadRequest, Conflict, Invalid, NotFound
 from rum.fields import Field
+from rum.i18n import N_, Message
 from rum.keys import encode_key
 from rum.names import MATCHES_SHOWN, ambiguous
 from rum.query import Page, Query
@@ -90,7 +91,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         else:
             row = self.session.get(self.info.model, key, with_for_update=for_update or None)
         if row is None:
-            raise NotFound(f"no {self.info.name} with id {ident!r}")
+            raise NotFound(N_("no %(model)s with id %(id)s"), model=Message(self.info.name),
+                           id=repr(ident))
         return row
 
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
@@ -164,10 +166,12 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         owner = self.catalog.info_by_resource(name)
         rel = owner.mapper.relationships.get(relation) if owner else None
         if owner is None or rel is None or not issubclass(self.info.model, rel.mapper.class_):
-            raise NotFound(f"{name!r} has no relation {relation!r} to {self.info.name}")
+            raise NotFound(N_("%(name)s has no relation %(relation)s to %(model)s"), name=repr(name),
+                           relation=repr(relation), model=Message(self.info.name))
         row = self.session.get(owner.model, decode_key(ident, owner.mapper))
         if row is None:
-            raise NotFound(f"no {owner.name} with id {ident!r}")
+            raise NotFound(N_("no %(model)s with id %(id)s"), model=Message(owner.name),
+                           id=repr(ident))
         return with_parent(row, rel.class_attribute)
 
     def reverse_of(self, relation: str) -> str | None:
@@ -396,9 +400,11 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         target = self.catalog.info_by_resource(field.related) if field.related is not None \
             else None
         if target is None:
-            raise Invalid({field.name: f"{field.label} cannot be set here"})
+            raise Invalid({field.name: Message(N_("%(label)s cannot be set here"),
+                                               label=Message(field.label))})
         text = str(ident).strip()
-        missing = Invalid({field.name: f"no {target.name} with id or name {text!r}"})
+        missing = Invalid({field.name: Message(N_("no %(model)s with id or name %(text)s"),
+                                               model=Message(target.name), text=repr(text))})
         if not self.access.can_read(target.resource):
             raise missing
         try:
@@ -461,7 +467,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                 self.session.commit()
         except orm_exc.StaleDataError:
             self.session.rollback()
-            raise Conflict(f"this {self.info.name} was changed by someone else") from None
+            raise Conflict(N_("this %(model)s was changed by someone else"),
+                           model=Message(self.info.name)) from None
         except sa_exc.DBAPIError as exc:
             if not refused_value(exc):
                 raise

@@ -8,7 +8,9 @@ numbers are escaped or formatted directly). What each kind shows:
 - to_one: a link to the row, its label alone when the row is opaque (a `<span class="opaque">`)
   or has no resource; to_many: a `<ul class="refs">` of such links;
 - boolean: yes / no in the page's language; binary: a download link with the size;
-- json: `<code class="json">`; every other kind: `rum.values.display`, escaped.
+- json: `<code class="json">`; every other kind: `rum.values.display`, escaped; dates, times
+  and numbers as the page's locale writes them (`translations.formats`, built once per
+  locale), keys of rows as they are (an id is a name, not a quantity).
 
 A resource's formatter (`resource.formatters[name](value, record)`) replaces the kind's
 display of a value: text it returns is escaped, markup (Genshi's `Markup`, or any object with
@@ -46,16 +48,19 @@ def ref_html(ref: Ref, urls) -> str:
     return f'<a href="{escape(urls.show(ref.resource, ref.id))}">{label}</a>'
 
 
-def _plain(field: Field) -> Render:
+def _plain(field: Field, formats) -> Render:
     """Text and numbers: the grid's fast path (no call into `display` for str and int)."""
     fast = str if field.kind in TEXT_KINDS else int if field.kind == "integer" else None
+    if field.primary_key:
+        formats = None  # an id reads as it is written in links and filters
+    number = str if formats is None else formats.integer
 
     def html(value, record):
         if value is None:
             return EMPTY
         if type(value) is fast:
-            return _text(value) if fast is str else str(value)
-        return _text(display(field, value))
+            return _text(value) if fast is str else number(value)
+        return _text(display(field, value, formats))
     return html
 
 
@@ -90,11 +95,13 @@ def _to_many(urls) -> Render:
     return html
 
 
-def _binary(field: Field, resource: str, urls, gettext) -> Render:
+def _binary(field: Field, resource: str, urls, gettext, formats) -> Render:
+    size = (lambda n: f"{n:,}") if formats is None else formats.integer
+
     def html(value, record):
         if not value:
             return EMPTY
-        text = _text(gettext(DOWNLOAD) % {"size": f"{len(value):,}"})
+        text = _text(gettext(DOWNLOAD) % {"size": size(len(value))})
         if urls is None or record is None:
             return text
         return f'<a href="{escape(urls.download(resource, record.id, field.name))}">{text}</a>'
@@ -115,12 +122,15 @@ def _formatted(formatter: Callable, shown_empty: Render) -> Render:
     return html
 
 
-def renderer(field: Field, resource: str, urls, gettext,
+def renderer(field: Field, resource: str, urls, translations=None,
              formatters: Mapping[str, Callable] | None = None) -> Render:
     """The function showing `field`'s values of `resource` as HTML.
 
     `urls` builds the links (`show(resource, id)`, `download(resource, id, field)`); None
-    shows labels and sizes without links. `gettext` is the page's language."""
+    shows labels and sizes without links. `translations` is the page's language (its
+    `gettext` and `formats`); None is English with ISO dates and plain numbers."""
+    gettext = translations.gettext if translations is not None else str
+    formats = getattr(translations, "formats", None)
     kind = field.kind
     if kind == "to_one":
         shown = _to_one(urls)
@@ -129,16 +139,16 @@ def renderer(field: Field, resource: str, urls, gettext,
     elif kind == "boolean":
         shown = _boolean(gettext)
     elif kind == "binary":
-        shown = _binary(field, resource, urls, gettext)
+        shown = _binary(field, resource, urls, gettext, formats)
     elif kind == "json":
         shown = _json(field)
     else:
-        shown = _plain(field)
+        shown = _plain(field, formats)
     formatter = (formatters or {}).get(field.name)
     return shown if formatter is None else _formatted(formatter, shown)
 
 
 def value_html(resource, field: Field, value, record, urls, translations=None) -> Markup:
     """One value of one record as HTML (show and conflict pages)."""
-    gettext = translations.gettext if translations is not None else str
-    return Markup(renderer(field, resource.name, urls, gettext, resource.formatters)(value, record))
+    return Markup(renderer(field, resource.name, urls, translations,
+                           resource.formatters)(value, record))

@@ -308,6 +308,7 @@ class ToscaWidgetsForm:
         return self.widget.req(value=values, rum_errors=dict(errors), rum_relations=dict(relations),
                                rum_gettext=translations.gettext if translations else None,
                                rum_choices=dict(choices or {}),
+                               rum_translations=translations,
                                ).display(displays_on="genshi")
 
 

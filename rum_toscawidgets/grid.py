@@ -34,8 +34,9 @@ def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
 UNTABBED = ' tabindex="-1"'
 
 
-def rows_html(resource, records, fields, links, gettext) -> Markup:
+def rows_html(resource, records, fields, links, translations) -> Markup:
     """The grid's body rows: a checkbox (when rows are selectable), the cells, the actions."""
+    gettext = translations.gettext
     selectable = getattr(links, "selectable", "delete" in links.allowed)
     edit, delete = "update" in links.allowed, "delete" in links.allowed
     show_text = escape(gettext("Show"), quotes=False)
@@ -43,7 +44,7 @@ def rows_html(resource, records, fields, links, gettext) -> Markup:
     delete_text = escape(gettext("Delete"), quotes=False)
     select_text = gettext("Select %(record)s")
     urls = getattr(links, "urls", None)
-    columns = [(f.name, f.primary_key, renderer(f, resource.name, urls, gettext,
+    columns = [(f.name, f.primary_key, renderer(f, resource.name, urls, translations,
                                                  resource.formatters)) for f in fields]
     out = []
     for r in records:
@@ -89,11 +90,14 @@ class Grid(HtmlWidget):
     numbers = twc.Variable("the page links to show; None is a gap", default=())
     gettext = twc.Variable(default=None)
     ngettext = twc.Variable(default=None)
+    integer = twc.Variable("a count as the locale writes it", default=None)
 
     def prepare(self):
         super().prepare()
         translations = self.translations or NullTranslations()
         self.gettext, self.ngettext = translations.gettext, translations.ngettext
+        formats = getattr(translations, "formats", None)
+        self.integer = formats.integer if formats is not None else "{:,}".format
         if self.fields is None:
             self.fields = self.resource.list_fields
         last = self.page.pages
@@ -101,7 +105,7 @@ class Grid(HtmlWidget):
             last = min(last, self.links.max_page)  # deeper numbers would be refused: Next goes on
         self.numbers = page_numbers(self.page.query.page, last) if last else []
         self.rows = rows_html(self.resource, self.records, self.fields, self.links,
-                              self.gettext)
+                              translations)
 
     @classmethod
     def render(cls, records, page, links, translations=None, fields=None) -> str:

@@ -37,6 +37,7 @@ class FieldsLayout(twf.ListLayout):
     rum_errors = twc.Variable(default={})
     rum_choices = twc.Variable("field -> rum.names.Ambiguity, offered beside it", default={})
     rum_gettext = twc.Variable(default=None)  # the request's language; None is English
+    rum_translations = twc.Variable(default=None)  # its formats too, for read-only values
     rum_sections = twc.Param("(title, field names) of each section", default=())
     sections = twc.Variable("(translated title, child widgets) of each section", default=())
     css_class = "fields"
@@ -70,8 +71,7 @@ class ReadOnlyText(twf.widgets.FormField):
 
     def prepare(self):
         super().prepare()
-        gettext = _root(self).rum_gettext or str
-        self.html = renderer(self.field, "", None, gettext)(self.value, None)
+        self.html = renderer(self.field, "", None, _root(self).rum_translations)(self.value, None)
 
     def _validate(self, value, state=None):
         self._validated = True

@@ -55,6 +55,7 @@ from typing import Any
 from ..access import as_access
 from ..contracts import ModelInfo
 from ..errors import ConfigError, NotFound
+from ..i18n import N_
 from ..plugins import import_object
 from .memory_model import SECTION, Entry, MemoryModel, entries
 from .memory_repository import MemoryRepository
@@ -125,7 +126,7 @@ class MemoryUnitOfWork:
     def repository(self, resource: str) -> MemoryRepository:
         entry = self.catalog.by_resource(resource)
         if entry is None:
-            raise NotFound(f"no resource named {resource!r}")
+            raise NotFound(N_("no resource named %(name)s"), name=repr(resource))
         return MemoryRepository(self, entry, self.access)
 
     def doom(self) -> None:

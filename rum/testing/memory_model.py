@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import ConfigError, NotFound
 from ..fields import Field
+from ..i18n import N_, Message
 from ..keys import integer_part, split_key
 from ..values import parse
 
@@ -144,11 +145,13 @@ def decode_key(ident: str, entry: Entry) -> tuple:
     fields, ident = entry.key_fields, str(ident)
     parts = split_key(ident, len(fields))
     if parts is None:
-        raise NotFound(f"{ident!r} is not a key of {entry.name}")
+        raise NotFound(N_("%(id)s is not a key of %(model)s"), id=repr(ident),
+                       model=Message(entry.name))
     try:
         return tuple(_key_part(p, f) for p, f in zip(parts, fields, strict=True))
     except (ValueError, TypeError, ArithmeticError):
-        raise NotFound(f"{ident!r} is not a key of {entry.name}") from None
+        raise NotFound(N_("%(id)s is not a key of %(model)s"), id=repr(ident),
+                       model=Message(entry.name)) from None
 
 
 def _check_model(model: MemoryModel, key: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import BadRequest, NotFound
 from ..fields import Field
+from ..i18n import N_
 from ..query import Filter, Query
 from ..query_text import convert
 from ..values import item_field
@@ -50,7 +51,7 @@ def value_test(field: Field, op: str, raw: str, value_of) -> ValueTest:
         wanted = [value_of(v) for v in raw.split(",") if v != ""]
         return lambda v: v is not None and v in wanted
     if op not in COMPARE:
-        raise BadRequest(f"unknown filter operator {op!r}")
+        raise BadRequest(N_("unknown filter operator %(op)s"), op=repr(op))
     value, compare = value_of(raw), COMPARE[op]
     return lambda v: v is not None and compare(v, value)
 
@@ -66,12 +67,12 @@ def related_test(repo, entry, f: Filter, access=None) -> Test:
         else None
     field = target.by_name.get(rest) if target is not None else None
     if target is None or field is None or field.is_relation:
-        raise BadRequest(f"cannot filter on {f.field!r}")
+        raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
     scope: list[Test] = []
     if access is not None:
         if (head in access.hidden(entry.resource) or not access.can_read(target.resource)
                 or rest in access.hidden(target.resource)):
-            raise BadRequest(f"cannot filter on {f.field!r}")
+            raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
         scope = scope_tests(repo, target, access.scope(target.resource))
     inner = value_test(field, f.op, f.value, lambda text: convert(field, text))
 
@@ -89,20 +90,22 @@ def filter_test(repo, entry, f: Filter, access=None) -> Test:
         return related_test(repo, entry, f, access)
     field = entry.by_name.get(f.field)
     if field is None or field.kind in UNFILTERABLE:
-        raise BadRequest(f"cannot filter on {f.field!r}")
+        raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
     name = field.name
     if field.kind != "to_one":
         test = value_test(field, f.op, f.value, lambda text: convert(field, text))
         return lambda row: test(row.values.get(name))
     target = repo.catalog.entry(entry.relations[name].target)
     if len(target.key) != 1 or f.op in ("contains", "startswith"):
-        raise BadRequest(f"cannot filter on {name!r} with {f.op!r}")
+        raise BadRequest(N_("cannot filter on %(name)s with %(op)s"), name=repr(name),
+                         op=repr(f.op))
 
     def value_of(text):
         try:
             return decode_key(text, target)[0]
         except NotFound:
-            raise BadRequest(f"{name}: {text!r} is not a valid id") from None
+            raise BadRequest(N_("%(field)s: %(text)s is not a valid id"), field=name,
+                             text=repr(text)) from None
     test = _id_or_name_test(repo, target, field, f, value_of)
     seen = _seen_target(repo, target, name, access) if access is not None and \
         f.op in ("eq", "ne", "in") else None
@@ -154,7 +157,8 @@ def scope_tests(repo, entry, scope) -> list[Test]:
     """The policy's row filters of `entry`, applied as written."""
     for f in scope:
         if f.field.partition(".")[0] not in entry.by_name:
-            raise BadRequest(f"row filter on unknown field {f.field!r} of {entry.name}")
+            raise BadRequest(N_("row filter on unknown field %(name)s of %(model)s"),
+                             name=repr(f.field), model=entry.name)
     return [filter_test(repo, entry, f) for f in scope]
 
 
@@ -166,7 +170,7 @@ def query_tests(repo, query: Query) -> list[Test]:
     tests = []
     for f in query.filters:
         if f.field.partition(".")[0] in hidden:
-            raise BadRequest(f"cannot filter on {f.field!r}")
+            raise BadRequest(N_("cannot filter on %(name)s"), name=repr(f.field))
         tests.append(filter_test(repo, entry, f, access))
     own = access.scope(entry.resource)
     tests += scope_tests(repo, entry, own + tuple(f for f in query.scope if f not in own))
@@ -198,7 +202,7 @@ def sort_spec(entry, query: Query, hidden=frozenset(),
             descending.append(s.descending)
             continue
         if field is None or field.is_relation or not field.sortable or field.name in hidden:
-            raise BadRequest(f"cannot sort on {s.field!r}")
+            raise BadRequest(N_("cannot sort on %(name)s"), name=repr(s.field))
         fields.append(field)
         descending.append(s.descending)
     for field in entry.key_fields:
@@ -242,7 +246,7 @@ def relation_order(repo, entry):
         rel = entry.relations.get(field.name)
         target = repo.catalog.entry(rel.target) if rel is not None else None
         if target is None or len(target.key) != 1:
-            raise BadRequest(f"cannot sort on {field.name!r}")
+            raise BadRequest(N_("cannot sort on %(name)s"), name=repr(field.name))
         label = target.label_attr
         if not label or not repo.access.can_read(
                 target.resource) or label in repo.access.hidden(target.resource) or \

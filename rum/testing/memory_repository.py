@@ -14,6 +14,7 @@ from ..access import as_access
 from ..contracts import Record, Ref
 from ..errors import BadRequest, NotFound
 from ..fields import Field
+from ..i18n import N_, Message
 from ..keys import encode_key
 from ..query import Page, Query
 from ..query_text import decode_cursor, encode_cursor
@@ -126,7 +127,8 @@ class MemoryRepository(Writes):
         own = self.access.scope(self.entry.resource)
         tests = scope_tests(self, self.entry, own + tuple(f for f in scope if f not in own))
         if row is None or not all(t(row) for t in tests):
-            raise NotFound(f"no {self.entry.name} with id {ident!r}")
+            raise NotFound(N_("no %(model)s with id %(id)s"), model=Message(self.entry.name),
+                           id=repr(ident))
         return row
 
     def _selected(self, query: Query) -> tuple[list, list[Field], list[bool]]:
@@ -179,10 +181,12 @@ class MemoryRepository(Writes):
         owner = self.catalog.by_resource(name)
         rel = owner.relations.get(relation) if owner is not None else None
         if owner is None or rel is None or rel.target != self.entry.name:
-            raise NotFound(f"{name!r} has no relation {relation!r} to {self.entry.name}")
+            raise NotFound(N_("%(name)s has no relation %(relation)s to %(model)s"), name=repr(name),
+                           relation=repr(relation), model=Message(self.entry.name))
         row = self.space.row(owner.name, decode_key(ident, owner))
         if row is None:
-            raise NotFound(f"no {owner.name} with id {ident!r}")
+            raise NotFound(N_("no %(model)s with id %(id)s"), model=Message(owner.name),
+                           id=repr(ident))
         keys = {r.key for r in self.related_rows(row, relation)}
         return lambda r: r.key in keys
 

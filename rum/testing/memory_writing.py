@@ -12,7 +12,7 @@ from typing import Any
 from ..contracts import Effect
 from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from ..fields import Field
-from ..i18n import N_
+from ..i18n import N_, Message
 from ..keys import encode_key
 from ..names import MATCHES_SHOWN, ambiguous
 from .memory_model import as_key, key_value
@@ -104,9 +104,11 @@ class Writes(RepositoryState):
         access may read: any other is "no such row"."""
         target = self.catalog.by_resource(field.related)
         if target is None:
-            raise Invalid({field.name: f"{field.label} cannot be set here"})
+            raise Invalid({field.name: Message(N_("%(label)s cannot be set here"),
+                                               label=Message(field.label))})
         text = str(ident).strip()
-        missing = Invalid({field.name: f"no {target.name} with id or name {text!r}"})
+        missing = Invalid({field.name: Message(N_("no %(model)s with id or name %(text)s"),
+                                               model=Message(target.name), text=repr(text))})
         if not self.access.can_read(target.resource):
             raise missing
         try:
@@ -166,7 +168,7 @@ class Writes(RepositoryState):
         field = self.entry.by_name[relation]
         rel = self.entry.relations.get(relation)
         if rel is None or rel.kind == "to_one":
-            raise BadRequest(f"{relation!r} is not a to-many relation")
+            raise BadRequest(N_("%(name)s is not a to-many relation"), name=repr(relation))
         for ident in idents:
             try:  # a row the identity may not see is as absent as one that does not exist
                 other = self._resolve(field, ident)
@@ -222,8 +224,9 @@ class Writes(RepositoryState):
         access may not see, Conflict when rows still refer to it (nothing changes then)."""
         for rel in self._referring():
             if self._touches_unseen(row, rel):
-                raise Forbidden(f"{self.entry.name} {self.label(row)} is linked to rows you "
-                                "may not see; it cannot be deleted by you.")
+                raise Forbidden(N_("%(model)s %(row)s is linked to rows you may not see; it "
+                                   "cannot be deleted by you."),
+                                model=Message(self.entry.name), row=self.label(row))
         doomed: dict[tuple[str, tuple], Row] = {}
         unlinked: list[tuple[Row, str]] = []
         self._plan_delete(row, doomed, unlinked)
@@ -261,5 +264,6 @@ class Writes(RepositoryState):
 
     def _refuse(self, row, what: str) -> None:
         entry = self.catalog.entry(row.model)
-        raise Conflict(f"cannot delete {entry.name} {self.other(entry).label(row)}: it is "
-                       f"still referred to ({what})")
+        raise Conflict(N_("cannot delete %(model)s %(row)s: it is still referred to "
+                          "(%(reason)s)"), model=Message(entry.name),
+                       row=self.other(entry).label(row), reason=what)

@@ -309,3 +309,58 @@ def test_every_message_is_translated_and_compiled(tmp_path):
             if message.id and not isinstance(message.id, tuple):
                 assert compiled.gettext(message.id) == message.string, (
                     f"{locale}: rum.mo is older than rum.po; run `make i18n`")
+
+
+# --- values and errors in the request's language ----------------------------------------------
+
+NARROW = "\u202f"
+IN_LOCALE = [  # (Accept-Language, rental 1's date, 404 text, 400 text, 422 text beside `genre`)
+    ("en", f"Jan 26, 2024, 5:00:00{NARROW}AM", "no Movie with id '99999'",
+     "cannot sort on 'nope'", "no Genre with id or name 'Nope'"),
+    ("es", "26 ene 2024, 5:00:00", "no hay ningún Movie con id '99999'",
+     "no se puede ordenar por 'nope'", "no hay ningún Genre con id o nombre 'Nope'"),
+    ("de", "26.01.2024, 05:00:00", "kein Movie mit ID '99999'",
+     "nach 'nope' kann nicht sortiert werden", "kein Genre mit ID oder Namen 'Nope'"),
+]
+
+
+@pytest.mark.parametrize("lang, date, not_found, bad, invalid", IN_LOCALE,
+                         ids=[c[0] for c in IN_LOCALE])
+def test_dates_and_errors_in_the_language_of_the_request(client, lang, date, not_found, bad,
+                                                         invalid):
+    headers = {"Accept-Language": lang}
+    listed = client.get("/rentals?sort=id&limit=1", headers=headers).text
+    assert f">{date}<" in listed
+    assert f">{date}<" in client.get("/rentals/1", headers=headers).text
+    page = client.get("/movies/99999", headers=headers, status=404)
+    assert f'<p class="error-message">{not_found}</p>' in page.text.replace("&#39;", "'")
+    assert client.get("/movies/99999.json", headers=headers, status=404).json == {
+        "error": "Not found", "message": not_found, "status": 404}  # `error` stays as it is
+    page = client.get("/movies?sort=nope", headers=headers, status=400)
+    assert bad in page.text.replace("&#39;", "'")
+    assert client.get("/movies.json?sort=nope", headers=headers, status=400).json["message"] == bad
+    page = create(client, "movies", {"title": "T", "year": "2001", "genre": "Nope"},
+                  headers=headers, status=422)
+    assert error_beside(page.text, "genre").replace("&#39;", "'") == invalid
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "de"])
+def test_json_csv_and_form_inputs_keep_iso_in_every_language(client, lang):
+    headers = {"Accept-Language": lang}
+    assert client.get("/rentals/1.json", headers=headers).json["rented_at"] == "2024-01-26T05:00:00"
+    assert ",2024-01-26T05:00:00," in client.get("/rentals.csv?sort=id", headers=headers).text
+    form = client.get("/rentals/1/edit", headers=headers).forms[0]
+    assert form["rented_at"].value == "2024-01-26T05:00"
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "Unlinks 1 actor (it is kept)."),
+    ("de", "1 Actor wird nur entkoppelt (bleibt erhalten)."),
+    ("es", "Desvincula 1 actor (se conserva)."),
+])
+def test_one_related_row_reads_in_the_singular(client, lang, sentence):
+    movie = client.get("/movies/1.json").json
+    for ref in movie["actors"][1:]:  # leave it one actor
+        post(client, "/movies/1/actors/unlink", {"ids": ref["id"]}, status=303)
+    page = client.get("/movies/1/confirm_delete", headers={"Accept-Language": lang})
+    assert sentence in text_of(page.text)

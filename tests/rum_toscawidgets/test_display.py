@@ -13,6 +13,7 @@ from genshi.core import Markup
 from rum.builtin_actions import builtin_table
 from rum.contracts import Record, Ref
 from rum.fields import KINDS, Field
+from rum.i18n import Catalogs
 from rum.links import ListLinks
 from rum.query import Page, Query
 from rum.resources import Resource
@@ -187,3 +188,63 @@ def test_formatters_apply_on_list_show_and_conflict_pages(monkeypatch, tmp_path)
         assert PLANTED not in html, name
         assert '<em class="maker">Acme &lt;&amp;&gt; \'co\'</em>' in html, name
     assert client.get(f"/things/{ident}.json").json["name"].startswith("Heat <script>")
+
+
+# -- the page's locale: dates, times and numbers as it writes them ----------------------------
+
+STAMP = datetime.datetime(2024, 1, 26, 5, 0)
+NARROW = "\u202f"  # CLDR's narrow no-break space before AM/PM
+LOCALIZED = [  # (locale, kind, value, the HTML grid cells and show pages show)
+    ("en", "datetime", STAMP, f"Jan 26, 2024, 5:00:00{NARROW}AM"),
+    ("de", "datetime", STAMP, "26.01.2024, 05:00:00"),
+    ("es", "datetime", STAMP, "26 ene 2024, 5:00:00"),
+    ("en", "datetime_tz", STAMP.replace(tzinfo=TZ), f"Jan 26, 2024, 5:00:00{NARROW}AM +02:00"),
+    ("de", "datetime_tz", STAMP.replace(tzinfo=TZ), "26.01.2024, 05:00:00 +02:00"),
+    ("en", "date", STAMP.date(), "Jan 26, 2024"),
+    ("de", "date", STAMP.date(), "26.01.2024"),
+    ("es", "date", STAMP.date(), "26 ene 2024"),
+    ("en", "time", datetime.time(17, 30, 15), f"5:30:15{NARROW}PM"),
+    ("de", "time", datetime.time(17, 30, 15), "17:30:15"),
+    ("en", "integer", 1234567, "1,234,567"),
+    ("de", "integer", 1234567, "1.234.567"),
+    ("es", "integer", -1234567, "-1.234.567"),
+    ("de", "integer", 2024, "2024"),  # a year reads as written: grouping from five digits
+    ("en", "decimal", decimal.Decimal("12345.50"), "12,345.50"),
+    ("de", "decimal", decimal.Decimal("12345.50"), "12.345,50"),  # its places are kept
+    ("es", "decimal", decimal.Decimal("9.5"), "9,5"),
+    ("en", "float", 2.5, "2.5"),
+    ("de", "float", 0.1, "0,1"),
+    ("de", "array", [decimal.Decimal("1.5"), None], "1,5, NULL"),
+]
+
+
+@pytest.mark.parametrize("locale, kind, value, expected", LOCALIZED,
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(LOCALIZED)])
+def test_values_read_the_way_the_pages_locale_writes_them(locale, kind, value, expected):
+    options = {"options": {"item": "decimal"}} if kind == "array" else {}
+    resource = _resource(Field("value", kind, **options))
+    translations = Catalogs()[locale]
+    views = ToscaWidgetsViewFactory({}, registry=[resource])
+    record = Record("7", "x", {"id": 10001, "value": value})
+    page = Page([record], Query(), count=12345)
+    with views.scope():
+        html = views.grid(resource).render([record], page, ListLinks(
+            Urls("", builtin_table()), "things", page.query, 20), translations=translations)
+    cells = re.findall(r"<td>(.*?)</td>", html, re.S)
+    assert cells[1] == expected
+    assert ">10001<" in cells[0]  # a key is a name: never grouped
+    assert views.value(resource, resource.fields[1], value, record, Urls("", builtin_table()),
+                       translations) == expected
+
+
+@pytest.mark.parametrize("locale, count", [("en", "12,345 rows"), ("de", "12.345 Zeilen"),
+                                           ("es", "12.345 filas")])
+def test_the_row_count_reads_the_locales_way(locale, count):
+    resource = _resource(Field("value", "integer"))
+    views = ToscaWidgetsViewFactory({}, registry=[resource])
+    page = Page([], Query(), count=12345)
+    with views.scope():
+        html = views.grid(resource).render([], page, ListLinks(
+            Urls("", builtin_table()), "things", page.query, 20),
+            translations=Catalogs()[locale])
+    assert count in html
