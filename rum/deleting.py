@@ -6,6 +6,7 @@ one transaction that deletes them all or none.
 
 from urllib.parse import urlencode
 
+from .breadcrumbs import trail
 from .call import Call
 from .editing import admin, submitted
 from .errors import BadRequest, Conflict
@@ -19,8 +20,9 @@ NOT_LIST = frozenset({"ids", "_csrf"})  # a bulk form's own fields, not the list
 
 def confirm_delete(call: Call) -> Result:
     row = call.get_row(call.match.id)
+    record = call.repo.record(row, ())
     return Result(page=Page("confirm_delete.html", {
-        "record": call.repo.record(row, ()),
+        "record": record, "breadcrumbs": trail(call, record.label),
         "effects": call.repo.delete_effects(row, EFFECT_LIMIT),
         "return_to": return_to(call)}))
 

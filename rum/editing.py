@@ -28,6 +28,7 @@ from .errors import (
 )
 from .formats import record_json
 from .i18n import N_
+from .breadcrumbs import trail
 from .next_page import after_save, return_to
 from .results import Page, Result
 from .values import Given
@@ -95,7 +96,9 @@ def form_page(call: Call, action: str, values, errors, record=None,
                     multipart=form.multipart, read_only=read_only,
                     version=version,
                     large_relations=large, value=call.value_of(record),
-                    return_to=return_to(call), can_add=call.allowed(
+                    return_to=return_to(call),
+                    breadcrumbs=trail(call, record.label) if record is not None else [],
+                    can_add=call.allowed(
                         "nested_new" if call.parent else "new"),
                     post_to=call.urls.url("nested_create", *call.parent.key)
                     if call.parent else None, **extra)

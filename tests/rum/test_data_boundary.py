@@ -59,6 +59,10 @@ def read_paths() -> list[str]:
     paths += [
         "/documents/{my_doc}/download/file", "/documents/{their_doc}/download/file",
         "/documents/{my_cross_doc}/download/file", "/documents/{their_cross_doc}/download/file",
+        # a breadcrumb names the parent of a nested list only when it is in scope
+        "/documents/{my_cross_doc}?return_to=/invoices/{their_inv}/documents",
+        "/documents/{my_doc}/edit?return_to=/invoices/{their_inv}/documents",
+        "/comments/{my_cross_comment}/confirm_delete?return_to=/invoices/{their_inv}/comments",
         "/invoices/delete_many?ids={my_inv}&ids={their_inv}",
         "/invoices/delete_many?ids={their_inv}", "/documents/delete_many?ids={their_doc}",
         "/comments/delete_many?ids={my_cross_comment}", "/tags/delete_many?ids={shared}",
