@@ -15,6 +15,7 @@ from webob.multidict import MultiDict
 
 from . import merging
 from .admin import Admin
+from .breadcrumbs import trail
 from .call import Call
 from .contracts import RelationInput
 from .errors import (
@@ -28,7 +29,6 @@ from .errors import (
 )
 from .formats import record_json
 from .i18n import N_
-from .breadcrumbs import trail
 from .next_page import after_save, return_to
 from .results import Page, Result
 from .values import Given

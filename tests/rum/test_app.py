@@ -249,7 +249,8 @@ def test_listings_show_only_what_the_identity_may_read(login_app, url, user, rol
 def test_default_list_columns_of_a_wide_model_on_both_backends(tmp_path, use):
     """Both factories name the label field: a wide book lists its title and writer first."""
     if use == "sqlalchemy":
-        factory = {"use": "sqlalchemy", "sqlalchemy.url": f"sqlite:///{tmp_path / 'w.db'}", "sqlite.create": True,
+        factory = {"use": "sqlalchemy", "sqlalchemy.url": f"sqlite:///{tmp_path / 'w.db'}",
+                   "sqlite.create": True,
                    "models": ["tests.fixtures.wide_model:Writer", "tests.fixtures.wide_model:Book"]}
     else:
         factory = {"use": "memory", "models": ["tests.fixtures.wide_model:MEMORY_MODELS"]}
