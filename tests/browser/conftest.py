@@ -12,6 +12,7 @@ from tests.functional.servers import serve_demo
 
 CHROMIUM = os.environ.get("RUM_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -54,3 +55,11 @@ def page(request, browser, server):
                                          full_page=True)
     yield pg
     context.close()
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized(request, browser, server, page):
+    """A page at a viewport size, with JavaScript on and off (from `page`)."""
+    width, height = VIEWPORTS[request.param]
+    page.set_viewport_size({"width": width, "height": height})
+    return page

@@ -2,8 +2,6 @@
 
 import pytest
 
-VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
-
 CONTROL_BOXES = """() => {
   const panel = document.querySelector('details.filters').getBoundingClientRect();
   const controls = [...document.querySelectorAll(
@@ -12,14 +10,6 @@ CONTROL_BOXES = """() => {
           boxes: controls.map(e => { const r = e.getBoundingClientRect();
                                      return [e.name || e.textContent, r.left, r.top, r.right, r.bottom]; })};
 }"""
-
-
-@pytest.fixture(params=sorted(VIEWPORTS))
-def sized(request, browser, server, page):
-    """A page at a viewport size, with JavaScript on and off (from `page`)."""
-    width, height = VIEWPORTS[request.param]
-    page.set_viewport_size({"width": width, "height": height})
-    return page
 
 
 def overlap(a, b) -> bool:
