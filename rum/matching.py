@@ -13,8 +13,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .call import Call
-from .errors import RumError
+from .errors import Conflict, RumError
 from .i18n import N_
+from .next_page import FORM_TYPES
 from .query import Query
 
 PREVIEW = 10  # rows named on a confirmation page
@@ -82,5 +83,19 @@ def matching_rows(call: Call) -> list[Any]:
     page = call.repo.select(_query(call).but(limit=limit + 1, count_limit=1), None)
     if len(page.rows) > limit:
         raise _too_many(call, limit)
+    _check_expected(call, len(page.rows))
     ids = [call.repo.record(row, (), versioned=False).id for row in page.rows]
     return [call.get_row(i, for_update=True) for i in ids]
+
+
+def _check_expected(call: Call, found: int) -> None:
+    """409 when a confirmation page named another count (`expect`) than match now: rows
+    came or went meanwhile, and the person confirmed something else."""
+    form = call.request.POST if call.request.content_type in FORM_TYPES else {}
+    expected = form.get("expect", "")
+    if isinstance(expected, str) and expected.isdigit() and int(expected) != found:
+        raise Conflict(call.translations.ngettext(
+            "The list changed since you confirmed: %(count)s row matches now. Nothing was "
+            "done; confirm again.",
+            "The list changed since you confirmed: %(count)s rows match now. Nothing was "
+            "done; confirm again.", found) % {"count": f"{found:,}"})

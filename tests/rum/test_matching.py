@@ -116,3 +116,29 @@ def test_a_custom_action_on_all_matching_rows(both):
     assert f"and {matching - 10} more" in confirm.text
     confirm.forms[0].submit()
     assert count(app, NOT_RETURNED) == 0
+
+
+def test_rows_that_came_since_the_confirmation_stop_the_action(both):
+    app, client = both
+    form = client.get(f"/rentals/delete_many?all=1&{QUERY}").forms[0]
+    expected = int(form["expect"].value)
+    assert expected == count(app, NOT_RETURNED)
+    with app.repositories.engine.begin() as conn:  # someone lends one more meanwhile
+        conn.execute(sa.update(Rental).where(Rental.id == sa.select(sa.func.min(Rental.id))
+                                             .where(Rental.returned.is_(True))
+                                             .scalar_subquery()).values(returned=False))
+    refused = form.submit(status=409)
+    assert f"{expected + 1} rows match now" in refused.text
+    assert count(app, NOT_RETURNED) == expected + 1
+
+
+def test_all_matching_on_the_memory_backend():
+    from tests.rum.test_builtin_actions import memory_config
+
+    client = wrap(RumApp(memory_config()))
+    before = client.get("/rentals.json").json["count"]
+    confirm = client.get("/rentals/delete_many?all=1&f.id.le=2")
+    assert "Delete 2 rentals?" in confirm.text
+    confirm.forms[0].submit()
+    assert client.get("/rentals.json").json["count"] == before - 2
+    assert client.get("/rentals.json?f.id.le=2").json["items"] == []
