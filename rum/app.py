@@ -80,7 +80,8 @@ def _build_registry(infos: list[ModelInfo], config: Config, resources=None) -> R
                        if f.is_relation and f.related is not None else f for f in info.fields)
         opts, admin = setups[info.name]
         built.append(build_resource(ModelInfo(info.model, info.name, fields,
-                                                  read_only=info.read_only), opts,
+                                                  read_only=info.read_only,
+                                                  label_fields=info.label_fields), opts,
                                         f"resources.{info.name}",
                                         config.options["page_size"], admin))
     return Registry(built)

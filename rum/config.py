@@ -47,6 +47,7 @@ APP_OPTIONS = {
     "max_search": 500,  # characters of a search (q) or of one filter value
     "max_filters": 50,  # filters in one list query
     "max_sort": 10,  # sort terms in one list query
+    "max_bulk": 500,  # rows one bulk action (ticked, or all matching) may touch; more: 413
     "secret": "",  # signs CSRF tokens; give every process of one site the same secret
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
@@ -142,7 +143,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         raise ConfigError(f"{APP}.{sorted(bad)[0]}", f"unknown option; known: {sorted(APP_OPTIONS)}")
     options.update(app)
     for key in ("page_size", "max_limit", "relation_select_limit", "max_body", "max_offset",
-                "max_query", "max_search", "max_filters", "max_sort"):
+                "max_query", "max_search", "max_filters", "max_sort", "max_bulk"):
         number = options[key]
         if type(number) is not int or number < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")

@@ -67,6 +67,7 @@ class ModelInfo:
     name: str  # the model's own name, e.g. "Movie"
     fields: tuple[Field, ...]
     read_only: bool = False  # served for reading only (a view, a table without a key)
+    label_fields: tuple[str, ...] = ()  # the field(s) that name a row, shown first in lists
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from functools import cache
 
 from genshi.core import Markup
 
+from .breadcrumbs import trail
 from .call import Call
 from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
@@ -136,6 +137,7 @@ def show(call: Call) -> Result:
         return dict(record=record, sizes=sizes, buttons=buttons(call, "show", record.id),
                     back_to=return_to(call) or call.urls.index(call.served.name),
                     return_query=return_query(return_to(call)),
+                    breadcrumbs=trail(call, record.label),
                     value=call.value_of(record),
                     fields=call.visible(call.translations.resource(call.served).fields))
 

@@ -17,6 +17,7 @@ from .call import Call
 from .deleting import nothing_ticked, selected_ids
 from .errors import ConfigError
 from .i18n import N_
+from .matching import matching_rows, preview, wants_all
 from .results import Page, Result
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -51,18 +52,30 @@ def confirm_page(custom: CustomAction, call: Call) -> Result:
     back = nothing_ticked(call)
     if back is not None:
         return back
-    rows = [call.get_row(i) for i in selected_ids(call, custom.label, N_("handled"))]
-    records = [call.repo.record(row, ()) for row in rows]
+    post_to = call.urls.url(custom.name, call.served.name)
+    if wants_all(call):
+        matching = preview(call)
+        records, count = matching.records, matching.count
+        post_to += f"?{matching.params}"
+    else:
+        rows = [call.get_row(i) for i in selected_ids(call, custom.label, N_("handled"))]
+        records = [call.repo.record(row, ()) for row in rows]
+        count = len(records)
     return Result(page=Page("confirm_action.html", {
-        "records": records, "label": custom.label, "question": custom.confirm,
-        "post_to": call.urls.url(custom.name, call.served.name)}))
+        "records": records, "count": count, "more": count - len(records),
+        "everything": wants_all(call), "label": custom.label, "question": custom.confirm,
+        "post_to": post_to}))
 
 
 def run(custom: CustomAction, call: Call) -> Result:
     """The resource class's method on the posted rows (locked, within the policy's reach).
     What it returns is the message; an error it raises rolls everything back."""
-    ids = selected_ids(call, custom.label, N_("handled"))
-    rows = [call.get_row(i, for_update=True) for i in ids]
+    if wants_all(call):
+        rows = matching_rows(call)
+        ids = [call.repo.record(row, (), versioned=False).id for row in rows]
+    else:
+        ids = selected_ids(call, custom.label, N_("handled"))
+        rows = [call.get_row(i, for_update=True) for i in ids]
     message = getattr(call.served.admin, custom.method)(call, rows)
     if not message:
         message = call.gettext("%(action)s: %(count)s done.", action=custom.label,

@@ -6,23 +6,25 @@ one transaction that deletes them all or none.
 
 from urllib.parse import urlencode
 
+from .breadcrumbs import trail
 from .call import Call
 from .editing import admin, submitted
 from .errors import BadRequest, Conflict, NotFound
 from .i18n import N_, Term
+from .matching import matching_rows, preview, wants_all
 from .next_page import return_to
 from .results import Page, Result
 
 EFFECT_LIMIT = 1000  # related rows are counted up to here on confirmation pages
-MAX_BULK = 500
 NOT_LIST = frozenset({"ids", "_csrf"})  # a bulk form's own fields, not the list's query
 
 
 def confirm_delete(call: Call) -> Result:
     row = call.get_row(call.match.id)
+    record = call.repo.record(row, ())
     effects = call.repo.delete_effects(row, EFFECT_LIMIT)
     return Result(page=Page("confirm_delete.html", {
-        "record": call.repo.record(row, ()),
+        "record": record, "breadcrumbs": trail(call, record.label),
         "effects": effects, "one": _singular_labels(call, effects),
         "return_to": return_to(call)}))
 
@@ -75,8 +77,9 @@ def ticked_ids(call: Call, done: str = N_("deleted")) -> list[str]:
     else:
         raw = call.request.form.getall("ids")
     ids = list(dict.fromkeys(str(i) for i in raw if i))
-    if len(ids) > MAX_BULK:
-        raise BadRequest(N_("at most %(count)s rows can be %(done)s at once"), count=MAX_BULK,
+    most = call.app.options["max_bulk"]
+    if len(ids) > most:
+        raise BadRequest(N_("at most %(count)s rows can be %(done)s at once"), count=most,
                          done=Term(done))
     return ids
 
@@ -84,7 +87,7 @@ def ticked_ids(call: Call, done: str = N_("deleted")) -> list[str]:
 def nothing_ticked(call: Call) -> Result | None:
     """Back to the list (with the list's query the form carried) and a hint, when a bulk
     action's confirmation page is asked for with no row ticked; None when some are."""
-    if ticked_ids(call):  # (these pages are HTML only: programs post, and get a 400)
+    if wants_all(call) or ticked_ids(call):  # (HTML only: programs post, and get a 400)
         return None
     query = urlencode([(k, v) for k, v in call.request.GET.items() if k not in NOT_LIST])
     return Result(redirect=call.urls.index(call.served.name, query=query),
@@ -93,16 +96,30 @@ def nothing_ticked(call: Call) -> Result | None:
 
 
 def confirm_delete_many(call: Call) -> Result:
+    """The rows to delete, named: the ticked ones, or the first of all the list's query
+    matches with their count ("and 37 more")."""
     back = nothing_ticked(call)
     if back is not None:
         return back
-    rows = [call.get_row(i) for i in selected_ids(call)]
-    return Result(page=Page("confirm_delete_many.html",
-                            {"records": [call.repo.record(r, ()) for r in rows]}))
+    if wants_all(call):
+        matching = preview(call)
+        records, count, params = matching.records, matching.count, matching.params
+    else:
+        records = [call.repo.record(call.get_row(i), ()) for i in selected_ids(call)]
+        count, params = len(records), ""
+    return Result(page=Page("confirm_delete_many.html", {
+        "records": records, "count": count, "more": count - len(records),
+        "everything": bool(params),
+        "post_to": call.urls.delete_many(call.served.name) + (f"?{params}" if params else ""),
+        "cancel": call.urls.index(call.served.name, query=params.partition("&")[2])}))
 
 
 def delete_many(call: Call) -> Result:
-    rows = [call.get_row(i, for_update=True) for i in selected_ids(call)]
+    """The ticked rows, or every row the query matches (`all=1`): all or none."""
+    if wants_all(call):
+        rows = matching_rows(call)
+    else:
+        rows = [call.get_row(i, for_update=True) for i in selected_ids(call)]
     try:
         for row in rows:
             _delete(call, row)
@@ -110,6 +127,11 @@ def delete_many(call: Call) -> Result:
         call.uow.doom()
         raise
     label = call.served.label if len(rows) == 1 else call.served.plural_label
-    return Result(status=204, redirect=call.urls.index(call.served.name),
+    everything = wants_all(call)
+    query = urlencode([(k, v) for k, v in call.request.GET.items() if k != "all"]) \
+        if everything else ""
+    return Result(status=200 if everything else 204,
+                  redirect=call.urls.index(call.served.name, query=query),
+                  data={"count": len(rows)} if everything else None,
                   message=call.gettext("%(count)s %(label)s deleted.", count=len(rows),
                                        label=call.translations.in_sentence(call.gettext(label))))

@@ -15,6 +15,7 @@ from webob.multidict import MultiDict
 
 from . import merging
 from .admin import Admin
+from .breadcrumbs import trail
 from .call import Call
 from .contracts import RelationInput
 from .errors import (
@@ -96,7 +97,9 @@ def form_page(call: Call, action: str, values, errors, record=None,
                     multipart=form.multipart, read_only=read_only,
                     version=version,
                     large_relations=large, value=call.value_of(record),
-                    return_to=return_to(call), can_add=call.allowed(
+                    return_to=return_to(call),
+                    breadcrumbs=trail(call, record.label) if record is not None else [],
+                    can_add=call.allowed(
                         "nested_new" if call.parent else "new"),
                     post_to=call.urls.url("nested_create", *call.parent.key)
                     if call.parent else None, **extra)

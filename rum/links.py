@@ -71,11 +71,14 @@ class ListLinks:
 
     @cached_property
     def _return(self) -> str:
-        """`?return_to=` this list page, for the row links of a top-level HTML list with a
-        query (a save or delete there comes back to its search, filters, sort and page);
+        """`?return_to=` this list page, for the row links of an HTML list with a query, or
+        of any nested list (a save or delete there comes back to its parent row's list,
+        search, filters, sort and page; the row's page offers a way back to the parent);
         '' elsewhere."""
-        if not self.returns or self.fmt or self.query.parent or \
-                not self.query.to_params(self.default_limit):
+        if self.fmt:
+            return ""
+        if not self.query.parent and (not self.returns or
+                                      not self.query.to_params(self.default_limit)):
             return ""
         return "?" + return_query(self._list(self.query))
 

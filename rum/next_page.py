@@ -2,13 +2,16 @@
 continue editing" buttons (`_then`), and back to the list it came from (`return_to`).
 
 Both only steer the redirect of an HTML form; JSON clients get status and data as always.
-`return_to` is a relative URL of this admin's own list of the resource, checked here, so a
-link cannot turn the admin into an open redirect.
+`return_to` is a relative URL of this admin's own list of the resource, or of a nested
+list of it under a parent row (`/movies/5/actors?...`), checked here, so a link cannot turn
+the admin into an open redirect.
 """
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from .call import Call
+from .errors import MethodNotAllowed, NotFound
+from .router import Match
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_RETURN_TO = 2000  # characters: a list URL with its filters, never more
@@ -22,14 +25,44 @@ def _form_value(call: Call, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def local_path(value: str, root: str) -> bool:
+    """Whether `value` is a path of this admin: no scheme, no host (`//host`, `/\\host`),
+    under its mount point `root`."""
+    if not value or len(value) > MAX_RETURN_TO or not value.isprintable() or "\\" in value:
+        return False
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("//"):
+        return False
+    return value.startswith(root + "/")
+
+
+def nested_list(call: Call, value: str) -> Match | None:
+    """The route of `value` when it is a nested list page (HTML) whose rows are this
+    resource's, as `/movies/5/actors?...` is for actors; else None."""
+    path = urlsplit(value).path[len(call.urls.root):]
+    try:
+        match = call.app.router.match(unquote(path), "GET")
+    except (NotFound, MethodNotAllowed):
+        return None
+    if match.action.name != "nested_index" or match.format or \
+            match.resource not in call.app.registry:
+        return None
+    field = call.app.registry.get(match.resource).fields_by_name.get(match.relation)
+    if field is None or field.related != call.served.name:
+        return None
+    return match
+
+
 def return_to(call: Call) -> str:
     """The request's `return_to` (query or form), when it is this resource's own list page
-    with any query; else ''."""
+    with any query, or a nested list of its rows; else ''."""
     value = call.request.GET.get("return_to", "") or _form_value(call, "return_to")
-    if not value or len(value) > MAX_RETURN_TO or not value.isprintable():
+    if not local_path(value, call.urls.root):
         return ""
     base = call.urls.index(call.served.name)
-    return value if value == base or value.startswith(base + "?") else ""
+    if value == base or value.startswith(base + "?"):
+        return value
+    return value if nested_list(call, value) is not None else ""
 
 
 def return_query(url: str) -> str:

@@ -13,6 +13,7 @@ from .i18n import N_, Message
 from .plugins import import_object
 
 LIST_SKIP_KINDS = frozenset({"to_many", "text", "binary", "json"})
+LIST_CAP = 8  # columns a list shows by default
 # the options of `[resource:Movie]`, each also an attribute of rum.admin.Admin
 RESOURCE_OPTIONS = frozenset({"name", "label", "plural", "list_fields", "form_fields",
                               "search_fields", "page_size", "fields", "count_limit",
@@ -249,6 +250,29 @@ def _by_field(value: Any, fields: tuple[Field, ...], key: str, check=None) -> di
     return dict(value)
 
 
+def default_list_fields(fields: tuple[Field, ...], label_fields=(),
+                        cap: int = LIST_CAP) -> tuple[Field, ...]:
+    """The columns a person would pick: the key (it links to the row), the field(s) that
+    name the row, its to-one relations, then other short columns in table order; long
+    text, JSON, binary and to-many relations are left out."""
+    shown = [f for f in fields if f.kind not in LIST_SKIP_KINDS]
+    label_fields = tuple(label_fields)
+
+    def rank(pair):
+        position, f = pair
+        if f.primary_key:
+            group = 0
+        elif f.name in label_fields:
+            group, position = 1, label_fields.index(f.name)
+        elif f.kind == "to_one":
+            group = 2
+        else:
+            group = 3
+        return group, position
+
+    return tuple(f for _, f in sorted(enumerate(shown), key=rank))[:cap]
+
+
 def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
                    default_page_size: int, admin: Admin | None = None) -> Resource:
     """One Resource from what the repository knows, the INI `options` and the resource
@@ -270,7 +294,7 @@ def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
     if "list_fields" in options:
         list_fields = _pick(fields, options["list_fields"], f"{key}.list_fields")
     else:
-        list_fields = tuple(f for f in fields if f.kind not in LIST_SKIP_KINDS)[:8]
+        list_fields = default_list_fields(fields, info.label_fields)
     if "form_fields" in options:  # a read-only field listed here is shown in its place
         form_fields = _pick(fields, options["form_fields"], f"{key}.form_fields")
     else:

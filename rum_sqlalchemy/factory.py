@@ -199,7 +199,8 @@ class SQLAlchemyRepositoryFactory:
         self.catalog = Catalog(models, read_only)
 
     def models(self) -> list[ModelInfo]:
-        return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only)
+        return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only,
+                          label_fields=(e.label_attr,) if e.label_attr else ())
                 for e in self.catalog.entries]
 
     def notes(self) -> list[TableNote]:

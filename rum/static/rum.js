@@ -6,11 +6,18 @@
     document.querySelectorAll("input[data-select-all]").forEach(function (box) {
       var name = box.getAttribute("data-select-all");
       var form = box.form || document;
+      // "All N matching rows" is offered once the whole page is ticked (without JS: always)
+      var all = form.querySelector ? form.querySelector(".all-matching") : null;
       box.hidden = false;
+      if (all) { all.hidden = true; }
       box.addEventListener("change", function () {
         form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (b) {
           b.checked = box.checked;
         });
+        if (all) {
+          all.hidden = !box.checked;
+          if (!box.checked) { all.querySelector("input").checked = false; }
+        }
       });
     });
   }

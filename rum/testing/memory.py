@@ -157,7 +157,8 @@ class MemoryRepositoryFactory:
         self.store = Store(self.catalog.entries)
 
     def models(self) -> list[ModelInfo]:
-        return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only)
+        return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only,
+                          label_fields=(e.label_attr,) if e.label_attr else ())
                 for e in self.catalog.entries]
 
     def bind(self, names) -> None:

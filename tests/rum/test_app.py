@@ -243,3 +243,19 @@ def listed(app, url: str, headers: dict) -> set[str]:
 ])
 def test_listings_show_only_what_the_identity_may_read(login_app, url, user, roles, expected):
     assert listed(login_app, url, {"X-Test-User": user, "X-Test-Roles": roles}) == expected
+
+
+@pytest.mark.parametrize("use", ["sqlalchemy", "memory"])
+def test_default_list_columns_of_a_wide_model_on_both_backends(tmp_path, use):
+    """Both factories name the label field: a wide book lists its title and writer first."""
+    if use == "sqlalchemy":
+        factory = {"use": "sqlalchemy", "sqlalchemy.url": f"sqlite:///{tmp_path / 'w.db'}",
+                   "sqlite.create": True,
+                   "models": ["tests.fixtures.wide_model:Writer", "tests.fixtures.wide_model:Book"]}
+    else:
+        factory = {"use": "memory", "models": ["tests.fixtures.wide_model:MEMORY_MODELS"]}
+    app = RumApp({"here": ROOT, "rum.repositoryfactory": factory,
+                  "rum.viewfactory": {"use": "toscawidgets"}})
+    books = app.registry.get("books")
+    assert [f.name for f in books.list_fields] == [
+        "id", "title", "writer", "isbn", "price", "format", "pages", "publisher"]

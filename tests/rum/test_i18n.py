@@ -159,7 +159,7 @@ def test_a_translated_resource_is_a_copy(rum_app):
         spanish = Translations("es", GNUTranslations(fp))
     translated = spanish.resource(movies)
     assert (translated.label, translated.plural_label) == ("Película", "Películas")
-    assert [f.label for f in translated.list_fields][:3] == ["Id", "Título", "Año"]
+    assert [f.label for f in translated.list_fields][:3] == ["Id", "Título", "Género"]
     assert [f.name for f in translated.form_fields] == [f.name for f in movies.form_fields]
     assert movies.label == "Movie" and movies.list_fields[1].label == "Title"  # untouched
     assert rum_app.catalogs["en"].resource(movies) is movies

@@ -19,7 +19,7 @@ FIELDS = (
     Field("extra", "json"),
     Field("created_at", "datetime", read_only=True),
 )
-MOVIE = ModelInfo(object, "Movie", FIELDS)
+MOVIE = ModelInfo(object, "Movie", FIELDS, label_fields=("title",))
 KEY = "resources.Movie"
 
 
@@ -69,7 +69,7 @@ def test_defaults():
     assert (r.name, r.label, r.plural_label, r.model, r.page_size) == (
         "movies", "Movie", "Movies", object, 20)
     assert r.fields == FIELDS
-    assert names(r.list_fields) == ["id", "title", "year", "genre", "created_at"]
+    assert names(r.list_fields) == ["id", "title", "genre", "year", "created_at"]
     assert names(r.form_fields) == ["title", "year", "genre", "actors", "description", "poster",
                                     "extra"]
 
@@ -83,6 +83,25 @@ def test_default_list_fields_are_capped_at_eight():
     many = tuple(Field(f"f{i}", "string") for i in range(12))
     r = build(info=ModelInfo(object, "Wide", (Field("notes", "text"), *many)))
     assert names(r.list_fields) == [f"f{i}" for i in range(8)]
+
+
+@pytest.mark.parametrize("label_fields, expected", [
+    (("title",), ["id", "title", "author", "isbn", "price", "format", "pages", "year"]),
+    (("title", "subtitle"), ["id", "title", "subtitle", "author", "isbn", "price", "format",
+                             "pages"]),
+    ((), ["id", "author", "isbn", "price", "format", "pages", "year", "publisher"]),
+])
+def test_default_list_fields_put_the_label_and_to_ones_first(label_fields, expected):
+    """A book with many columns lists its title and author, not only isbn, price, format;
+    long text, JSON, binary and to-many relations are left out."""
+    wide = (Field("isbn", "string"), Field("price", "decimal"), Field("format", "string"),
+            Field("blurb", "text"), Field("pages", "integer"), Field("year", "integer"),
+            Field("meta", "json"), Field("publisher", "string"), Field("scan", "binary"),
+            Field("reviews", "to_many", related="reviews"), Field("title", "string"),
+            Field("subtitle", "string"), Field("author", "to_one", related="authors"))
+    info = ModelInfo(object, "Book", (Field("id", "integer", primary_key=True), *wide),
+                     label_fields=label_fields)
+    assert names(build(info=info).list_fields) == expected
 
 
 def test_name_label_plural_page_size_options():
