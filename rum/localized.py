@@ -60,6 +60,10 @@ class Formats:
             return str(value)
         return self._number.apply(value, self.locale)
 
+    def count(self, value: int) -> str:
+        """A count inside a sentence: always grouped ('1,000 movies', '1.000 Filme')."""
+        return self._number.apply(value, self.locale)
+
     def float(self, value: float) -> str:
         """Every digit of the float's shortest repr, with the locale's separators."""
         return self._number.apply(value, self.locale, decimal_quantization=False,

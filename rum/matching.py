@@ -62,7 +62,8 @@ def _too_many(call: Call, limit: int) -> TooManyRows:
         "More than %(count)s row matches: narrow the search or filters to at most "
         "%(count)s rows and try again.",
         "More than %(count)s rows match: narrow the search or filters to at most "
-        "%(count)s rows and try again.", limit) % {"count": f"{limit:,}"})
+        "%(count)s rows and try again.", limit) % {
+            "count": call.translations.formats.count(limit)})
 
 
 def preview(call: Call) -> Matching:
@@ -98,4 +99,5 @@ def _check_expected(call: Call, found: int) -> None:
             "The list changed since you confirmed: %(count)s row matches now. Nothing was "
             "done; confirm again.",
             "The list changed since you confirmed: %(count)s rows match now. Nothing was "
-            "done; confirm again.", found) % {"count": f"{found:,}"})
+            "done; confirm again.", found) % {
+                "count": call.translations.formats.count(found)})

@@ -107,10 +107,12 @@ class Renderer:
         return self.loader.load(found)
 
     def render(self, name: str, data: dict, resource: str = "", translations=None) -> str:
-        """Templates get `_`, `ngettext`, `lang` and `in_sentence` from `translations`."""
+        """Templates get `_`, `ngettext`, `lang`, `in_sentence` and `number` (a count in the
+        locale's digits) from `translations`."""
         translations = translations or Translations(DEFAULT, NullTranslations())
         data = {**data, TRANSLATIONS: translations, "_": translations.gettext,
                 "ngettext": translations.ngettext, "lang": translations.lang,
-                "in_sentence": translations.in_sentence, "display": display}
+                "in_sentence": translations.in_sentence, "display": display,
+                "number": translations.formats.count}
         stream = self.template(name, resource).generate(_Context(**data)) | _Lang(translations.lang)
         return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)

@@ -96,7 +96,7 @@ def _to_many(urls) -> Render:
 
 
 def _binary(field: Field, resource: str, urls, gettext, formats) -> Render:
-    size = (lambda n: f"{n:,}") if formats is None else formats.integer
+    size = (lambda n: f"{n:,}") if formats is None else formats.count
 
     def html(value, record):
         if not value:

@@ -97,7 +97,7 @@ class Grid(HtmlWidget):
         translations = self.translations or NullTranslations()
         self.gettext, self.ngettext = translations.gettext, translations.ngettext
         formats = getattr(translations, "formats", None)
-        self.integer = formats.integer if formats is not None else "{:,}".format
+        self.integer = formats.count if formats is not None else "{:,}".format
         if self.fields is None:
             self.fields = self.resource.list_fields
         last = self.page.pages

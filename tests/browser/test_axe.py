@@ -85,6 +85,20 @@ def conflict(page):
     page.locator("table.conflict tr.conflicting").wait_for()
 
 
+def shared_name_choice(page):
+    """A name two actors share, typed without picking: the form offers both beside the field."""
+    page.goto(page.base + "/movies/new")
+    page.fill("#actors", "Maya Moreau")
+    page.click("form.record button.primary[type=submit]")
+    page.locator("fieldset.pick").wait_for()
+    assert page.locator("input[type=radio]").count() >= 2
+
+
+def select_all_matching(page):
+    page.goto(page.base + "/rentals/delete_many?all=1&f.returned.eq=false")
+    assert page.locator("ul.refs li").count() > 1
+
+
 STATES = [
     ("list-filters-open", list_with_filters_open),
     ("show", "/movies/1"),
@@ -93,6 +107,11 @@ STATES = [
     ("confirm-delete", "/movies/1/confirm_delete"),
     ("bulk-confirm", bulk_confirm),
     ("conflict", conflict),
+    ("shared-name-choice", shared_name_choice),
+    ("filter-name-problem", "/movies?op.director=eq&v.director=Greta+Holm"),
+    ("all-matching-confirm", select_all_matching),
+    ("nested-row-breadcrumbs", "/movies/5/actors"),
+    ("home", "/"),
 ]
 
 

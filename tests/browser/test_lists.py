@@ -29,7 +29,7 @@ def test_delete_every_matching_row_after_a_confirmation_naming_them(sized):
     offer = sized.locator(".all-matching")
     if sized.js:  # offered once the page's header box is ticked
         assert offer.is_hidden()
-        sized.locator("th.select input").check()
+        sized.locator("input[data-select-all]").check()
         assert offer.is_visible()
         offer.locator("input").check()
         sized.get_by_role("button", name="Delete selected").click()
