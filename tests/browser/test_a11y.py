@@ -5,7 +5,8 @@ import re
 TABBABLE = 'a[href]:not([tabindex="-1"]), input:not([type=hidden]):not([hidden])'
 
 
-def test_a_refused_submit_starts_at_the_error_summary(page):
+def test_a_refused_submit_starts_at_the_error_summary(sized):
+    page = sized  # desktop and phone size, JS on and off
     page.goto(page.base + "/movies/new")
     page.click("button[type=submit]")
     summary = page.locator("#error-summary")
@@ -19,7 +20,8 @@ def test_a_refused_submit_starts_at_the_error_summary(page):
     assert page.locator(target).get_attribute("aria-invalid") == "true"
 
 
-def test_tab_from_one_row_reaches_the_next_past_its_actions_in_one_stop(page):
+def test_tab_from_one_row_reaches_the_next_past_its_actions_in_one_stop(sized):
+    page = sized  # desktop and phone size, JS on and off
     page.goto(page.base + "/movies")
     rows = page.locator("table.grid tbody tr")
     first, second = rows.nth(0), rows.nth(1)
@@ -35,7 +37,8 @@ def test_tab_from_one_row_reaches_the_next_past_its_actions_in_one_stop(page):
         "el => el === document.activeElement")
 
 
-def test_skip_to_pages_lands_on_the_pager(page):
+def test_skip_to_pages_lands_on_the_pager(sized):
+    page = sized  # desktop and phone size, JS on and off
     page.goto(page.base + "/movies")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")

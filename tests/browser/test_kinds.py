@@ -159,3 +159,14 @@ def test_demo_movie_saved_untouched_stays_identical(page):
         assert conn.execute("SELECT * FROM movie WHERE id = ?", (movie_id,)).fetchall() == before
         assert conn.execute("SELECT * FROM movie_actor WHERE movie_id = ? ORDER BY 1, 2",
                             (movie_id,)).fetchall() == actors
+
+
+def test_show_and_list_write_json_as_json_not_its_keys_run_together(row, tab):
+    server, _engine, resource = row
+    tab.goto(f"{server.base}/{resource}/1")
+    shown = json.loads(tab.locator("dl.detail code.json").inner_text())
+    assert shown["alpha"] == {"ünï": "çødé ✓", "b": [1, 2.5, None]} and shown["zeta"] == 1
+    tab.goto(f"{server.base}/{resource}")
+    cell = tab.locator("table.grid tbody code.json")
+    if cell.count():  # (when the list shows the column at all)
+        assert json.loads(cell.first.inner_text())["mid"] == "x"
