@@ -122,6 +122,59 @@ class Repository(Protocol):
         """Add (add=True) or remove rows, by id or exact name, to a to-many relation."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field of one history entry. Values are JSON-ready: scalars as JSON writes them
+    (dates ISO), a relation `{"id", "label"}` or a list of those, a file `{"size", "sha256"}`.
+    `hidden`: the writer could not see the field, so the entry says it changed, not how."""
+
+    field: str
+    old: Any = None
+    new: Any = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One write to one row: what `rum.history` records and the history pages show.
+
+    `action`: 'create', 'update', 'delete', 'link', 'unlink', 'revert' or a custom action's
+    name; `at`: UTC; `identity`: the writer as the policy's `identify` names it ('' for
+    none); `id`: assigned by the store, ordered (a newer entry has a greater id)."""
+
+    resource: str
+    row_id: str
+    action: str
+    at: Any  # datetime.datetime, UTC
+    identity: str = ""
+    label: str = ""  # the row's label when written
+    changes: tuple[Change, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Which entries, newest first: filters (empty: any), keyset cursor and page size."""
+
+    resources: tuple[str, ...] = ()
+    row_id: str = ""
+    identity: str = ""
+    since: Any = None  # datetime, inclusive
+    until: Any = None  # datetime, exclusive
+    before: str = ""  # entries with an id less than this one (the next page)
+    limit: int = 50
+
+
+class HistoryStore(Protocol):
+    """Where a unit of work keeps history: its writes join the unit of work's transaction,
+    so an entry exists exactly when its write does."""
+
+    def add(self, entry: Entry) -> None: ...
+    def entries(self, query: HistoryQuery) -> list[Entry]:
+        """Up to `query.limit` entries, newest first (keyset: no OFFSET, no COUNT)."""
+    def get(self, entry_id: str) -> Entry | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: commit when the `with` block ends cleanly, roll back otherwise."""
 
@@ -129,6 +182,7 @@ class UnitOfWork(Protocol):
         """The repository of `resource`, bound to this unit of work's `Access`."""
     def doom(self) -> None:
         """Roll back at the end even though no exception escaped."""
+    # Optional: `history() -> HistoryStore | None`, None (or absent) when history is off.
 
 
 class RepositoryFactory(Protocol):
