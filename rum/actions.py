@@ -36,6 +36,7 @@ class Doc:
     status: int = 200  # the success status
     if_match: bool = False  # takes If-Match
     query: bool = False  # takes the list parameters (q, sort, page, limit)
+    matching: bool = False  # a selection: `ids` in the body, or `all=1` and the list's query
 
 
 @dataclass(frozen=True)

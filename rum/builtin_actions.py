@@ -19,7 +19,10 @@ BUILTIN = (
     Action("confirm_delete_many", "/{resource}/delete_many", ("GET",), "delete",
            deleting.confirm_delete_many, "selection", page_for="delete_many"),
     Action("delete_many", "/{resource}/delete_many", ("POST",), "delete", deleting.delete_many,
-           "selection", PAGE_JSON),
+           "selection", PAGE_JSON, docs={"POST": Doc(
+               "Delete the %(plural)s named (204), or all matching (200 and the count)",
+               body="ids", ok="done", status=204, matching=True,
+               codes=(200, 400, 401, 403, 404, 409, 413))}),
     Action("edit", "/{resource}/{id}/edit", ("GET",), "update", editing.edit, "row",
            page_for="update"),
     Action("download", "/{resource}/{id}/download/{path}", ("GET",), "read",

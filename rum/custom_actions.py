@@ -91,7 +91,7 @@ def _entries(resource, custom: CustomAction) -> tuple[Action, Action]:
     confirm = Action(f"confirm_{custom.name}", path, ("GET",), custom.permission,
                      partial(confirm_page, custom), formats=("html",), page_for=custom.name,
                      **common)
-    doc = Doc(f"{custom.label}: %(plural)s", body="ids", ok="done",
+    doc = Doc(f"{custom.label}: %(plural)s", body="ids", ok="done", matching=True,
               codes=(400, 401, 403, 404, 409, 413, 422))
     act = Action(custom.name, path, ("POST",), custom.permission, partial(run, custom),
                  formats=("html", "json"), docs={"POST": doc}, **common)

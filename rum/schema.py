@@ -109,6 +109,10 @@ def _schemas(fields) -> dict:
 LIST_PARAMS = [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
     ("q", {"type": "string"}), ("sort", {"type": "string"}),
     ("page", {"type": "integer", "minimum": 1}), ("limit", {"type": "integer", "minimum": 1}))]
+ALL_MATCHING = [{"name": "all", "in": "query", "required": False,
+                 "description": "1: every row the list parameters (q, sort, f.*) match, up to "
+                 "[rum] max_bulk (413 above); no `ids` then",
+                 "schema": {"type": "string", "enum": ["1"]}}]
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
             "description": "the ETag read (or `_version` in the body); without either: 428",
             "schema": {"type": "string"}}
@@ -120,11 +124,12 @@ def _operation(doc: Doc, shapes: dict, names: dict) -> dict:
         ok = {"type": "object", "required": ["items"]}
     op: dict = {"summary": doc.summary % names,
                 "responses": _responses(doc.status, *doc.codes, ok=ok)}
-    params = (LIST_PARAMS if doc.query else []) + ([IF_MATCH] if doc.if_match else [])
+    params = (LIST_PARAMS if doc.query or doc.matching else []) + \
+        (ALL_MATCHING if doc.matching else []) + ([IF_MATCH] if doc.if_match else [])
     if params:
         op["parameters"] = list(params)
     if doc.body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
+        op["requestBody"] = {"required": not doc.matching, "content": {"application/json": {
             "schema": shapes["bodies"][doc.body]}}}
     return op
 

@@ -25,6 +25,15 @@ def test_openapi_document(client):
     assert {"201", "403", "422"} <= set(post["responses"])
 
 
+def test_bulk_actions_take_ids_or_all_matching(client):
+    doc = client.get("/openapi.json").json
+    bulk = doc["paths"]["/movies/delete_many.json"]["post"]
+    params = {p["name"] for p in bulk["parameters"]}
+    assert {"all", "q", "sort"} <= params
+    assert bulk["requestBody"]["required"] is False  # all=1 needs no ids
+    assert {"200", "204", "413"} <= set(bulk["responses"])
+
+
 def test_hidden_fields_and_unreadable_resources_are_not_described(demo_db):
     client = wrap(RumApp(demo_config(demo_db, **{"rum.policy": {
         "hidden_fields": {"persons": ["birth_date"]},
