@@ -27,18 +27,25 @@
     return i < 0 ? text : text.slice(i + 1);
   }
 
-  function chosenIds(text) {
-    // the rows a to-many input holds already ("Name [id]", as chosen): not offered again
+  function chosenIds(text, idOnly) {
+    // the rows a to-many input holds already ("Name [id]", or ids alone): not offered again
     var ids = [];
-    text.split(",").forEach(function (part) {
+    var parts = text.split(",");
+    parts.forEach(function (part, i) {
       var found = /\[([^\[\]]+)\]\s*$/.exec(part);
       if (found) { ids.push(found[1].trim()); }
+      // (the last part is what is being typed, not a row chosen yet)
+      else if (idOnly && i < parts.length - 1 && part.trim()) { ids.push(part.trim()); }
     });
     return ids;
   }
 
   function autocomplete(input) {
-    var multiple = input.getAttribute("data-multiple") === "true";
+    var fixed = input.getAttribute("data-multiple") === "true";
+    // a filter's value box holds several rows while its operator is "is one of"
+    var op = input.form && input.name.indexOf("v.") === 0 ?
+      input.form.querySelector('select[name="op.' + input.name.slice(2) + '"]') : null;
+    function multiple() { return fixed || (op !== null && op.value === "in"); }
     var idOnly = input.getAttribute("data-id-only") === "true";
     var list = document.createElement("ul");
     var timer = null, items = [], active = -1, seq = 0;
@@ -59,7 +66,7 @@
     }
     function choose(item) {
       var text = idOnly ? item.id : item.label + " [" + item.id + "]";
-      if (multiple) {
+      if (multiple()) {
         var head = input.value.slice(0, input.value.length - lastToken(input.value).length);
         input.value = (head ? head.replace(/\s*$/, " ") : "") + text + ", ";
       } else {
@@ -90,10 +97,10 @@
       active = -1;
     }
     function fetchNow() {
-      var term = (multiple ? lastToken(input.value) : input.value).trim();
+      var term = (multiple() ? lastToken(input.value) : input.value).trim();
       var mine = ++seq;
       var url = input.getAttribute("data-complete") + "&limit=10&q=" + encodeURIComponent(term);
-      var held = multiple ? chosenIds(input.value) : [];
+      var held = multiple() ? chosenIds(input.value, idOnly) : [];
       if (held.length) { url += "&exclude=" + encodeURIComponent(held.join(",")); }
       fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (r) { return r.ok ? r.json() : {items: []}; })

@@ -113,3 +113,25 @@ def test_suggestions_leave_out_the_rows_chosen(sized):
     held = box.input_value()
     left = options.first.inner_text()
     assert left not in held and left.startswith("Maya Moreau")
+
+
+def test_is_one_of_takes_several_suggestions(sized):
+    page = sized
+    if not page.js:
+        pytest.skip("suggestions need JavaScript; without it the names are typed, comma-separated")
+    page.goto(page.base + "/movies")
+    page.locator("details.filters summary").click()
+    page.select_option("select[name='op.director']", "in")
+    box = page.locator("#v\\.director")
+    box.click()
+    for name in ("Greta Holm", "Tara Lind"):
+        box.press_sequentially(name[:7], delay=30)
+        option = page.locator("#v\\.director-suggestions li", has_text=name).first
+        option.wait_for()
+        option.click()
+    ids = [part.strip() for part in box.input_value().split(",") if part.strip()]
+    assert len(ids) == 2 and all(i.isdigit() for i in ids), box.input_value()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"v\.director="))
+    expected = rows(page.db, f"SELECT count(*) FROM movie WHERE director_id IN ({ids[0]}, {ids[1]})")
+    assert f"{expected[0][0]} rows" in page.locator(".pager .count").inner_text()
