@@ -294,9 +294,9 @@ def test_json_clients_send_real_values(served):
 SHOWN = {  # what people read on the show page of row 1 (and, where listed, in the grid)
     "postgresql": ["founder, exec", "1 year 2 mons 3 days 04:05:06.5", "1.5", "0.1",
                    '{"n": 1, "s": "x", "nested": {"a": [1, 2.5, {"b": null}]}}',
-                   "2024-01-01 04:30:00.654321+00:00", "2024-01-01, NULL", "$1,234.56"],
+                   "Jan 1, 2024, 4:30:00 AM +00:00", "Jan 1, 2024, NULL", "$1,234.56"],
     "mysql": ["-01:00:00", "remote, part_time", "1.5", '{"n": 1, "nested": {"a": [1, 2.5]}}'],
-    "sqlite": ["1.5", '{"n": 1, "nested": {"a": [1, 2.5]}}', "2024-01-01 10:00:00.123456"],
+    "sqlite": ["1.5", '{"n": 1, "nested": {"a": [1, 2.5]}}', "Jan 1, 2024, 10:00:00 AM"],
 }
 
 
@@ -304,7 +304,8 @@ def test_values_are_shown_as_people_read_them(served):
     from html import unescape
 
     client, _engine, resource, dialect = served
-    shown = unescape(client.get(f"/{resource}/1").text)
+    # (Babel writes a narrow no-break space before AM/PM)
+    shown = unescape(client.get(f"/{resource}/1").text).replace("\u202f", " ")
     for text in SHOWN[dialect]:
         assert text in shown, text
     assert "{'" not in shown and "Decimal(" not in shown and "1.5000000000" not in shown
