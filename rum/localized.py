@@ -18,6 +18,10 @@ MAX_SCALE = 12  # decimals with more places are shown as they are
 # Digits are grouped from five on (12,345), as CLDR's minimum grouping does for Spanish:
 # a year or a count of four digits reads as written (2024, not 2,024).
 GROUPED_FROM = 10_000
+# Beyond these magnitudes Babel's fixed notation fails or runs to hundreds of digits: such a
+# number is shown as Python writes it (1e+308), which any reader understands.
+PLAIN_ABOVE = 1e15
+PLAIN_BELOW = 1e-6
 
 
 def babel_locale(tag: str) -> Locale:
@@ -56,22 +60,24 @@ class Formats:
         return pattern.apply(value, self.locale)
 
     def integer(self, value: int) -> str:
-        if -GROUPED_FROM < value < GROUPED_FROM:
+        if -GROUPED_FROM < value < GROUPED_FROM or _extreme(value):
             return str(value)
         return self._number.apply(value, self.locale)
 
     def count(self, value: int) -> str:
         """A count inside a sentence: always grouped ('1,000 movies', '1.000 Filme')."""
-        return self._number.apply(value, self.locale)
+        return str(value) if _extreme(value) else self._number.apply(value, self.locale)
 
     def float(self, value: float) -> str:
         """Every digit of the float's shortest repr, with the locale's separators."""
+        if _extreme(value):
+            return str(value)
         return self._number.apply(value, self.locale, decimal_quantization=False,
                                   group_separator=abs(value) >= GROUPED_FROM)
 
     def decimal(self, value: decimal.Decimal) -> str:
         """As many places as the value has (12.50 stays 12,50 in German, not 12,5)."""
-        if not value.is_finite():
+        if not value.is_finite() or _extreme(value):
             return str(value)
         places = -value.as_tuple().exponent  # type: ignore[operator]  # finite: an int
         grouped = abs(value) >= GROUPED_FROM
@@ -79,6 +85,11 @@ class Formats:
             return self._scaled[places].apply(value, self.locale, group_separator=grouped)
         return self._number.apply(value, self.locale, decimal_quantization=False,
                                   group_separator=grouped)
+
+
+def _extreme(value) -> bool:
+    """Whether a number is too large or too small (but not zero) for fixed notation."""
+    return bool(value) and not PLAIN_BELOW <= abs(value) < PLAIN_ABOVE
 
 
 def _with_places(pattern, places: int):
