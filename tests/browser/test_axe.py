@@ -88,6 +88,9 @@ def conflict(page):
 def shared_name_choice(page):
     """A name two actors share, typed without picking: the form offers both beside the field."""
     page.goto(page.base + "/movies/new")
+    page.fill("#title", "Two Mayas")
+    page.fill("#year", "2020")
+    page.select_option("#genre", label="Drama")
     page.fill("#actors", "Maya Moreau")
     page.click("form.record button.primary[type=submit]")
     page.locator("fieldset.pick").wait_for()
