@@ -60,8 +60,25 @@ def page(request, browser, server, locale):
     os.makedirs(ARTIFACTS, exist_ok=True)
     pg.shot = lambda name: pg.screenshot(path=os.path.join(ARTIFACTS, f"{name}-{request.param}.png"),
                                          full_page=True)
+    pg.column = lambda label: column(pg, label)
     yield pg
     context.close()
+
+
+COLUMN_TEXTS = """label => {
+  const heads = [...document.querySelectorAll('table.grid thead tr > *')];
+  const at = heads.findIndex(h => h.textContent.trim() === label);
+  if (at < 0) { return null; }
+  return [...document.querySelectorAll('table.grid tbody tr')]
+    .map(row => row.children[at] ? row.children[at].innerText.trim() : null);
+}"""
+
+
+def column(page, label: str) -> list[str]:
+    """The texts of the list's column headed `label`, top to bottom (wherever it stands)."""
+    texts = page.evaluate(COLUMN_TEXTS, label)
+    assert texts is not None, f"no column {label!r}"
+    return texts
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
