@@ -112,11 +112,11 @@ class RumApp:
         factory: RepositoryFactoryType = load_plugin(
             "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use")
         self.repositories: RepositoryFactory = factory(repo_options, here=self.config.here)
+        self.history = history.settings(self.config.history)
+        history.enable(self.repositories, self.history)  # before models(): it may hide one
         infos = self.repositories.models()
         self.registry = _build_registry(infos, self.config, resources)
         self.repositories.bind({r.model: r.name for r in self.registry})
-        self.history = history.settings(self.config.history)
-        history.enable(self.repositories, self.history)
         notes = getattr(self.repositories, "notes", None)  # optional in the contract
         self.table_notes = list(notes()) if notes is not None else []
         view_options = dict(self.config.view)

@@ -26,6 +26,7 @@ from .connecting import (
     seconds,
     watch,
 )
+from .history import SQLAlchemyHistory, create_table, history_table
 from .reflection import reflect_models
 from .repository import SQLAlchemyRepository
 
@@ -154,6 +155,11 @@ class UnitOfWork:
         self.access = as_access(access)
         self.seen: dict = {}  # related rows already checked against their row filters
 
+    def history(self) -> SQLAlchemyHistory | None:
+        """History entries, written on this unit's session (its transaction)."""
+        table = self.factory.history_table
+        return SQLAlchemyHistory(self.session, table) if table is not None else None
+
     def repository(self, resource: str) -> SQLAlchemyRepository:
         """The repository of `resource`, bound to this unit of work's access."""
         info = self.factory.catalog.info_by_resource(resource)
@@ -197,6 +203,21 @@ class SQLAlchemyRepositoryFactory:
         self.external = as_bool(options.get("session.external", False),
                                 f"{SECTION}.session.external")
         self.catalog = Catalog(models, read_only)
+        self.history_table: sa.Table | None = None
+
+    def enable_history(self, settings) -> None:
+        """Keep history in the table `settings` names (created when missing); reflection
+        does not serve that table as a resource."""
+        table = history_table(settings.table, settings.schema)
+        create_table(self.engine, table)
+        self.history_table = table
+        kept = [e for e in self.catalog.entries
+                if getattr(e.mapper.local_table, "fullname", None) != table.fullname]
+        if len(kept) != len(self.catalog.entries):
+            self.catalog = Catalog([e.model for e in kept],
+                                   {e.model for e in kept if e.read_only})
+            self.table_notes.append(TableNote(table.fullname, "not served",
+                                              "Rum's history of changes"))
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only,
