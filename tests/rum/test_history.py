@@ -29,6 +29,10 @@ class MovieAdmin(Admin):
         if call.repo.record(row, ()).label == "Boom":
             raise RuntimeError("after_update failed")
 
+    def after_delete(self, call, row):
+        if call.repo.record(row, ()).label == "Keen Edge":
+            raise RuntimeError("after_delete failed")
+
 
 class GenreAdmin(Admin):
     history = False
@@ -222,7 +226,8 @@ def test_entries_name_the_row_and_page_by_id(app):
     assert entries(app, until=mine[2].at) == []
 
 
-@pytest.mark.parametrize("refused", ["invalid", "stale", "blocked", "hook_raises"])
+@pytest.mark.parametrize("refused", ["invalid", "stale", "blocked", "hook_raises",
+                                     "second_row_fails"])
 def test_a_write_that_fails_leaves_no_entry(app, refused):
     client = wrap(app)
     t = csrf_headers(client)
@@ -235,10 +240,14 @@ def test_a_write_that_fails_leaves_no_entry(app, refused):
     elif refused == "blocked":  # 409: genre 1 still has movies
         client.delete("/genres/1.json", headers={**t, "If-Match": _etag(client, "/genres/1")},
                       status=409)
-    else:  # the after_update hook raises once the row is written: all rolled back
+    elif refused == "hook_raises":  # after_update raises once the row is written
         client.patch_json("/movies/1.json", {"title": "Boom"},
                           headers={**t, "If-Match": _etag(client, "/movies/1")}, status=500)
         assert client.get("/movies/1.json").json["title"] == "Alpha Harbor"
+    else:  # the first row is deleted and its entry added, then the second row's hook fails
+        client.post_json("/movies/delete_many.json", {"ids": ["10", "11"]}, headers=t,
+                         status=500)
+        assert client.get("/movies/10.json").json["title"] == "Jade River"
     assert entries(app) == []
 
 
