@@ -1,0 +1,140 @@
+"""The history table: made at start-up with its indexes, written in the unit of work's
+transaction (the host's too), read newest first by keyset, never served by reflection."""
+
+import dataclasses
+import datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from rum.contracts import Change, Entry, HistoryQuery
+from rum.errors import ConfigError
+from rum.history import HistorySettings
+from rum_sqlalchemy import SQLAlchemyRepositoryFactory
+from rum_sqlalchemy.history import history_table
+from tests.conformance import schema
+from tests.conftest import ROOT, server_url
+
+TABLE = "rum_hist_t"
+UTC = datetime.UTC
+
+
+def _factory(url: str, **options) -> SQLAlchemyRepositoryFactory:
+    made = SQLAlchemyRepositoryFactory({"models": list(schema.SQLALCHEMY_MODELS),
+                                        "sqlalchemy.url": url, **options}, here=ROOT)
+    made.enable_history(HistorySettings(table=TABLE))
+    made.bind({m.model: schema.RESOURCES[m.name] for m in made.models()})
+    return made
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def url(request, tmp_path):
+    made = f"sqlite:///{tmp_path / 'h.db'}" if request.param == "sqlite" \
+        else server_url(request.param)
+    schema.fill(made)
+    yield made
+    engine = sa.create_engine(made)
+    try:
+        history_table(TABLE).drop(engine, checkfirst=True)
+        schema.drop(made)
+    finally:
+        engine.dispose()
+
+
+def _entry(row_id: str, minute: int, who: str = "kim", resource: str = "movies") -> Entry:
+    return Entry(resource, row_id, "update", datetime.datetime(2024, 1, 1, 12, minute, 30,
+                                                                 123456, tzinfo=UTC),
+                 identity=who, label=f"Movie {row_id}",
+                 changes=(Change("title", "Old ü", "New"), Change("notes", hidden=True),
+                          Change("actors", [], [{"id": "1", "label": "Ann"}])))
+
+
+def test_table_indexes_and_round_trip(url):
+    f = _factory(url)
+    _factory(url).engine.dispose()  # a second start-up finds the table there
+    indexes = {tuple(i["column_names"]) for i in sa.inspect(f.engine).get_indexes(TABLE)}
+    assert {("resource", "row_id", "id"), ("identity", "id")} <= indexes
+    with f.unit_of_work({}) as uow:
+        for i, (row, who) in enumerate([("1", "kim"), ("2", "lee"), ("1", "lee"),
+                                        ("1", "kim")]):  # bounded: four entries
+            uow.history().add(_entry(row, i, who))
+    with f.unit_of_work({}) as uow:
+        store = uow.history()
+        newest = store.entries(HistoryQuery())
+        assert [(e.row_id, e.identity) for e in newest] == \
+            [("1", "kim"), ("1", "lee"), ("2", "lee"), ("1", "kim")]
+        assert newest[0] == dataclasses.replace(_entry("1", 3, "kim"), id=newest[0].id)
+        ids = [int(e.id) for e in newest]
+        assert ids == sorted(ids, reverse=True)
+        row1 = store.entries(HistoryQuery(resources=("movies",), row_id="1", limit=2))
+        assert [e.at.minute for e in row1] == [3, 2]
+        assert [e.at.minute for e in store.entries(HistoryQuery(row_id="1",
+                                                                before=row1[-1].id))] == [0]
+        assert [e.at.minute for e in store.entries(HistoryQuery(identity="lee"))] == [2, 1]
+        since = datetime.datetime(2024, 1, 1, 12, 1, tzinfo=UTC)
+        until = datetime.datetime(2024, 1, 1, 12, 3, tzinfo=UTC)
+        assert [e.at.minute for e in store.entries(HistoryQuery(since=since,
+                                                                until=until))] == [2, 1]
+        assert store.entries(HistoryQuery(resources=("genres",))) == []
+        assert store.entries(HistoryQuery(before="x")) == []
+        assert store.get(newest[1].id) == newest[1] and store.get("0") is None
+    f.engine.dispose()
+
+
+def test_a_rolled_back_unit_of_work_keeps_no_entry(url):
+    f = _factory(url)
+    with pytest.raises(RuntimeError), f.unit_of_work({}) as uow:
+        uow.history().add(_entry("1", 0))
+        raise RuntimeError("the write failed")
+    with f.unit_of_work({}) as uow:
+        uow.history().add(_entry("2", 0))
+        uow.doom()
+    with f.unit_of_work({}) as uow:
+        assert uow.history().entries(HistoryQuery()) == []
+    f.engine.dispose()
+
+
+def test_the_host_transaction_decides(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'host.db'}"
+    schema.fill(url)
+    engine = sa.create_engine(url)
+    # pysqlite needs this for SAVEPOINTs to nest in a real transaction (SQLAlchemy docs)
+    sa.event.listen(engine, "connect", lambda dbapi, _rec: setattr(dbapi, "isolation_level", None))
+    sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    host = scoped_session(sessionmaker(bind=engine))
+    import tests.rum_sqlalchemy.test_history_store as me
+    monkeypatch.setattr(me, "HOST_SESSION", host, raising=False)
+    f = _factory(url, **{"session.factory": "tests.rum_sqlalchemy.test_history_store:HOST_SESSION",
+                         "session.external": True})
+    with f.unit_of_work({}) as uow:
+        uow.history().add(_entry("1", 0))
+    host.rollback()
+    with f.unit_of_work({}) as uow:
+        uow.history().add(_entry("2", 0))
+    host.commit()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(f"SELECT row_id FROM {TABLE}")).scalars().all() == ["2"]
+    host.remove()
+    engine.dispose()
+
+
+def test_reflection_does_not_serve_the_history_table(tmp_path):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    schema.fill(url)
+    _factory(url).engine.dispose()  # the table exists from an earlier start
+    f = SQLAlchemyRepositoryFactory({"sqlalchemy.url": url}, here=ROOT)
+    assert TABLE in {m.model.__table__.name for m in f.models()}
+    f.enable_history(HistorySettings(table=TABLE))
+    assert TABLE not in {m.model.__table__.name for m in f.models()}
+    assert any(n.table == TABLE and n.status == "not served" for n in f.notes())
+
+
+def test_a_table_that_cannot_be_made_names_the_option(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    schema.fill(url)
+    f = SQLAlchemyRepositoryFactory({"models": list(schema.SQLALCHEMY_MODELS),
+                                     "sqlalchemy.url": url}, here=ROOT)
+    with pytest.raises(ConfigError) as caught:
+        f.enable_history(HistorySettings(table=TABLE, schema="nosuch"))
+    assert caught.value.key == "rum.history.table"
