@@ -3,6 +3,7 @@
 import importlib.util
 import logging
 import os
+import threading
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -204,20 +205,40 @@ class SQLAlchemyRepositoryFactory:
                                 f"{SECTION}.session.external")
         self.catalog = Catalog(models, read_only)
         self.history_table: sa.Table | None = None
+        self._history_made = False
+        self._history_lock = threading.Lock()
 
     def enable_history(self, settings) -> None:
-        """Keep history in the table `settings` names (created when missing); reflection
-        does not serve that table as a resource."""
+        """Keep history in the table `settings` names, created now when missing (or at the
+        first request, when the database does not answer yet); reflection does not serve
+        that table as a resource."""
         table = history_table(settings.table, settings.schema)
-        create_table(self.engine, table)
         self.history_table = table
+        def ours(name: str, schema: str | None) -> bool:  # reflection may name the schema
+            return name == table.name and (table.schema is None or schema == table.schema)
+
         kept = [e for e in self.catalog.entries
-                if getattr(e.mapper.local_table, "fullname", None) != table.fullname]
+                if not ours(getattr(e.mapper.local_table, "name", ""),
+                            getattr(e.mapper.local_table, "schema", None))]
         if len(kept) != len(self.catalog.entries):
             self.catalog = Catalog([e.model for e in kept],
                                    {e.model for e in kept if e.read_only})
-            self.table_notes.append(TableNote(table.fullname, "not served",
-                                              "Rum's history of changes"))
+        self.table_notes = [n for n in self.table_notes
+                            if not ours(n.table.rpartition(".")[2],
+                                        n.table.rpartition(".")[0] or None)]
+        try:
+            self._make_history_table()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("history table not checked (the database does not answer): %s; "
+                        "the first write tries again", exc)
+
+    def _make_history_table(self) -> None:
+        with self._history_lock:
+            if self.history_table is not None and not self._history_made:
+                create_table(self.engine, self.history_table)
+                self._history_made = True
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only,
@@ -254,6 +275,8 @@ class SQLAlchemyRepositoryFactory:
 
     @contextmanager
     def _transaction(self, access, write: bool):
+        if write and self.history_table is not None and not self._history_made:
+            self._make_history_table()  # before the session: DDL commits on MariaDB
         session = self.sessions()
         uow = UnitOfWork(self, session, access)
         if write:

@@ -18,6 +18,8 @@ from sqlalchemy.dialects import mysql
 from rum.contracts import Change, Entry, HistoryQuery
 from rum.errors import ConfigError
 
+from .connecting import is_unavailable
+
 log = logging.getLogger(__name__)
 SECTION = "rum.history"
 LABEL_LENGTH = 500  # a longer row label is cut: the entry names the row, it is not a copy
@@ -45,10 +47,13 @@ def history_table(name: str, schema: str | None = None) -> sa.Table:
 
 
 def create_table(engine: sa.Engine, table: sa.Table) -> None:
-    """Create the table and its indexes unless they exist; a failure names the option."""
+    """Create the table and its indexes unless they exist; a failure names the option
+    (a database that does not answer raises as it is: the caller retries later)."""
     try:
         table.create(engine, checkfirst=True)
     except sa.exc.SQLAlchemyError as exc:
+        if is_unavailable(exc):
+            raise
         cause = getattr(exc, "orig", None) or exc
         raise ConfigError(f"{SECTION}.table", f"cannot create the history table "
                           f"{table.fullname!r}: {cause}") from exc

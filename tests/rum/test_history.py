@@ -117,7 +117,7 @@ def delete(c, t):
 
 
 def delete_ticked(c, t):
-    c.post_json("/movies/delete_many.json", {"ids": ["10", "11"]}, headers=t)
+    c.post_json("/movies/delete_many.json", {"ids": ["7", "10"]}, headers=t)
     return {}
 
 
@@ -162,7 +162,7 @@ CASES = [
         Change("color", True, None), Change("released", "2001-02-03", None),
         Change("genre", {"id": "3", "label": "Western"}, None),
         Change("description", hidden=True)])]),
-    (delete_ticked, [("movies", "10", "delete", None), ("movies", "11", "delete", None)]),
+    (delete_ticked, [("movies", "7", "delete", None), ("movies", "10", "delete", None)]),
     (delete_matching, [("movies", "10", "delete", None)]),
     (custom_action, [("movies", "1", "monochrome", [Change("color", True, False)]),
                      ("movies", "3", "monochrome", [Change("color", True, False)])]),

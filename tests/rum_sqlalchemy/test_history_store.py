@@ -127,14 +127,38 @@ def test_reflection_does_not_serve_the_history_table(tmp_path):
     assert TABLE in {m.model.__table__.name for m in f.models()}
     f.enable_history(HistorySettings(table=TABLE))
     assert TABLE not in {m.model.__table__.name for m in f.models()}
-    assert any(n.table == TABLE and n.status == "not served" for n in f.notes())
+    assert TABLE not in {n.table for n in f.notes()}  # Rum's own table: not the host's
 
 
-def test_a_table_that_cannot_be_made_names_the_option(tmp_path):
+def test_a_database_down_at_start_up_gets_its_table_at_the_first_request(tmp_path):
+    url = f"sqlite:///{tmp_path / 'late.db'}"
+    schema.fill(url)
+    f = SQLAlchemyRepositoryFactory({"models": list(schema.SQLALCHEMY_MODELS),
+                                     "sqlalchemy.url": url}, here=ROOT)
+    broken = sa.event.listens_for(f.engine, "do_connect")
+
+    def refuse(*_args):
+        raise sa.exc.OperationalError("connect", {}, Exception("down"))
+    broken(refuse)
+    f.enable_history(HistorySettings(table=TABLE))  # logs, does not raise
+    sa.event.remove(f.engine, "do_connect", refuse)
+    assert not sa.inspect(f.engine).has_table(TABLE)
+    f.bind({m.model: schema.RESOURCES[m.name] for m in f.models()})
+    with f.unit_of_work({}, write=True) as uow:
+        uow.history().add(_entry("1", 0))
+    with f.unit_of_work({}) as uow:
+        assert [e.row_id for e in uow.history().entries(HistoryQuery())] == ["1"]
+
+
+def test_a_table_that_cannot_be_made_names_the_option(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'c.db'}"
     schema.fill(url)
     f = SQLAlchemyRepositoryFactory({"models": list(schema.SQLALCHEMY_MODELS),
                                      "sqlalchemy.url": url}, here=ROOT)
+
+    def refused(*_args, **_kwargs):  # as PostgreSQL answers a user without CREATE rights
+        raise sa.exc.ProgrammingError("CREATE TABLE", {}, Exception("permission denied"))
+    monkeypatch.setattr(sa.Table, "create", refused)
     with pytest.raises(ConfigError) as caught:
-        f.enable_history(HistorySettings(table=TABLE, schema="nosuch"))
+        f.enable_history(HistorySettings(table=TABLE))
     assert caught.value.key == "rum.history.table"
