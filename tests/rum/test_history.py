@@ -301,3 +301,36 @@ def test_a_resource_option_mistake_is_named(memory_plugin):  # noqa: F811
 ])
 def test_values_are_json_ready(value, ready):
     assert json_ready(value) == ready
+
+
+@pytest.mark.parametrize(("path", "write", "extra"), [
+    ("/movies", lambda c, t: None, []),  # a list page reads as many statements as before
+    ("/movies/2", lambda c, t: c.patch_json("/movies/2.json", {"title": "Counted"},
+                                            headers={**t, "If-Match": _etag(c, "/movies/2")}),
+     ["INSERT INTO rum_history"]),  # the edit read the row and its relations already
+    # a delete reads nothing but the row: the label of its genre (its one to-one with a
+    # value) costs one more
+    ("/movies/4", lambda c, t: c.delete("/movies/4.json",
+                                        headers={**t, "If-Match": _etag(c, "/movies/4")}),
+     ["INSERT INTO rum_history", "SELECT cf_genre."]),
+])
+def test_history_costs_one_insert_per_written_row(tmp_path, path, write, extra):
+    counts = {}
+    for enabled in (False, True):  # bounded: the same request with history off, then on
+        (tmp_path / str(enabled)).mkdir()
+        with served("sqlite", tmp_path / str(enabled),
+                    **{"rum.history": {"enabled": enabled}}) as app:
+            client = wrap(app)
+            t = csrf_headers(client)
+            client.get(path)  # warm: the statements of the first request are not counted
+            seen: list[str] = []
+            sa.event.listen(app.repositories.engine, "before_cursor_execute",
+                            lambda *event, seen=seen: seen.append(event[2]))
+            client.get(path)
+            write(client, t)
+            counts[enabled] = seen
+    added = list(counts[True])
+    for statement in counts[False]:
+        added.remove(statement)
+    assert len(added) == len(extra) and all(
+        s.startswith(p) for s, p in zip(sorted(added), sorted(extra), strict=True)), added
