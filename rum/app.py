@@ -113,7 +113,9 @@ class RumApp:
             "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use")
         self.repositories: RepositoryFactory = factory(repo_options, here=self.config.here)
         self.history = history.settings(self.config.history)
-        history.enable(self.repositories, self.history)  # before models(): it may hide one
+        # before models(): the backend may hide its history table from reflection
+        self.history_source = history.enable(self.repositories, self.history,
+                                             self.config.here)
         infos = self.repositories.models()
         self.registry = _build_registry(infos, self.config, resources)
         self.repositories.bind({r.model: r.name for r in self.registry})

@@ -24,30 +24,44 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .config import HISTORY, as_bool
 from .contracts import Change, Entry, HistoryStore, Record, Ref
 from .errors import ConfigError
 from .fields import Field
+from .plugins import load_plugin
 
 log = logging.getLogger(__name__)
 
-OPTIONS = frozenset({"enabled", "table", "schema"})
+OPTIONS = frozenset({"enabled", "table", "schema", "use"})
+GROUP = "rum.history"  # entry points naming a host's store factory (`use`)
 
 
 @dataclass(frozen=True)
 class HistorySettings:
-    """`[rum.history]`: whether to keep history, and where (for a database backend)."""
+    """`[rum.history]`: whether to keep history, and where (for a database backend).
+    `use`: an entry point of group `rum.history` naming the host's store factory, called
+    once as `factory(options, here)` with the section's other options; its
+    `store(uow) -> HistoryStore` then replaces the backend's own (`uow.history()`)."""
 
     enabled: bool = True
     table: str = "rum_history"
     schema: str | None = None
+    use: str = ""
+    options: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 def settings(section: dict) -> HistorySettings:
     """The `[rum.history]` section checked; ConfigError naming the key otherwise."""
+    use = section.get("use", "")
+    if not isinstance(use, str):
+        raise ConfigError(f"{HISTORY}.use", f"must name an entry point of group {GROUP!r}")
+    if use:  # the host's store factory checks its own options
+        enabled = as_bool(section.get("enabled", True), f"{HISTORY}.enabled")
+        rest = {k: v for k, v in section.items() if k not in ("use", "enabled")}
+        return HistorySettings(enabled, use=use, options=rest)
     unknown = set(section) - OPTIONS
     if unknown:
         raise ConfigError(f"{HISTORY}.{sorted(unknown)[0]}",
@@ -63,16 +77,25 @@ def settings(section: dict) -> HistorySettings:
     return HistorySettings(enabled, table.strip(), schema.strip() if schema else None)
 
 
-def enable(factory: Any, config: HistorySettings) -> None:
-    """Tell the repository factory to keep history (optional in the contract:
-    `enable_history(settings)`); a backend without it keeps none."""
+def enable(factory: Any, config: HistorySettings, here: str = "") -> Any:
+    """Start keeping history: the host's store factory when `use` names one (returned),
+    else the repository factory's own (optional in the contract: `enable_history`; a
+    backend without it keeps none). None unless a host's store factory is used."""
     if not config.enabled:
-        return
+        return None
+    if config.use:
+        made = load_plugin(GROUP, config.use, f"{HISTORY}.use")
+        source = made(dict(config.options), here=here)
+        if not callable(getattr(source, "store", None)):
+            raise ConfigError(f"{HISTORY}.use", f"{config.use!r} made no store factory "
+                              "(an object with store(uow) -> HistoryStore)")
+        return source
     hook = getattr(factory, "enable_history", None)
     if hook is None:
         log.info("the repository factory %s keeps no history", type(factory).__name__)
-        return
+        return None
     hook(config)
+    return None
 
 
 def identity_name(identity: Any) -> str:
@@ -127,14 +150,22 @@ def store_for(call: Any, resource: Any) -> HistoryStore | None:
     """The unit of work's history store, unless history is off here."""
     if not getattr(resource, "history", True):
         return None
-    get = getattr(call.uow, "history", None)
-    return get() if get is not None else None
+    return store_of(call.app, call.uow)
 
 
 def watched_fields(resource: Any, names: Iterable[str] = ()) -> tuple[Field, ...]:
     """Columns and to-one relations, and the to-many relations among `names`."""
     named = set(names)
     return tuple(f for f in resource.fields if f.kind != "to_many" or f.name in named)
+
+
+def store_of(app: Any, uow: Any) -> HistoryStore | None:
+    """The history store of a unit of work of `app` (for pages that read history)."""
+    source = getattr(app, "history_source", None)
+    if source is not None:
+        return source.store(uow)
+    get = getattr(uow, "history", None)
+    return get() if get is not None else None
 
 
 class Watch:

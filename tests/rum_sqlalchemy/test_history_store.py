@@ -6,15 +6,16 @@ import datetime
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
+from rum import RumApp
 from rum.contracts import Change, Entry, HistoryQuery
 from rum.errors import ConfigError
 from rum.history import HistorySettings
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
 from rum_sqlalchemy.history import history_table
 from tests.conformance import schema
-from tests.conftest import ROOT, server_url
+from tests.conftest import ROOT, csrf_headers, server_url, wrap
 
 TABLE = "rum_hist_t"
 UTC = datetime.UTC
@@ -162,3 +163,80 @@ def test_a_table_that_cannot_be_made_names_the_option(tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as caught:
         f.enable_history(HistorySettings(table=TABLE))
     assert caught.value.key == "rum.history.table"
+
+
+# -- a host's own model, through an entry point of group `rum.history` ------------------------
+class HostBase(DeclarativeBase):
+    pass
+
+
+class Audit(HostBase):
+    __tablename__ = "host_audit"
+    id = sa.Column(sa.Integer, primary_key=True)
+    what = sa.Column(sa.String(200), nullable=False)
+
+
+class HostStore:
+    """`HistoryStore` writing the host's `Audit` rows on the unit of work's session."""
+
+    def __init__(self, session, prefix: str):
+        self.session, self.prefix = session, prefix
+
+    def add(self, entry: Entry) -> None:
+        self.session.add(Audit(what=f"{self.prefix}{entry.resource}/{entry.row_id} "
+                                    f"{entry.action}"))
+        self.session.flush()
+
+    def entries(self, query: HistoryQuery) -> list[Entry]:
+        return []
+
+    def get(self, entry_id: str) -> Entry | None:
+        return None
+
+
+class HostStores:
+    def __init__(self, options: dict, here: str = ""):
+        self.prefix = options.get("prefix", "")
+
+    def store(self, uow) -> HostStore:
+        return HostStore(uow.session, self.prefix)
+
+
+@pytest.fixture
+def host_plugin(tmp_path, monkeypatch):
+    dist = tmp_path / "rum_host_history-0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: rum-host-history\nVersion: 0\n")
+    (dist / "entry_points.txt").write_text(
+        "[rum.history]\naudit = tests.rum_sqlalchemy.test_history_store:HostStores\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def test_a_host_store_from_an_entry_point_joins_the_transaction(tmp_path, host_plugin):
+    url = f"sqlite:///{tmp_path / 'host.db'}"
+    schema.fill(url)
+    engine = sa.create_engine(url)
+    HostBase.metadata.create_all(engine)
+    app = RumApp({"here": ROOT, "rum": {"secret": "h"},
+                  "rum.repositoryfactory": {"models": list(schema.SQLALCHEMY_MODELS),
+                                            "sqlalchemy.url": url},
+                  "rum.history": {"use": "audit", "prefix": "rum:"}})
+    client = wrap(app)
+    t = csrf_headers(client)
+    etag = client.get("/movies/2.json").headers["ETag"]
+    client.patch_json("/movies/2.json", {"title": "Host"}, headers={**t, "If-Match": etag})
+    client.post_json("/movies.json", {"title": "No genre", "year": 1}, headers=t, status=422)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(Audit.what)).scalars().all() == ["rum:movies/2 update"]
+    assert not sa.inspect(engine).has_table("rum_history")  # the host's store replaces it
+    app.repositories.engine.dispose()
+    engine.dispose()
+
+
+def test_a_host_store_that_is_not_installed_is_named(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        RumApp({"here": ROOT, "rum.repositoryfactory": {
+            "models": list(schema.SQLALCHEMY_MODELS),
+            "sqlalchemy.url": f"sqlite:///{tmp_path / 'n.db'}", "sqlite.create": True},
+            "rum.history": {"use": "nosuch"}})
+    assert caught.value.key == "rum.history.use"
