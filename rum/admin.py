@@ -28,7 +28,8 @@ instantiated once per RumApp, without arguments; an instance is used as it is.
 The INI options of a resource (`list_fields = [...]`) are the class attributes of the
 same name; given both, the INI option wins over the class's attribute, whole (an INI
 `fields = {...}` replaces the class's `fields`, it is not merged with it). `fieldsets`,
-`read_only_fields` and `default_sort` are INI options too; `widgets`, `formatters` and
+`read_only_fields`, `default_sort` and `history` (False: its writes leave no history
+entries, see rum.history) are INI options too; `widgets`, `formatters` and
 `exclude_actions` are set on the class only. Every name is checked at start-up: a mistake
 is a `ConfigError` naming the key, such as `resources.Movie.default_sort`.
 
@@ -70,6 +71,7 @@ class Admin:
     page_size: ClassVar[int | None] = None
     count_limit: ClassVar[int | None] = None
     fields: ClassVar[Mapping[str, Mapping[str, Any]] | None] = None  # {"title": {"label": ..}}
+    history: ClassVar[bool | None] = None  # False: its writes leave no history (rum.history)
     # -- beyond literals -------------------------------------------------------------
     fieldsets: ClassVar[Sequence[tuple[str, Sequence[str]]]] = ()  # form and show sections
     read_only_fields: ClassVar[Sequence[str]] = ()  # shown, never written

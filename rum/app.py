@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import webob
 
-from . import limits, variants
+from . import history, limits, variants
 from .access import Access
 from .actions import ActionTable
 from .builtin_actions import builtin_table
@@ -112,6 +112,10 @@ class RumApp:
         factory: RepositoryFactoryType = load_plugin(
             "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use")
         self.repositories: RepositoryFactory = factory(repo_options, here=self.config.here)
+        self.history = history.settings(self.config.history)
+        # before models(): the backend may hide its history table from reflection
+        self.history_source = history.enable(self.repositories, self.history,
+                                             self.config.here)
         infos = self.repositories.models()
         self.registry = _build_registry(infos, self.config, resources)
         self.repositories.bind({r.model: r.name for r in self.registry})

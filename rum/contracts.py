@@ -190,6 +190,9 @@ class RepositoryFactory(Protocol):
 
     def models(self) -> list[ModelInfo]: ...
     # Optional: `notes() -> list[TableNote]`, the tables not served read-write, and why.
+    # Optional: `enable_history(settings: rum.history.HistorySettings) -> None`, called at
+    # start-up (before `models()`) when `[rum.history] enabled`; its units of work then
+    # offer `history()`. A factory without it keeps no history.
     def bind(self, names: Mapping[Any, str]) -> None:
         """Learn the resource name of each model (for relations), once, at start-up."""
     def unit_of_work(self, environ: Mapping[str, Any], access: Any = None,

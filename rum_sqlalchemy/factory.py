@@ -3,6 +3,7 @@
 import importlib.util
 import logging
 import os
+import threading
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from .connecting import (
     seconds,
     watch,
 )
+from .history import SQLAlchemyHistory, create_table, history_table
 from .reflection import reflect_models
 from .repository import SQLAlchemyRepository
 
@@ -154,6 +156,11 @@ class UnitOfWork:
         self.access = as_access(access)
         self.seen: dict = {}  # related rows already checked against their row filters
 
+    def history(self) -> SQLAlchemyHistory | None:
+        """History entries, written on this unit's session (its transaction)."""
+        table = self.factory.history_table
+        return SQLAlchemyHistory(self.session, table) if table is not None else None
+
     def repository(self, resource: str) -> SQLAlchemyRepository:
         """The repository of `resource`, bound to this unit of work's access."""
         info = self.factory.catalog.info_by_resource(resource)
@@ -197,6 +204,41 @@ class SQLAlchemyRepositoryFactory:
         self.external = as_bool(options.get("session.external", False),
                                 f"{SECTION}.session.external")
         self.catalog = Catalog(models, read_only)
+        self.history_table: sa.Table | None = None
+        self._history_made = False
+        self._history_lock = threading.Lock()
+
+    def enable_history(self, settings) -> None:
+        """Keep history in the table `settings` names, created now when missing (or at the
+        first request, when the database does not answer yet); reflection does not serve
+        that table as a resource."""
+        table = history_table(settings.table, settings.schema)
+        self.history_table = table
+        def ours(name: str, schema: str | None) -> bool:  # reflection may name the schema
+            return name == table.name and (table.schema is None or schema == table.schema)
+
+        kept = [e for e in self.catalog.entries
+                if not ours(getattr(e.mapper.local_table, "name", ""),
+                            getattr(e.mapper.local_table, "schema", None))]
+        if len(kept) != len(self.catalog.entries):
+            self.catalog = Catalog([e.model for e in kept],
+                                   {e.model for e in kept if e.read_only})
+        self.table_notes = [n for n in self.table_notes
+                            if not ours(n.table.rpartition(".")[2],
+                                        n.table.rpartition(".")[0] or None)]
+        try:
+            self._make_history_table()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("history table not checked (the database does not answer): %s; "
+                        "the first write tries again", exc)
+
+    def _make_history_table(self) -> None:
+        with self._history_lock:
+            if self.history_table is not None and not self._history_made:
+                create_table(self.engine, self.history_table)
+                self._history_made = True
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only,
@@ -233,6 +275,8 @@ class SQLAlchemyRepositoryFactory:
 
     @contextmanager
     def _transaction(self, access, write: bool):
+        if write and self.history_table is not None and not self._history_made:
+            self._make_history_table()  # before the session: DDL commits on MariaDB
         session = self.sessions()
         uow = UnitOfWork(self, session, access)
         if write:
