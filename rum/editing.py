@@ -28,6 +28,7 @@ from .errors import (
     PreconditionRequired,
 )
 from .formats import record_json
+from .history_pages import mark_revert
 from .i18n import N_
 from .next_page import after_save, return_to
 from .results import Page, Result
@@ -217,6 +218,7 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
         merged = _as_params(defaults)
         merged.update(params.mixed() if hasattr(params, "mixed") else params)
         params = merged
+    mark_revert(call, params)
     hooks = admin(call)
     try:
         values = _form(call).validate(params)
@@ -283,6 +285,7 @@ def update(call: Call) -> Result:
     A save on a version changed since merges when no field was changed on both sides."""
     params = submitted(call)
     expected = _expected_version(call, params)
+    mark_revert(call, params)
     row = call.get_row(call.match.id, for_update=True)
     current = call.version(call.repo.version(row))
     stale = bool(expected) and not hmac.compare_digest(expected.encode(), current.encode())
