@@ -70,6 +70,7 @@ class Admin:
     page_size: ClassVar[int | None] = None
     count_limit: ClassVar[int | None] = None
     fields: ClassVar[Mapping[str, Mapping[str, Any]] | None] = None  # {"title": {"label": ..}}
+    history: ClassVar[bool | None] = None  # False: its writes leave no history (rum.history)
     # -- beyond literals -------------------------------------------------------------
     fieldsets: ClassVar[Sequence[tuple[str, Sequence[str]]]] = ()  # form and show sections
     read_only_fields: ClassVar[Sequence[str]] = ()  # shown, never written

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import webob
 
-from . import limits, variants
+from . import history, limits, variants
 from .access import Access
 from .actions import ActionTable
 from .builtin_actions import builtin_table
@@ -115,6 +115,8 @@ class RumApp:
         infos = self.repositories.models()
         self.registry = _build_registry(infos, self.config, resources)
         self.repositories.bind({r.model: r.name for r in self.registry})
+        self.history = history.settings(self.config.history)
+        history.enable(self.repositories, self.history)
         notes = getattr(self.repositories, "notes", None)  # optional in the contract
         self.table_notes = list(notes()) if notes is not None else []
         view_options = dict(self.config.view)

@@ -29,7 +29,9 @@ VIEW = "rum.viewfactory"
 APP = "rum"
 RESOURCE_PREFIX = "resource:"
 POLICY = "rum.policy"
-TOP_KEYS = frozenset({"debug", "here", REPOSITORY, VIEW, APP, POLICY, "resources", "full_stack"})
+HISTORY = "rum.history"
+TOP_KEYS = frozenset({"debug", "here", REPOSITORY, VIEW, APP, POLICY, HISTORY, "resources",
+                      "full_stack"})
 APP_OPTIONS = {
     "title": "Rum admin",
     "page_size": 20,
@@ -64,6 +66,7 @@ class Config:
     options: dict = field(default_factory=dict)
     resources: dict = field(default_factory=dict)
     policy: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)  # `[rum.history]` (rum.history.settings)
     full_stack: bool = True  # False: unexpected errors propagate to the host
 
 
@@ -133,7 +136,7 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     unknown = set(raw) - TOP_KEYS
     if unknown:
         raise ConfigError(sorted(unknown)[0], f"unknown top-level key; known keys: {sorted(TOP_KEYS)}")
-    for section in (REPOSITORY, VIEW, APP, POLICY, "resources"):
+    for section in (REPOSITORY, VIEW, APP, POLICY, HISTORY, "resources"):
         if not isinstance(raw.get(section, {}), dict):
             raise ConfigError(section, "must be a section (a dict of options)")
     options = dict(APP_OPTIONS)
@@ -163,5 +166,6 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         options=options,
         resources=dict(raw.get("resources", {})),
         policy=dict(raw.get(POLICY, {})),
+        history=dict(raw.get(HISTORY, {})),
         full_stack=as_bool(raw.get("full_stack", True), "full_stack"),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
+from . import history
 from .actions import Action, ActionTable, CustomAction, Doc
 from .call import Call
 from .deleting import nothing_ticked, selected_ids
@@ -76,7 +77,11 @@ def run(custom: CustomAction, call: Call) -> Result:
     else:
         ids = selected_ids(call, custom.label, N_("handled"))
         rows = [call.get_row(i, for_update=True) for i in ids]
+    watches = [history.watch(call, row) for row in rows]
     message = getattr(call.served.admin, custom.method)(call, rows)
+    for row, watch in zip(rows, watches, strict=True):
+        if watch is not None:
+            watch.done(custom.name, row, always=True)
     if not message:
         message = call.gettext("%(action)s: %(count)s done.", action=custom.label,
                                count=len(rows))

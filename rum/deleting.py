@@ -6,6 +6,7 @@ one transaction that deletes them all or none.
 
 from urllib.parse import urlencode
 
+from . import history
 from .breadcrumbs import trail
 from .call import Call
 from .editing import admin, submitted
@@ -41,11 +42,14 @@ def _singular_labels(call: Call, effects) -> dict[str, str]:
 
 
 def _delete(call: Call, row) -> None:
-    """One row, with the resource class's hooks around it."""
+    """One row, with the resource class's hooks around it, and its history entry."""
     hooks = admin(call)
     hooks.before_delete(call, row)
+    watch = history.watch(call, row)
     call.repo.delete(row)
     hooks.after_delete(call, row)
+    if watch is not None:
+        watch.done("delete")
 
 
 def delete(call: Call) -> Result:

@@ -13,7 +13,7 @@ from typing import Any
 from genshi.core import Markup
 from webob.multidict import MultiDict
 
-from . import merging
+from . import history, merging
 from .admin import Admin
 from .breadcrumbs import trail
 from .call import Call
@@ -224,6 +224,7 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
         values = _form(call).validate(params)
         hooks.validate(call, values)
         hooks.before_create(call, values)
+        watch = history.watch(call, names=values)
         row = call.repo.create(values)
         if attach is not None:
             attach(row)
@@ -233,6 +234,8 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
                                              choices=exc.choices))
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
+    if watch is not None:
+        watch.done("create", row, known=record)
     url = call.urls.show(call.served.name, record.id)
     return Result(status=201, data=lambda: record_json(record, call.served.name, call.urls),
                   location=url, redirect=after_save(call, record.id, saved_to or url),
@@ -312,6 +315,7 @@ def update(call: Call) -> Result:
         values = form.validate(params, only=names)
         hooks.validate(call, values, row)
         hooks.before_update(call, row, values)
+        watch = history.watch(call, row, names=values, known=stored)
         row = call.repo.update(row, values)
         hooks.after_update(call, row)
     except Invalid as exc:
@@ -320,6 +324,8 @@ def update(call: Call) -> Result:
                                              choices=exc.choices))
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
+    if watch is not None:
+        watch.done("update", row, known=record)
     shown_url = call.urls.show(call.served.name, record.id)
     saved = N_("%(resource)s %(record)s saved; merged with the changes made meanwhile.") \
         if stale else N_("%(resource)s %(record)s saved.")

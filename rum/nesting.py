@@ -5,6 +5,7 @@ creates a row already attached to the parent; for many-to-many, existing rows ar
 and unlinked without being deleted.
 """
 
+from . import history
 from .call import Call, Parent
 from .contracts import Ref
 from .controller import index
@@ -60,13 +61,24 @@ def nested_create(call: Call) -> Result:
         # create() checks the child's scope after this; linking changes the child's key or
         # the link table, never the parent's columns, so the parent stays in its scope
         child_id = call.repo.record(child, (), versioned=False).id
+        watch = _watch_parent(call, repo, row)
         try:
             repo.link(row, parent.field.name, [child_id])
         except NotFound:  # the new row is already out of reach: an error rolls it all back
             raise Forbidden(N_("You may not store a row you could not see afterwards.")) from None
+        if watch is not None:
+            watch.done("link", row)
 
     return create(call, defaults=_reverse_values(call, record), attach=attach,
                   saved_to=call.urls.nested(*parent.key))
+
+
+def _watch_parent(call: Call, repo, row) -> history.Watch | None:
+    """The parent's relation before it changes: its entry records the ids and labels
+    linked before and after."""
+    parent = _parent(call)
+    return history.watch(call, row, resource=parent.resource, repo=repo,
+                         fields=(parent.field,))
 
 
 def _link(call: Call, add: bool) -> Result:
@@ -80,7 +92,10 @@ def _link(call: Call, add: bool) -> Result:
     if not idents:
         raise BadRequest(N_("give the ids (or exact names) of the rows to link, as 'ids'"))
     repo, row, _record = _parent_record(call)
+    watch = _watch_parent(call, repo, row)
     repo.link(row, parent.field.name, idents, add=add)
+    if watch is not None:
+        watch.done("link" if add else "unlink", row)
     done = "%(count)s linked." if add else "%(count)s unlinked."
     return Result(status=204, redirect=call.urls.nested(*parent.key),
                   message=call.gettext(done, count=len(idents)))

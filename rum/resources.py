@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .admin import Admin, as_admin
+from .config import as_bool
 from .contracts import ModelInfo
 from .errors import ConfigError, NotFound
 from .fields import Field
@@ -17,7 +18,7 @@ LIST_CAP = 8  # columns a list shows by default
 # the options of `[resource:Movie]`, each also an attribute of rum.admin.Admin
 RESOURCE_OPTIONS = frozenset({"name", "label", "plural", "list_fields", "form_fields",
                               "search_fields", "page_size", "fields", "count_limit",
-                              "fieldsets", "read_only_fields", "default_sort"})
+                              "fieldsets", "read_only_fields", "default_sort", "history"})
 NAME_LISTS = ("list_fields", "form_fields", "search_fields", "read_only_fields")
 
 
@@ -71,6 +72,7 @@ class Resource:
     read_only: bool = False  # lists and show pages only: a view, a table without a key
     fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, field names): sections
     default_sort: str = ""  # query syntax, "-year,title"; "" leaves it to the repository
+    history: bool = True  # False: its writes leave no history entries (rum.history)
     # field name -> the view's widget class for it (a tw2 widget for rum_toscawidgets)
     widgets: dict = field(default_factory=dict, compare=False, hash=False)
     # field name -> callable(value, record) -> text (escaped) or markup (has __html__)
@@ -314,6 +316,7 @@ def build_resource(info: ModelInfo, options: Mapping[str, Any], key: str,
         widgets=_by_field(admin.widgets, fields, f"{key}.widgets"),
         formatters=_by_field(admin.formatters, fields, f"{key}.formatters", callable),
         admin=admin,
+        history=as_bool(options.get("history", True), f"{key}.history"),
     )
 
 

@@ -57,6 +57,7 @@ from ..contracts import ModelInfo
 from ..errors import ConfigError, NotFound
 from ..i18n import N_
 from ..plugins import import_object
+from .memory_history import HistoryLog, MemoryHistory
 from .memory_model import SECTION, Entry, MemoryModel, entries
 from .memory_repository import MemoryRepository
 from .memory_store import Store, Workspace
@@ -122,6 +123,17 @@ class MemoryUnitOfWork:
         self.space = Workspace(factory.store)
         self.access = as_access(access)
         self.doomed = False
+        log = factory.history_log
+        self._history = MemoryHistory(log) if log is not None else None
+
+    def history(self) -> MemoryHistory | None:
+        """The unit's history entries (None when the app keeps no history)."""
+        return self._history
+
+    def commit(self) -> None:
+        self.space.commit()
+        if self._history is not None:
+            self._history.commit()
 
     def repository(self, resource: str) -> MemoryRepository:
         entry = self.catalog.by_resource(resource)
@@ -155,6 +167,11 @@ class MemoryRepositoryFactory:
                               f"unknown option; known: {sorted(OPTIONS)}")
         self.catalog = Catalog(entries(_import_models(options.get("models"), here)))
         self.store = Store(self.catalog.entries)
+        self.history_log: HistoryLog | None = None  # set by `enable_history`
+
+    def enable_history(self, settings) -> None:
+        """Keep history (`rum.history`): entries live beside the rows, in memory."""
+        self.history_log = HistoryLog()
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(e.model, e.name, e.fields, read_only=e.read_only,
@@ -174,7 +191,7 @@ class MemoryRepositoryFactory:
             uow = MemoryUnitOfWork(self, access)
             yield uow
             if not uow.doomed:
-                uow.space.commit()
+                uow.commit()
         finally:
             if write:
                 self.store.writer.release()
