@@ -209,3 +209,8 @@ def restore_url(call: Call, shown: ShownEntry) -> str:
             not call.allowed("restore", entry.resource) or not call.allowed(by, entry.resource):
         return ""
     return call.urls.url("restore", entry.resource, entry.row_id, path=entry.id)
+
+
+def recorded_as(call: Call, action: str) -> str:
+    """The action a write records: 'revert' when `mark_revert` marked it, else `action`."""
+    return call.request.environ.get(ACTION_KEY) or action
