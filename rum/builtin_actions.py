@@ -1,7 +1,7 @@
 """The built-in actions of every admin: the one table routes, permissions, links, `_meta`
 and OpenAPI are derived from. Order is routing order: literal paths before variables."""
 
-from . import controller, deleting, editing, nesting, schema
+from . import controller, deleting, editing, history_pages, nesting, revert, schema
 from .actions import Action, ActionTable, Doc
 
 PAGE = ("html",)
@@ -11,6 +11,7 @@ WRITE_CODES = (400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 BUILTIN = (
     Action("home", "/", ("GET",), "read", controller.home, "site", PAGE_JSON),
+    Action("recent_changes", "/_history", ("GET",), "read", history_pages.recent, "site", ALL),
     Action("meta", "/_meta", ("GET",), "read", schema.meta, "site", PAGE_JSON),
     Action("openapi", "/openapi.json", ("GET",), "read", schema.openapi, "site", ("json",)),
     Action("new", "/{resource}/new", ("GET",), "create", editing.new, page_for="create"),
@@ -29,6 +30,10 @@ BUILTIN = (
            controller.download, "row"),
     Action("confirm_delete", "/{resource}/{id}/confirm_delete", ("GET",), "delete",
            deleting.confirm_delete, "row", page_for="delete"),
+    Action("restore", "/{resource}/{id}/history/{path}/restore", ("GET",), "read",
+           revert.restore, "row"),
+    Action("history", "/{resource}/{id}/history", ("GET",), "read", history_pages.row_history,
+           "row", ALL),
     Action("nested_new", "/{resource}/{id}/{relation}/new", ("GET",), "create",
            nesting.nested_new, "relation", page_for="nested_create"),
     Action("link", "/{resource}/{id}/{relation}/link", ("POST",), "update", nesting.link,

@@ -28,6 +28,7 @@ from .errors import (
     PreconditionRequired,
 )
 from .formats import record_json
+from .history_pages import mark_revert, recorded_as
 from .i18n import N_
 from .next_page import after_save, return_to
 from .results import Page, Result
@@ -217,6 +218,7 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
         merged = _as_params(defaults)
         merged.update(params.mixed() if hasattr(params, "mixed") else params)
         params = merged
+    mark_revert(call, params)
     hooks = admin(call)
     try:
         values = _form(call).validate(params)
@@ -233,7 +235,7 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
     if watch is not None:
-        watch.done("create", row, known=record)
+        watch.done(recorded_as(call, "create"), row, known=record)
     url = call.urls.show(call.served.name, record.id)
     return Result(status=201, data=lambda: record_json(record, call.served.name, call.urls),
                   location=url, redirect=after_save(call, record.id, saved_to or url),
@@ -286,6 +288,7 @@ def update(call: Call) -> Result:
     A save on a version changed since merges when no field was changed on both sides."""
     params = submitted(call)
     expected = _expected_version(call, params)
+    mark_revert(call, params)
     row = call.get_row(call.match.id, for_update=True)
     current = call.version(call.repo.version(row))
     stale = bool(expected) and not hmac.compare_digest(expected.encode(), current.encode())
@@ -322,7 +325,7 @@ def update(call: Call) -> Result:
     _check_scope(call, row)
     record = call.repo.record(row, call.visible(call.served.fields))
     if watch is not None:
-        watch.done("update", row, known=record)
+        watch.done(recorded_as(call, "update"), row, known=record)
     shown_url = call.urls.show(call.served.name, record.id)
     saved = N_("%(resource)s %(record)s saved; merged with the changes made meanwhile.") \
         if stale else N_("%(resource)s %(record)s saved.")

@@ -22,6 +22,9 @@ NEW_RENTAL = {"customer": "Quinn", "rented_on": "2024-05-01"}
 CASES = {
     "home": ("GET", "/", None, 200, 200, None),
     "meta": ("GET", "/_meta", None, 200, 200, None),
+    "recent_changes": ("GET", "/_history", None, 200, 200, None),
+    "history": ("GET", "/movies/1/history", None, 200, 200, None),
+    "restore": ("GET", "/movies/1/history/1/restore", None, None, 404, None),
     "openapi": ("GET", "/openapi.json", None, 200, None, None),
     "new": ("GET", "/movies/new", None, None, 200, None),
     "complete": ("GET", "/movies/complete?field=director&q=a", None, 200, None, None),

@@ -43,7 +43,9 @@ ROWS = (
 
 
 def read_paths() -> list[str]:
-    paths = ["/", "/index.json", "/index.csv", "/_meta", "/_meta.json", "/openapi.json"]
+    paths = ["/", "/index.json", "/index.csv", "/_meta", "/_meta.json", "/openapi.json",
+             "/_history", "/_history.json", "/_history.csv", "/_history.json?resource=users",
+             "/_history.csv?resource=invoices&limit=200"]
     for r in RESOURCES:
         paths += [f"/{r}", f"/{r}.json", f"/{r}.csv", f"/{r}?q=B", f"/{r}.json?q=SECRET",
                   f"/{r}.csv?q=-", f"/{r}/new"]
@@ -52,7 +54,9 @@ def read_paths() -> list[str]:
                       f"/{r}/complete?field={rel}&q=" + PROBE_ID[_related(r, rel)]]
     for r, row in ROWS:
         base = f"/{r}/{{{row}}}"
-        paths += [base, f"{base}.json", f"{base}.csv", f"{base}/edit", f"{base}/confirm_delete"]
+        paths += [base, f"{base}.json", f"{base}.csv", f"{base}/edit", f"{base}/confirm_delete",
+                  f"{base}/history", f"{base}/history.json", f"{base}/history.csv",
+                  f"{base}/history/1/restore"]
         for rel in TO_MANY.get(r, ()):
             paths += [f"{base}/{rel}", f"{base}/{rel}.json", f"{base}/{rel}.csv",
                       f"{base}/{rel}/new", f"{base}/{rel}.json?q=-&sort=-id"]
