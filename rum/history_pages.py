@@ -10,6 +10,7 @@ import datetime
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from . import history
 from .call import Call
 from .contracts import Entry, HistoryQuery, HistoryStore, Record
 from .errors import BadRequest, NotFound
@@ -35,9 +36,9 @@ CSV_FIELDS = (Field("at", "string", label=N_("When")), Field("identity", "string
 
 
 def store_of(call: Call) -> HistoryStore | None:
-    """The unit of work's history store, None when history is off."""
-    history = getattr(call.uow, "history", None)
-    return history() if history is not None else None
+    """The request's history store (the host's when `[rum.history] use` names one, else the
+    unit of work's), None when history is off."""
+    return history.store_of(call.app, call.uow)
 
 
 def require_store(call: Call) -> HistoryStore:
