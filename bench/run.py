@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py                 # everything (about 35 minutes)
     .venv/bin/python bench/run.py --quick         # QUICK=1 PEERS=floor,rum smoke run, no 1M
     .venv/bin/python bench/run.py --report-only   # rewrite RESULTS.md from the saved runs
+    .venv/bin/python bench/run.py --no-peers --no-scale   # only history's cost on an edit
     .venv/bin/python bench/run.py --baseline REV  # everything, plus the list page against REV
     .venv/bin/python bench/run.py --baseline REV --quick   # only that list page comparison
 
@@ -350,7 +351,7 @@ def baseline_section(cmp: dict) -> list[str]:
     return L
 
 
-def write_results(results: dict | None, big: dict | None) -> None:
+def write_results(results: dict | None, big: dict | None, cost: dict | None = None) -> None:
     b = shared_bench(os.environ.get("BENCH_DB") or os.path.join(WORK, "data", "movies.db"), WORK)
     L = [BEGIN, ""]
     if results:
@@ -373,6 +374,8 @@ def write_results(results: dict | None, big: dict | None) -> None:
             L += baseline_section(results["baseline"]) + [""]
     if big:
         L += scale_section(big, results) + [""]
+    if cost:
+        L += history_section(cost) + [""]
     L.append(END)
     block = "\n".join(L)
     text = open(RESULTS_MD).read() if os.path.exists(RESULTS_MD) else "# Rum benchmark results\n"
@@ -385,6 +388,25 @@ def write_results(results: dict | None, big: dict | None) -> None:
     with open(RESULTS_MD, "w") as f:
         f.write(text)
     log(f"wrote {os.path.relpath(RESULTS_MD, ROOT)}")
+
+
+def run_history_cost() -> None:
+    """The edit POST with history on and off (bench/history_cost.py), in its own process."""
+    log("history on/off: the edit POST")
+    subprocess.run([sys.executable, os.path.join(HERE, "history_cost.py"),
+                    "--out", os.path.join(OUT, "history.json")], cwd=ROOT, check=True)
+
+
+def history_section(cost: dict) -> list[str]:
+    """History's cost on an edit POST: medians, statements and the ratio from one run."""
+    rows = [f"| history {state} | {fmt(cost[state]['median_ms'], 2)} | "
+            f"{fmt(cost[state]['p90_ms'], 2)} | {cost[state]['statements']} |"
+            for state in ("off", "on")]
+    return ["#### History's cost on an edit POST (`bench/history_cost.py`, "
+            f"{cost['saves']} saves per side, taking turns)", "",
+            "| edit POST | median ms | p90 ms | SQL statements |", "|---|---|---|---|", *rows,
+            f"| **on / off** | **{cost['ratio_on_off']:.2f}x** | | "
+            f"+{cost['on']['statements'] - cost['off']['statements']} |"]
 
 
 def load(path):
@@ -402,6 +424,7 @@ def main() -> None:
     ap.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md")
     ap.add_argument("--no-peers", action="store_true", help="skip the run beside the anchors")
     ap.add_argument("--no-scale", action="store_true", help="skip the 1,000,000-movie point")
+    ap.add_argument("--no-history", action="store_true", help="skip history's cost on an edit")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--baseline", metavar="REV", help="also compare the list page with this "
@@ -424,7 +447,10 @@ def main() -> None:
                                        a.baseline_duration))
         if not a.no_scale:
             run_scale(a.runs, a.duration)
-    write_results(load(os.path.join(OUT, "latest.json")), load(os.path.join(OUT_1M, "latest.json")))
+        if not a.no_history:
+            run_history_cost()
+    write_results(load(os.path.join(OUT, "latest.json")), load(os.path.join(OUT_1M, "latest.json")),
+                  load(os.path.join(OUT, "history.json")))
 
 
 if __name__ == "__main__":
