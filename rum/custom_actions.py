@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 from . import history
 from .actions import Action, ActionTable, CustomAction, Doc
 from .call import Call
-from .deleting import nothing_ticked, selected_ids
+from .deleting import chosen_preview, chosen_rows, nothing_ticked
 from .errors import ConfigError
 from .i18n import N_
-from .matching import matching_rows, preview, wants_all
+from .matching import wants_all
 from .results import Page, Result
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -53,15 +53,8 @@ def confirm_page(custom: CustomAction, call: Call) -> Result:
     back = nothing_ticked(call)
     if back is not None:
         return back
-    post_to = call.urls.url(custom.name, call.served.name)
-    if wants_all(call):
-        matching = preview(call)
-        records, count = matching.records, matching.count
-        post_to += f"?{matching.params}"
-    else:
-        rows = [call.get_row(i) for i in selected_ids(call, custom.label, N_("handled"))]
-        records = [call.repo.record(row, ()) for row in rows]
-        count = len(records)
+    records, count, params = chosen_preview(call, custom.label, N_("handled"))
+    post_to = call.urls.url(custom.name, call.served.name) + (f"?{params}" if params else "")
     return Result(page=Page("confirm_action.html", {
         "records": records, "count": count, "more": count - len(records),
         "everything": wants_all(call), "label": custom.label, "question": custom.confirm,
@@ -71,12 +64,7 @@ def confirm_page(custom: CustomAction, call: Call) -> Result:
 def run(custom: CustomAction, call: Call) -> Result:
     """The resource class's method on the posted rows (locked, within the policy's reach).
     What it returns is the message; an error it raises rolls everything back."""
-    if wants_all(call):
-        rows = matching_rows(call)
-        ids = [call.repo.record(row, (), versioned=False).id for row in rows]
-    else:
-        ids = selected_ids(call, custom.label, N_("handled"))
-        rows = [call.get_row(i, for_update=True) for i in ids]
+    ids, rows = chosen_rows(call, custom.label, N_("handled"))
     watches = [history.watch(call, row) for row in rows]
     message = getattr(call.served.admin, custom.method)(call, rows)
     for row, watch in zip(rows, watches, strict=True):

@@ -4,6 +4,7 @@ Bulk delete works the same way for the rows ticked in a list: a confirmation pag
 one transaction that deletes them all or none.
 """
 
+from typing import Any
 from urllib.parse import urlencode
 
 from . import history
@@ -88,6 +89,27 @@ def ticked_ids(call: Call, done: str = N_("deleted")) -> list[str]:
     return ids
 
 
+def chosen_rows(call: Call, what: str = N_("delete"),
+                done: str = N_("deleted")) -> tuple[list[str], list[Any]]:
+    """The ids and rows, locked, a bulk action runs on: every row the list's query matches
+    (`all=1`), or the ticked ones."""
+    if wants_all(call):
+        return matching_rows(call)
+    ids = selected_ids(call, what, done)
+    return ids, [call.get_row(i, for_update=True) for i in ids]
+
+
+def chosen_preview(call: Call, what: str = N_("delete"),
+                   done: str = N_("deleted")) -> tuple[list, int, str]:
+    """What a bulk confirmation names: (records, their count, the query string that names
+    them again ('' for ticked rows)); for all matching rows, the first of them."""
+    if wants_all(call):
+        matching = preview(call)
+        return matching.records, matching.count, matching.params
+    records = [call.repo.record(call.get_row(i), ()) for i in selected_ids(call, what, done)]
+    return records, len(records), ""
+
+
 def nothing_ticked(call: Call) -> Result | None:
     """Back to the list (with the list's query the form carried) and a hint, when a bulk
     action's confirmation page is asked for with no row ticked; None when some are."""
@@ -105,12 +127,7 @@ def confirm_delete_many(call: Call) -> Result:
     back = nothing_ticked(call)
     if back is not None:
         return back
-    if wants_all(call):
-        matching = preview(call)
-        records, count, params = matching.records, matching.count, matching.params
-    else:
-        records = [call.repo.record(call.get_row(i), ()) for i in selected_ids(call)]
-        count, params = len(records), ""
+    records, count, params = chosen_preview(call)
     return Result(page=Page("confirm_delete_many.html", {
         "records": records, "count": count, "more": count - len(records),
         "everything": bool(params),
@@ -120,10 +137,7 @@ def confirm_delete_many(call: Call) -> Result:
 
 def delete_many(call: Call) -> Result:
     """The ticked rows, or every row the query matches (`all=1`): all or none."""
-    if wants_all(call):
-        rows = matching_rows(call)
-    else:
-        rows = [call.get_row(i, for_update=True) for i in selected_ids(call)]
+    _ids, rows = chosen_rows(call)
     try:
         for row in rows:
             _delete(call, row)

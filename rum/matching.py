@@ -30,16 +30,9 @@ class TooManyRows(RumError):
 class Matching:
     """What a confirmation page says about the rows a query matches."""
 
-    query: Query
-    count: int  # exact when `exact`, else the maximum (more match)
-    exact: bool
+    count: int
     records: list  # the first PREVIEW rows
     params: str  # the query string that names these rows again: `all=1&q=...`
-
-    @property
-    def more(self) -> int:
-        """How many match beyond the rows named."""
-        return max(self.count - len(self.records), 0)
 
 
 def wants_all(call: Call) -> bool:
@@ -75,18 +68,18 @@ def preview(call: Call) -> Matching:
     if not page.count_exact or count > limit:
         raise _too_many(call, limit)
     records = [call.repo.record(row, (), versioned=False) for row in page.rows]
-    return Matching(query, count, True, records, _params(call, query))
+    return Matching(count, records, _params(call, query))
 
 
-def matching_rows(call: Call) -> list[Any]:
-    """Every row the query matches, locked for the write; 413 above `max_bulk`."""
+def matching_rows(call: Call) -> tuple[list[str], list[Any]]:
+    """The ids and rows the query matches, locked for the write; 413 above `max_bulk`."""
     limit = call.app.options["max_bulk"]
     page = call.repo.select(_query(call).but(limit=limit + 1, count_limit=1), None)
     if len(page.rows) > limit:
         raise _too_many(call, limit)
     _check_expected(call, len(page.rows))
     ids = [call.repo.record(row, (), versioned=False).id for row in page.rows]
-    return [call.get_row(i, for_update=True) for i in ids]
+    return ids, [call.get_row(i, for_update=True) for i in ids]
 
 
 def _check_expected(call: Call, found: int) -> None:
