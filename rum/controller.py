@@ -188,5 +188,5 @@ def _excluded(call: Call) -> tuple[str, ...]:
     ids = [part.strip() for value in call.request.GET.getall("exclude")
            for part in value.split(",") if part.strip()]
     if len(ids) > MAX_EXCLUDED or any(len(i) > MAX_ID_TEXT for i in ids):
-        raise BadRequest(f"'exclude' takes at most {MAX_EXCLUDED} ids")
+        raise BadRequest(N_("'exclude' takes at most %(most)s ids"), most=MAX_EXCLUDED)
     return tuple(dict.fromkeys(ids))

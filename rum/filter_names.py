@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .call import Call
 from .contracts import Ref
 from .errors import BadRequest, NotFound
+from .i18n import N_
 from .names import MATCHES_SHOWN, Ambiguity
 from .query import Filter, Query
 
@@ -44,7 +45,8 @@ def _resolve_one(call: Call, field, f: Filter) -> tuple[list[Filter], NameProble
     tokens = [t.strip() for t in f.value.split(",")] if f.op == "in" else [f.value.strip()]
     tokens = [t for t in tokens if t]
     if len(tokens) > MAX_NAMES:
-        raise BadRequest(f"a filter on {field.name!r} takes at most {MAX_NAMES} values")
+        raise BadRequest(N_("a filter on %(field)s takes at most %(most)s values"),
+                         field=repr(field.name), most=MAX_NAMES)
     repo = call.uow.repository(field.related)
     ids: list[str] = []
     missing, shared = [], []

@@ -364,3 +364,22 @@ def test_one_related_row_reads_in_the_singular(client, lang, sentence):
         post(client, "/movies/1/actors/unlink", {"ids": ref["id"]}, status=303)
     page = client.get("/movies/1/confirm_delete", headers={"Accept-Language": lang})
     assert sentence in text_of(page.text)
+
+
+@pytest.mark.parametrize("lang, exclude, names", [
+    ("en", "'exclude' takes at most 500 ids", "a filter on 'director' takes at most 50 values"),
+    ("es", "'exclude' admite como máximo 500 ids",
+     "un filtro sobre 'director' admite como máximo 50 valores"),
+    ("de", "'exclude' nimmt höchstens 500 IDs",
+     "ein Filter auf 'director' nimmt höchstens 50 Werte"),
+])
+def test_limits_of_suggestions_and_name_filters_read_in_the_language(client, lang, exclude,
+                                                                      names):
+    headers = {"Accept-Language": lang}
+    many_ids = ",".join(str(i) for i in range(501))
+    answer = client.get(f"/movies/complete.json?field=actors&exclude={many_ids}",
+                        headers=headers, status=400)
+    assert answer.json["message"] == exclude
+    many_names = ",".join(f"Name {i}" for i in range(51))
+    answer = client.get(f"/movies.json?f.director.in={many_names}", headers=headers, status=400)
+    assert answer.json["message"] == names
