@@ -38,6 +38,21 @@ log = logging.getLogger(__name__)
 TO_MANY_SHOWN = 50  # a record carries at most this many rows of a to-many relation
 
 
+# column types every database stores a value of the paired Python type as given
+AS_GIVEN = ((sa.Boolean, bool), (sa.Integer, int), (sa.String, str))
+
+
+def _stored_as_given(attr: Any, value: Any) -> bool:
+    """Whether a written value reads back as it was given, so it need not be read again
+    (a padded CHAR, a numeric's scale or an interval's own text do not)."""
+    if len(attr.columns) != 1 or value is None:
+        return value is None
+    kind = attr.columns[0].type
+    if isinstance(kind, sa.CHAR | sa.NCHAR | sa.Enum) or getattr(kind, "collation", None):
+        return False
+    return any(isinstance(kind, t) and type(value) is v for t, v in AS_GIVEN)
+
+
 class SQLAlchemyRepository(ScopedReads, Deletes):
     """Reads and writes rows of one mapped class for one `Access`; raises rum domain errors only.
 
@@ -76,24 +91,34 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
     # -- reading -------------------------------------------------------------------
     def get(self, ident: str, scope=(), for_update: bool = False) -> Any:
         """The row named `ident`; NotFound if there is none, or if the access's row filters
-        (or the extra `scope` filters) leave it out."""
+        (or the extra `scope` filters) leave it out. A read `for_update` (a write follows)
+        locks the row and joins its to-one relations in: what the write's history entry
+        and form read of them then costs no statement of its own."""
         key = decode_key(ident, self.info.mapper)
         own = self.access.scope(self.info.resource)
         scope = own + tuple(f for f in scope if f not in own)
-        if scope:
+        if scope or for_update:
             stmt = sa.select(self.info.model).where(
                 *scope_clauses(self.info, scope, self.catalog))
             pk = self.info.mapper.primary_key
             stmt = stmt.where(*(c == v for c, v in zip(pk, key, strict=True)))
             if for_update:
-                stmt = stmt.with_for_update()
+                # OF: PostgreSQL refuses to lock the nullable side of an outer join
+                stmt = stmt.options(*self._to_one_loads()).with_for_update(
+                    of=self.info.model).execution_options(populate_existing=True)
             row = self.session.scalars(stmt).first()
         else:
-            row = self.session.get(self.info.model, key, with_for_update=for_update or None)
+            row = self.session.get(self.info.model, key)
         if row is None:
             raise NotFound(N_("no %(model)s with id %(id)s"), model=Message(self.info.name),
                            id=repr(ident))
         return row
+
+    def _to_one_loads(self) -> list[Any]:
+        """Joined loads of the to-one relations among the resource's fields."""
+        rels = self.info.mapper.relationships
+        return [joinedload(getattr(self.info.model, f.name)) for f in self.info.fields
+                if f.kind == "to_one" and f.name in rels and not rels[f.name].uselist]
 
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
         """One page: a capped count and one row query, with the to-one relations among
@@ -389,8 +414,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
     def _reread(self, row, values: Mapping[str, Any]) -> None:
         """Written columns are read back as the database stored them (an interval's or a
         numeric's own text, a SET's order), so the answer shows what a later read shows."""
-        columns = {p.key for p in self.info.mapper.column_attrs}
-        written = [name for name in values if name in columns]
+        attrs = self.info.mapper.column_attrs
+        written = [name for name in values if name in attrs
+                   and not _stored_as_given(attrs[name], getattr(row, name))]
         if written and self.session.is_active:
             self.session.expire(row, written)
 

@@ -303,22 +303,36 @@ def test_values_are_json_ready(value, ready):
     assert json_ready(value) == ready
 
 
-@pytest.mark.parametrize(("path", "write", "extra"), [
+def _bulk_delete(c, t):
+    c.post_json("/movies/delete_many.json", {"ids": ["7", "10"]}, headers=t)
+
+
+def _monochrome(c, t):
+    c.post_json("/movies/monochrome.json", {"ids": ["1", "3"]}, headers=t)
+
+
+INSERT = "INSERT INTO rum_history"
+COSTS = [
     ("/movies", lambda c, t: None, []),  # a list page reads as many statements as before
     ("/movies/2", lambda c, t: c.patch_json("/movies/2.json", {"title": "Counted"},
                                             headers={**t, "If-Match": _etag(c, "/movies/2")}),
-     ["INSERT INTO rum_history"]),  # the edit read the row and its relations already
-    # a delete reads nothing but the row: the label of its genre (its one to-one with a
-    # value) costs one more
+     [INSERT]),  # the edit read the row and its relations already
+    # the locked read of a deleted row joins its to-one relations: their labels are there
     ("/movies/4", lambda c, t: c.delete("/movies/4.json",
                                         headers={**t, "If-Match": _etag(c, "/movies/4")}),
-     ["INSERT INTO rum_history", "SELECT cf_genre."]),
-])
-def test_history_costs_one_insert_per_written_row(tmp_path, path, write, extra):
+     [INSERT]),
+    ("/movies", _bulk_delete, [INSERT, INSERT]),
+    ("/movies", _monochrome, [INSERT, INSERT]),
+]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+@pytest.mark.parametrize(("path", "write", "extra"), COSTS)
+def test_history_costs_one_insert_per_written_row(tmp_path, kind, path, write, extra):
     counts = {}
     for enabled in (False, True):  # bounded: the same request with history off, then on
         (tmp_path / str(enabled)).mkdir()
-        with served("sqlite", tmp_path / str(enabled),
+        with served(kind, tmp_path / str(enabled),
                     **{"rum.history": {"enabled": enabled}}) as app:
             client = wrap(app)
             t = csrf_headers(client)
