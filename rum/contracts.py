@@ -94,11 +94,16 @@ class Repository(Protocol):
     def get(self, ident: str, scope: tuple = (), for_update: bool = False) -> Any:
         """The row named `ident` (NotFound when missing, outside the access's row filters,
         or outside the extra `scope` filters)."""
+    def links(self, row: Any, fields: tuple[Field, ...]) -> dict[str, list[Ref]]:
+        """Every row `row`'s to-many `fields` link (opaque where the access may not see
+        it), read as deleting `row` reads them: a deleted row's links, for its history."""
     def version(self, row: Any) -> str:
         """A token that changes whenever the stored row changes (edit conflicts)."""
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
         """One page of `query`; `fields` (default: all) are the ones the caller will read."""
-    def create(self, values: Mapping[str, Any]) -> Any: ...
+    def create(self, values: Mapping[str, Any], ident: str | None = None) -> Any:
+        """A new row; `ident`: the key it takes (a deleted row's, put back) when that key
+        is free, else a new one as usual."""
     def update(self, row: Any, values: Mapping[str, Any]) -> Any: ...
     def delete(self, row: Any) -> None: ...
     def record(self, row: Any, fields: tuple[Field, ...], versioned: bool = True) -> Record:

@@ -46,7 +46,7 @@ def _delete(call: Call, row) -> None:
     """One row, with the resource class's hooks around it, and its history entry."""
     hooks = admin(call)
     hooks.before_delete(call, row)
-    watch = history.watch(call, row)
+    watch = history.watch(call, row, whole=True)
     call.repo.delete(row)
     hooks.after_delete(call, row)
     if watch is not None:

@@ -28,7 +28,7 @@ from .errors import (
     PreconditionRequired,
 )
 from .formats import record_json
-from .history_pages import mark_revert, recorded_as
+from .history_pages import mark_revert, recorded_as, revived_key
 from .i18n import N_
 from .next_page import after_save, return_to
 from .results import Page, Result
@@ -225,7 +225,7 @@ def create(call: Call, defaults: dict | None = None, attach=None, saved_to: str 
         hooks.validate(call, values)
         hooks.before_create(call, values)
         watch = history.watch(call, names=values)
-        row = call.repo.create(values)
+        row = call.repo.create(values, revived_key(call))
         if attach is not None:
             attach(row)
         hooks.after_create(call, row)

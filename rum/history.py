@@ -179,6 +179,7 @@ class Watch:
         self.hidden = call.access.hidden(resource.name)
         self.before = before
         self.before_record = before_record
+        self.whole = False
 
     def _values(self, row: Any, known: Record | None) -> tuple[Record, dict[str, Any]]:
         """The row's watched values: from `known` where it has them, else read."""
@@ -186,9 +187,14 @@ class Watch:
         creating = self.before is None
         missing = tuple(f for f in self.fields if f.name not in have
                         and not (creating and f.name in self.hidden))
+        linked: dict[str, Any] = {}
+        if self.whole:  # every link, not a record's first rows of each relation
+            many = tuple(f for f in missing if f.kind == "to_many")
+            missing = tuple(f for f in missing if f.kind != "to_many")
+            linked = self.repo.links(row, tuple(f for f in many if f.name not in self.hidden))
         read = self.repo.record(row, missing, versioned=False) if missing or known is None \
             else known
-        values = {**have, **read.values}
+        values = {**have, **read.values, **linked}
         return (known or read), {f.name: _encoded(f, values.get(f.name))
                                  for f in self.fields if f.name in values}
 
@@ -213,17 +219,21 @@ class Watch:
 
 def watch(call: Any, row: Any = None, names: Iterable[str] = (), resource: Any = None,
           repo: Any = None, known: Record | None = None,
-          fields: tuple[Field, ...] | None = None) -> Watch | None:
+          fields: tuple[Field, ...] | None = None, whole: bool = False) -> Watch | None:
     """A watch of `row` (None: a create) of `resource` (default: the call's), its
     to-many `names` included; None when no history is kept for it. `known`: a record of
-    the row before the write that the path read already."""
+    the row before the write that the path read already. `whole`: every field (or
+    `fields`), each relation with all its links, so that a revert can put them back."""
     resource = resource if resource is not None else call.served
     store = store_for(call, resource)
     if store is None:
         return None
     repo = repo if repo is not None else call.uow.repository(resource.name)
+    if whole and fields is None:
+        fields = tuple(resource.fields)
     fields = fields if fields is not None else watched_fields(resource, names)
     w = Watch(call, resource, repo, store, fields, None, None)
+    w.whole = whole
     if row is not None:
         w.before_record, w.before = w._values(row, known)
         w.before = dict(w.before)

@@ -24,10 +24,12 @@ MAX_LIMIT = 200
 MAX_TEXT = 200  # characters of an entry id or an identity in the query
 ACTION_KEY = "rum.history.action"  # environ: the action a write records ('revert')
 REVERTS_KEY = "rum.history.reverts"  # environ: the entry id a revert restores
+REVIVES_KEY = "rum.history.revives"  # environ: the key of a deleted row a revert re-creates
 ACTIONS = {"create": N_("created"), "update": N_("changed"), "delete": N_("deleted"),
            "link": N_("linked"), "unlink": N_("unlinked"), "revert": N_("restored")}
-# entry action -> the action whose page restores the state before it (rum.revert)
-RESTORED_BY = {"update": "edit", "revert": "edit", "delete": "new", "create": "confirm_delete"}
+# entry action -> the action whose page restores the state before it (rum.revert); any
+# other (an update, a link, a custom action) is undone by the row's edit form
+RESTORED_BY = {"delete": "new", "create": "confirm_delete"}
 CSV_FIELDS = (Field("at", "string", label=N_("When")), Field("identity", "string", label=N_("Who")),
               Field("action", "string", label=N_("Action")),
               Field("resource", "string", label=N_("Resource")),
@@ -199,17 +201,24 @@ def mark_revert(call: Call, params) -> None:
         return
     call.request.environ[ACTION_KEY] = "revert"
     call.request.environ[REVERTS_KEY] = entry_id
+    if entry.action == "delete" and not call.match.id:
+        call.request.environ[REVIVES_KEY] = entry.row_id
 
 
 def restore_url(call: Call, shown: ShownEntry) -> str:
     """The entry's "Restore" link, '' when this reader may not restore it (or the row is
     not in the state it can be restored from: gone for an update, back for a delete)."""
     entry = shown.entry
-    by = RESTORED_BY.get(entry.action)
-    if by is None or shown.row_exists == (entry.action == "delete") or \
+    by = RESTORED_BY.get(entry.action, "edit")
+    if shown.row_exists == (entry.action == "delete") or \
             not call.allowed("restore", entry.resource) or not call.allowed(by, entry.resource):
         return ""
     return call.urls.url("restore", entry.resource, entry.row_id, path=entry.id)
+
+
+def revived_key(call: Call) -> str | None:
+    """The key a create takes: the deleted row's, when it restores one (`mark_revert`)."""
+    return call.request.environ.get(REVIVES_KEY)
 
 
 def recorded_as(call: Call, action: str) -> str:

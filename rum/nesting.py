@@ -78,7 +78,7 @@ def _watch_parent(call: Call, repo, row) -> history.Watch | None:
     linked before and after."""
     parent = _parent(call)
     return history.watch(call, row, resource=parent.resource, repo=repo,
-                         fields=(parent.field,))
+                         fields=(parent.field,), whole=True)
 
 
 def _link(call: Call, add: bool) -> Result:

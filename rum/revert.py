@@ -1,10 +1,11 @@
 """Restoring the state before a history entry, from the entry's "Restore" link.
 
-Nothing is written here: an update's restore is the row's edit form with the changed
-fields' old values (the other fields as stored now, the current version and base, so
-validation, conflict detection and the policy apply as to any edit); a delete's is the new
-form filled with the deleted row's values (a generated key is not a form field: the row
-comes back under a new id); a create's is the delete confirmation page. The form carries
+Nothing is written here. The restore of an update, a link or unlink or a custom action is
+the row's edit form with the changed fields' old values (the other fields as stored now,
+the current version and base, so validation, conflict detection and the policy apply as to
+any edit); a delete's is the new form filled with the deleted row's values and its links
+to rows that still exist (saved, the row takes its old key again when no row holds it); a
+create's is the delete confirmation page. The form carries
 `_revert=<entry id>`, and saving it through the usual update or create records 'revert'
 (`rum.history_pages.mark_revert`).
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from .call import Call
 from .editing import _form, form_page, json_param
-from .errors import BadRequest, Forbidden, NotFound
+from .errors import Forbidden, NotFound
 from .history_pages import RESTORED_BY, require_store
 from .history_view import Reader, ShownEntry
 from .i18n import N_, Message
@@ -30,10 +31,7 @@ def restore(call: Call) -> Result:
     shown = Reader(call).shown(entry)
     if shown is None:
         raise missing
-    by = RESTORED_BY.get(entry.action)
-    if by is None:
-        raise BadRequest(N_("a change of kind %(action)s cannot be restored from here"),
-                         action=repr(entry.action))
+    by = RESTORED_BY.get(entry.action, "edit")
     if not call.allowed(by):
         raise Forbidden(N_("You may not restore %(things)s."),
                         things=Message(call.served.plural_label))

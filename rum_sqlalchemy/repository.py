@@ -366,6 +366,23 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             self._mark_seen(target, rows[:TO_MANY_SHOWN])
         return [self.ref(r) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
+    def links(self, row, fields: tuple[Field, ...]) -> dict[str, list[Ref]]:
+        """Through the mapped collections, which the ORM's delete of `row` loads anyway."""
+        rels = self.info.mapper.relationships
+        out: dict[str, list[Ref]] = {}
+        for f in fields:
+            rel = rels.get(f.name)
+            target = self.catalog.info_for(rel.mapper.class_) if rel is not None else None
+            if rel is None or rel.lazy in ("dynamic", "write_only") or (
+                    target is not None and not self.access.can_read(target.resource)):
+                out[f.name] = []
+                continue
+            rows = list(getattr(row, f.name))
+            if target is not None and self.access.scope(target.resource):
+                self._check_seen(target, rows)  # one query for all of them
+            out[f.name] = [self.ref(r) for r in rows]
+        return out
+
     def _related_count(self, row, rel: RelationshipProperty[Any], limit: int) -> tuple[int, bool]:
         """Rows of `rel` related to `row` that the access may see, counted up to `limit`."""
         stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel.class_attribute))
@@ -397,13 +414,27 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         return [self.ref(r) for r in rows]
 
     # -- writing -------------------------------------------------------------------
-    def create(self, values: Mapping[str, Any]) -> Any:
+    def create(self, values: Mapping[str, Any], ident: str | None = None) -> Any:
         row = self.info.model()
         self._assign(row, values)
+        if ident is not None:
+            self._take_key(row, ident)
         self.session.add(row)
         self._flush()
         self._reread(row, values)
         return row
+
+    def _take_key(self, row, ident: str) -> None:
+        """Give a new row the key `ident` when no row (in any scope) holds it."""
+        try:
+            key = decode_key(ident, self.info.mapper)
+        except NotFound:
+            return
+        if self.session.get(self.info.model, key) is not None:
+            return
+        mapper = self.info.mapper
+        for column, value in zip(mapper.primary_key, key, strict=True):
+            setattr(row, mapper.get_property_by_column(column).key, value)
 
     def update(self, row, values: Mapping[str, Any]) -> Any:
         self._assign(row, values)

@@ -299,6 +299,16 @@ class MemoryRepository(Writes):
         rows = [r for r in self.related_rows(row, field.name) if test(r)]
         return [self.ref(r, test) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
+    def links(self, row, fields: tuple[Field, ...]) -> dict[str, list[Ref]]:
+        out: dict[str, list[Ref]] = {}
+        for f in fields:
+            target = self.catalog.entry(self.entry.relations[f.name].target)
+            readable = self.access.can_read(target.resource)
+            test = self.in_scope(target)
+            out[f.name] = [self.ref(r, test) for r in self.related_rows(row, f.name)] \
+                if readable else []
+        return out
+
     def related_count(self, row, relation: str, limit: int) -> tuple[int, bool]:
         """Rows of `relation` related to `row` that are in their scope, up to `limit`."""
         target = self.catalog.entry(self.entry.relations[relation].target)

@@ -27,14 +27,16 @@ NOT_NULL = N_("Enter a value")
 class Writes(RepositoryState):
     """`create`, `update`, `link`, `delete` and `delete_effects` of a repository."""
 
-    def create(self, values: Mapping[str, Any]) -> Any:
+    def create(self, values: Mapping[str, Any], ident: str | None = None) -> Any:
         entry = self.entry
         changes, links = self._assign(None, values)
         new = {f.name: f.default for f in entry.columns()}
         new.update(changes)
         self._check(new, None)
         if entry.generated:
-            new[entry.key[0]] = self.unit.store.next_key(entry.name)
+            old = int(ident) if ident is not None and ident.isdigit() else None
+            free = old is not None and self.space.row(entry.name, (old,)) is None
+            new[entry.key[0]] = old if free else self.unit.store.next_key(entry.name)
         key = tuple(new[n] for n in entry.key)
         if self.space.row(entry.name, key) is not None:
             raise Invalid({n: UNIQUE for n in entry.key})

@@ -58,7 +58,9 @@ def test_closed_port_is_an_immediate_503(kind, path, body):
     client = client_for(DRIVER_URLS[kind].format(port=closed_port()))
     response, elapsed = timed_get(client, path)
     assert_unavailable(response, body)
-    assert elapsed < 1.0
+    # a refused connection is not waited for: well under the 5 s connect bound (the margin
+    # is for a loaded machine, where rendering the 503 page alone has taken over 1 s)
+    assert elapsed < 2.5
     assert client.get("/").status_int == 200  # pages that need no database still answer
 
 
