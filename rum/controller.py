@@ -14,7 +14,7 @@ from .custom_actions import buttons
 from .errors import BadRequest, Forbidden, NotFound
 from .filter_names import resolve_names, value_choices
 from .formats import json_value, record_json
-from .history_pages import store_of
+from .history_pages import recent_changes_url, store_of
 from .i18n import N_, Message, Term
 from .links import ListLinks
 from .next_page import return_query, return_to
@@ -35,10 +35,8 @@ def home(call: Call) -> Result:
         {"name": r.name, "label": r.plural_label, "url": call.urls.index(r.name),
          "read_only": r.read_only} for r in readable],
         "tables": [{"table": n.table, "status": n.status, "reason": n.reason} for n in notes]}
-    history = call.urls.url("recent_changes") if store_of(call) is not None and \
-        call.allowed("recent_changes") else ""
     return Result(data=data, page=Page("home.html", {"table_notes": notes,
-                                                     "history_url": history}))
+                                                     "history_url": recent_changes_url(call)}))
 
 
 def list_query(call: Call) -> Query:

@@ -205,6 +205,13 @@ def mark_revert(call: Call, params) -> None:
         call.request.environ[REVIVES_KEY] = entry.row_id
 
 
+def recent_changes_url(call: Call) -> str:
+    """The top menu's "Recent changes" link: '' without history or the permission."""
+    if not call.allowed("recent_changes") or store_of(call) is None:
+        return ""
+    return call.urls.url("recent_changes")
+
+
 def restore_url(call: Call, shown: ShownEntry) -> str:
     """The entry's "Restore" link, '' when this reader may not restore it (or the row is
     not in the state it can be restored from: gone for an update, back for a delete)."""

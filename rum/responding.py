@@ -11,6 +11,7 @@ from genshi.core import Markup
 from .csv_export import csv_response
 from .flash import pop_flash, set_flash
 from .formats import error_body, json_response
+from .history_pages import recent_changes_url
 from .results import Page, Result, computed
 
 MEDIA_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
@@ -82,6 +83,7 @@ def render_page(call, page: Page, status: int = 200) -> webob.Response:
                 flash=flash, Markup=Markup,
                 resources=[translations.resource(r) for r in call.app.readable(call.identity)],
                 resource=translations.resource(call.resource),
+                recent_changes_url=recent_changes_url(call),
                 # a nested page (/movies/5/actors) hangs under its parent's row: that menu entry
                 menu_resource=(call.parent.resource.name if call.parent is not None
                                else call.resource.name if call.resource else None))

@@ -367,13 +367,15 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         return [self.ref(r) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
     def links(self, row, fields: tuple[Field, ...]) -> dict[str, list[Ref]]:
-        """Through the mapped collections, which the ORM's delete of `row` loads anyway."""
+        """Through the mapped collections, which the ORM's delete of `row` loads anyway; a
+        relation the database clears itself (`passive_deletes`) is not loaded, as loading
+        it would make the ORM write to its rows."""
         rels = self.info.mapper.relationships
         out: dict[str, list[Ref]] = {}
         for f in fields:
             rel = rels.get(f.name)
             target = self.catalog.info_for(rel.mapper.class_) if rel is not None else None
-            if rel is None or rel.lazy in ("dynamic", "write_only") or (
+            if rel is None or rel.lazy in ("dynamic", "write_only") or rel.passive_deletes or (
                     target is not None and not self.access.can_read(target.resource)):
                 out[f.name] = []
                 continue

@@ -348,3 +348,60 @@ def test_history_costs_one_insert_per_written_row(tmp_path, kind, path, write, e
         added.remove(statement)
     assert len(added) == len(extra) and all(
         s.startswith(p) for s, p in zip(sorted(added), sorted(extra), strict=True)), added
+
+
+# -- reverts through HTTP on each backend: the restore page's form, saved as a browser does --
+def _restore(client, path: str, action: str, status: int = 303):
+    """Save the restore form of the newest `action` entry of `path`."""
+    items = client.get(f"{path}/history.json").json["items"]
+    entry = next(e for e in items if e["action"] == action)
+    form = client.get(f"{path}/history/{entry['id']}/restore").forms[0]
+    assert form["_revert"].value == entry["id"]
+    return form.submit(status=status)
+
+
+def _actor_ids(client, path: str) -> list[str]:
+    return sorted(a["id"] for a in client.get(f"{path}.json").json["actors"])
+
+
+def test_revert_of_an_update_puts_the_old_values_back(app):
+    client = wrap(app)
+    client.extra_environ.update(USER)
+    update(client, csrf_headers(client))
+    _restore(client, "/movies/2", "update")
+    shown = client.get("/movies/2.json").json
+    assert (shown["title"], shown["director"]["id"], shown["released"]) == \
+        ("Bright Night", "1", None)
+    newest = entries(app, row_id="2")[0]
+    assert newest.action == "revert" and newest.identity == "kim"
+    assert Change("title", "Renamed", "Bright Night") in newest.changes
+
+
+def test_revert_of_a_delete_brings_the_row_back_under_its_key_with_its_links(app):
+    client = wrap(app)
+    t = csrf_headers(client)
+    assert _actor_ids(client, "/movies/1") == ["1", "2"]
+    client.delete("/movies/1.json", headers={**t, "If-Match": _etag(client, "/movies/1")})
+    client.get("/movies/1.json", status=404)
+    deleted = entries(app, row_id="1")[0]
+    assert Change("actors", [{"id": "1", "label": "Ann Ames"},
+                             {"id": "2", "label": "Bob Best"}], None) in deleted.changes
+    client.delete("/actors/2.json", headers={**t, "If-Match": _etag(client, "/actors/2")})
+    response = _restore(client, "/movies/1", "delete")
+    assert response.location.endswith("/movies/1")  # its own key again
+    shown = client.get("/movies/1.json").json
+    assert shown["title"] == "Alpha Harbor" and shown["genre"]["id"] == "1"
+    assert _actor_ids(client, "/movies/1") == ["1"]  # the link to a row still there
+    assert entries(app, row_id="1")[0].action == "revert"
+
+
+def test_revert_of_a_link_and_of_a_custom_action(app):
+    client = wrap(app)
+    t = csrf_headers(client)
+    link(client, t)
+    _restore(client, "/movies/4", "link")
+    assert _actor_ids(client, "/movies/4") == []
+    custom_action(client, t)
+    _restore(client, "/movies/3", "monochrome")
+    assert client.get("/movies/3.json").json["color"] is True
+    assert client.get("/movies/1.json").json["color"] is False  # only the row restored

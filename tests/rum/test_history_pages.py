@@ -120,3 +120,11 @@ def test_a_deleted_row_keeps_its_history_for_readers_without_row_filters(client)
     items = client.get("/directors/4/history.json", headers=ROOT).json["items"]
     assert items[0]["action"] == "delete" and items[0]["url"] is None
     client.get("/directors/999/history", headers=ROOT, status=404)
+
+
+def test_the_top_menu_links_recent_changes_for_those_who_may_read_them():
+    with_history, without = history_client(), history_client(enabled=False)
+    menu = with_history.get("/movies", headers=ROOT).html.select_one("header nav")
+    assert menu.find("a", string="Recent changes")["href"] == "/_history"
+    assert without.get("/movies", headers=ROOT).html.select_one("header nav") \
+        .find("a", string="Recent changes") is None

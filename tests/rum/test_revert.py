@@ -48,10 +48,20 @@ def test_revert_a_delete_creates_the_row_again():
     assert form["customer"].value == "kim" and form["movie"].value == "2"
     response = client.post(form.action, dict(form.submit_fields()), headers=ROOT,
                            status=303)
-    new_id = response.location.rsplit("/", 1)[1]
-    assert new_id != "3"  # the key is generated: the row comes back under a new id
-    assert client.get(f"/rentals/{new_id}.json", headers=ROOT).json["customer"] == "kim"
-    assert newest(client, f"/rentals/{new_id}")["action"] == "revert"
+    assert response.location.rsplit("/", 1)[1] == "3"  # its own key, which no row holds
+    assert client.get("/rentals/3.json", headers=ROOT).json["customer"] == "kim"
+    assert newest(client, "/rentals/3")["action"] == "revert"
+
+
+def test_a_deleted_row_whose_key_was_taken_comes_back_under_a_new_one():
+    client = history_client()
+    client.get("/directors/3/confirm_delete", headers=ROOT).forms[0].submit(headers=ROOT)
+    entry = newest(client, "/directors/3")
+    form = client.get(f"/directors/3/history/{entry['id']}/restore", headers=ROOT).forms[0]
+    first = client.post(form.action, dict(form.submit_fields()), headers=ROOT, status=303)
+    assert first.location.endswith("/directors/3")
+    again = client.post(form.action, dict(form.submit_fields()), headers=ROOT, status=303)
+    assert not again.location.endswith("/directors/3")  # the key is held: a new one
 
 
 def test_revert_a_create_is_the_delete_confirmation():
