@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 'setuptools<82' wheel
-	$(BIN)/pip install --quiet -e '.[serve,test,embed,deploy]'
+	$(BIN)/pip install --quiet -e '.[serve,test,embed,deploy,mongrel2]'
 	touch $(STAMP)
 
 movie.db: | $(STAMP)
