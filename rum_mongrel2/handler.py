@@ -83,6 +83,7 @@ class Handler:
         for sock in (self.pull, self.pub):
             sock.close(linger=1000)
         if self.peers:
+            log.info("passed %d messages on to other handler processes", self.peers.forwarded)
             self.peers.close()
 
     def poll(self, timeout_ms: int) -> None:
@@ -112,7 +113,6 @@ class Handler:
 
     def credit(self, msg: Message, raw: bytes, forwarded: bool) -> None:
         left = self.owed.settle(msg.conn_id, msg.credits or 0)
-        log.debug("credits %s for %s (%s used)", msg.credits, msg.conn_id, left)
         if self.window is not None and self.window.conn_id == msg.conn_id and left:
             self.window.give(left)
         elif left and self.peers and not forwarded:
@@ -159,17 +159,18 @@ class Handler:
         result = None
         try:
             result = self.app(env, framing.start_response)
-            sent_head = False
+            head = b""  # goes with the first chunk: one message per chunk
             for data in result:
-                if data and not sent_head:
-                    self.send(msg.conn_id, framing.head())
-                    sent_head = True
-                self.send(msg.conn_id, framing.chunk(data))
-            if not sent_head:
-                self.send(msg.conn_id, framing.head())
-            self.send(msg.conn_id, framing.end())
+                if data and not framing.head_sent:
+                    head = framing.head()
+                self.send(msg.conn_id, head + framing.chunk(data))
+                head = b""
+            if not framing.head_sent:
+                head = framing.head()
+            self.send(msg.conn_id, head + framing.end())
             if not framing.keep_alive:
                 self.pub.send(reply(self.sender, msg.conn_id, b""))
+            log.debug("served %s %s %s", env["REQUEST_METHOD"], env["PATH_INFO"], framing.status)
         except ClientGone as exc:
             log.info("stopped the response to %s %s: %s", msg.conn_id, msg.path, exc)
             self.pub.send(reply(self.sender, msg.conn_id, b""))
@@ -194,7 +195,6 @@ class Handler:
             if self.window is not None:
                 piece = min(piece, self.wait_for_credits())
             self.pub.send(reply(self.sender, conn_id, bytes(view[:piece])))
-            log.debug("sent %d to %s", piece, conn_id)
             if self.window is not None:
                 self.window.take(piece)
             view = view[piece:]

@@ -37,8 +37,10 @@ class Peers:
         self.inbox = ctx.socket(zmq.PULL)
         self.inbox.bind(f"ipc://{self.path}")
         self._out: dict[str, zmq.Socket] = {}
+        self.forwarded = 0  # messages passed on
 
     def forward(self, raw: bytes) -> None:
+        self.forwarded += 1
         names = set()
         for name in os.listdir(self.directory):
             if not name.endswith(".ipc") or name == self.own:
