@@ -22,7 +22,7 @@ test: $(STAMP)
 	bash tests/run.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check rum rum_sqlalchemy rum_toscawidgets tests examples model.py demo_data.py
+	$(BIN)/ruff check rum rum_sqlalchemy rum_toscawidgets rum_mongrel2 tests examples model.py demo_data.py
 
 clean:
 	rm -rf $(VENV) movie.db

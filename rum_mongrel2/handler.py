@@ -165,6 +165,8 @@ class Handler:
                     head = framing.head()
                 self.send(msg.conn_id, head + framing.chunk(data))
                 head = b""
+                if framing.head_only and framing.head_sent:
+                    break  # HEAD: the rest of the body would only be thrown away
             if not framing.head_sent:
                 head = framing.head()
             self.send(msg.conn_id, head + framing.end())
@@ -181,8 +183,9 @@ class Handler:
             else:
                 self.send_error(msg, "500 Internal Server Error")
         finally:
-            if hasattr(result, "close"):
-                result.close()
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
 
     def send(self, conn_id: str, data: bytes) -> None:
         """`data` to the client, in pieces no larger than the credits allow."""

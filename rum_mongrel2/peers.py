@@ -3,12 +3,13 @@
 Mongrel2 load-balances everything it sends over its PUSH socket, its `credits` and
 `disconnect` messages too, so they often reach a process that is not sending the response
 they are about. With `peers_dir` set, each process binds a PULL socket at
-`ipc://<peers_dir>/<pid>.ipc` and passes such messages on to every other process found
+`ipc://<peers_dir>/<pid>-<random>.ipc` and passes such messages on to every other process found
 there; the one sending to that connection uses them, the others drop them.
 """
 
 import logging
 import os
+import secrets
 
 import zmq
 
@@ -30,10 +31,8 @@ class Peers:
         os.makedirs(directory, exist_ok=True)
         self.directory = directory
         self.ctx = ctx
-        self.own = f"{os.getpid()}.ipc"
+        self.own = f"{os.getpid()}-{secrets.token_hex(4)}.ipc"
         self.path = os.path.join(directory, self.own)
-        if os.path.exists(self.path):
-            os.unlink(self.path)  # left by a process with our pid that was killed
         self.inbox = ctx.socket(zmq.PULL)
         self.inbox.bind(f"ipc://{self.path}")
         self._out: dict[str, zmq.Socket] = {}
@@ -45,8 +44,8 @@ class Peers:
         for name in os.listdir(self.directory):
             if not name.endswith(".ipc") or name == self.own:
                 continue
-            stem = name[:-4]
-            if not stem.isdigit() or not _alive(int(stem)):
+            pid = name.split("-", 1)[0]
+            if not pid.isdigit() or not _alive(int(pid)):
                 self._drop(name)
                 continue
             names.add(name)
