@@ -38,6 +38,7 @@ class Body:
                 os.unlink(self.path)
             except OSError as exc:
                 log.warning("could not remove upload %s: %s", self.path, exc)
+            self.path = None
 
 
 @dataclass

@@ -210,6 +210,10 @@ def mongrel2():
 
 
 def _uploads_left(chroot: Path) -> list[str]:
+    """Mongrel2's upload files still there (the handler removes them after the response)."""
+    deadline = time.monotonic() + 10
+    while any((chroot / "tmp").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return sorted(p.name for p in (chroot / "tmp").iterdir())
 
 
