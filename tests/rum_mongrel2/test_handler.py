@@ -113,11 +113,14 @@ def test_a_chunked_upload_gets_its_length(serve, mongrel2, tmp_path):
 def test_upload_headers_from_a_client_cannot_name_other_files(serve, mongrel2, tmp_path):
     victim = tmp_path / "precious.txt"
     victim.write_text("keep me")
-    serve(echo, upload=TempStore("/tmp/upload.XXXXXX", str(tmp_path)))
-    for name in (str(victim), "/tmp/../precious.txt", "/tmp/upload.XXXXXXX"):
+    (tmp_path / "other").mkdir()
+    lookalike = tmp_path / "other" / "upload.abcdef"  # named like one, elsewhere
+    lookalike.write_text("keep me too")
+    serve(echo, upload=TempStore(str(tmp_path / "store" / "upload.XXXXXX")))
+    for name in (str(victim), str(lookalike), f"{tmp_path}/store/../other/upload.abcdef"):
         mongrel2.send(request("11", method="POST", **{START: name, DONE: name}))
         assert read_response(mongrel2, "11")[0] == "HTTP/1.1 400 Bad Request"
-    assert victim.read_text() == "keep me"
+    assert victim.read_text() == "keep me" and lookalike.read_text() == "keep me too"
 
 
 def test_outside_the_prefix_is_404_and_app_errors_are_500(serve, mongrel2):
