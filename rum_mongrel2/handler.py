@@ -58,6 +58,7 @@ class Handler:
         self.queue: collections.deque[Message] = collections.deque()
         self.window: Window | None = None
         self.gone = False
+        self.waits = 0  # times the response being sent waited for credits
         self.owed = Owed()
         self.stopping = False
 
@@ -146,6 +147,7 @@ class Handler:
         window = msg.credits or self.opts.window
         self.window = Window(msg.conn_id, window) if window else None
         self.gone = False
+        self.waits = 0
         try:
             self.respond(msg, env)
         finally:
@@ -172,7 +174,8 @@ class Handler:
             self.send(msg.conn_id, head + framing.end())
             if not framing.keep_alive:
                 self.pub.send(reply(self.sender, msg.conn_id, b""))
-            log.debug("served %s %s %s", env["REQUEST_METHOD"], env["PATH_INFO"], framing.status)
+            log.debug("served %s %s %s, %d waits for credits", env["REQUEST_METHOD"],
+                      env["PATH_INFO"], framing.status, self.waits)
         except ClientGone as exc:
             log.info("stopped the response to %s %s: %s", msg.conn_id, msg.path, exc)
             self.pub.send(reply(self.sender, msg.conn_id, b""))
@@ -205,6 +208,7 @@ class Handler:
     def wait_for_credits(self) -> int:
         assert self.window is not None
         deadline = time.monotonic() + self.opts.credit_timeout
+        self.waits += self.window.available <= 0
         while not self.gone and self.window.available <= 0:
             left = deadline - time.monotonic()
             if left <= 0:

@@ -33,6 +33,9 @@ MONGREL2 = "/usr/bin/mongrel2"
 M2SH = "/usr/bin/m2sh"
 SERVER_UUID = "3f1a6c0e-8d2b-4c57-9e0a-5b7d1c2e4f60"
 MOVIES = 50_000
+# Long titles make the export (about 6 MB) larger than what the kernel's socket buffers
+# hold on loopback (4 MiB), so that a slow reader holds the handler back.
+LONG = "a title long enough to make the export bigger than the socket buffers"
 LOGGING = """
 [loggers]
 keys = root, handler
@@ -85,12 +88,12 @@ def _ensure_mongrel2() -> None:
 
 
 def _fill(site: Path) -> None:
-    """The demo's 200 movies and more, to MOVIES; the last one's title is known."""
+    """The demo's 200 movies and more, to MOVIES, with long titles."""
     db = sqlite3.connect(site / "movie.db")
     try:
         have = db.execute("select count(*) from movie").fetchone()[0]
         db.executemany("insert into movie (title, year, genre_id, description) values (?,?,?,?)",
-                       ((f"Bulk movie {n}", 1950 + n % 70, 1 + n % 10, f"Row {n}, with \"quotes\"")
+                       ((f"Bulk movie {n}: {LONG}", 1950 + n % 70, 1 + n % 10, f"Row {n}, with \"quotes\"")
                         for n in range(have, MOVIES)))
         db.commit()
     finally:
@@ -152,7 +155,7 @@ class Handlers:
         return dict((p.pid, lg) for p, lg in self.procs)[proc.pid]
 
     def served(self, proc: subprocess.Popen) -> list[str]:
-        """The `METHOD PATH_INFO STATUS` lines of the requests `proc` answered."""
+        """`METHOD PATH_INFO STATUS, N waits for credits` of each request `proc` answered."""
         return re.findall(rf"^{proc.pid} DEBUG \S+ served (.*)$", self.log(proc).read_text(),
                           re.M)
 
@@ -218,21 +221,31 @@ def _uploads_left(chroot: Path) -> list[str]:
 
 
 def _csv(port: int, slow: bool = False) -> tuple[dict, bytes]:
-    """(headers, body) of /admin/movies.csv; `slow` reads it in small bites with pauses."""
+    """(headers, body) of /admin/movies.csv.
+
+    `slow` reads it as a client slower than the export: a 16 KiB receive buffer, a pause
+    of 3 s after the first bytes (the export fills the socket buffers and Mongrel2's
+    window meanwhile), then 8 KiB at a time with pauses.
+    """
     import http.client
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    if slow:
+        conn.sock = socket.socket()
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        conn.sock.settimeout(120)
+        conn.sock.connect(("127.0.0.1", port))
     try:
         conn.request("GET", "/admin/movies.csv")
         resp = conn.getresponse()
         assert resp.status == 200, resp.read()[:500]
         parts = []
-        for _ in range(100_000):  # bounded: the export is a few MB
+        for n in range(100_000):  # bounded: the export is a few MB
             part = resp.read(8192) if slow else resp.read()
             if not part:
                 break
             parts.append(part)
             if slow:
-                time.sleep(0.002)
+                time.sleep(3 if n == 0 else 0.005)
         return {k.lower(): v for k, v in resp.getheaders()}, b"".join(parts)
     finally:
         conn.close()
@@ -254,7 +267,7 @@ def _complete_csv(mongrel2: dict, slow: bool = False) -> None:
     lines = body.decode("utf-8").splitlines()
     assert lines[0] == "Id,Title,Genre,Director,Year", lines[0]
     assert len(lines) == total + 1, (len(lines), total, lines[-1][:200])
-    assert any(line.startswith(f"{MOVIES},Bulk movie {MOVIES - 1},")
+    assert any(line.startswith(f"{MOVIES},Bulk movie {MOVIES - 1}: {LONG},")
                for line in lines[MOVIES - 10:]), lines[-10:]
 
 
@@ -271,7 +284,12 @@ def test_a_50000_row_csv_is_complete_5_times_of_5(mongrel2):
 
 
 def test_a_50000_row_csv_is_complete_for_a_slow_reader(mongrel2):
+    handlers, first = mongrel2["handlers"], mongrel2["first"]
+    before = len(handlers.served(first))
     _complete_csv(mongrel2, slow=True)
+    export = [line for line in handlers.served(first)[before:] if "/movies.csv" in line]
+    waits = int(re.search(r"(\d+) waits for credits", export[-1]).group(1))
+    assert waits > 0, export  # the export got ahead of the reader and was held back
 
 
 def test_a_100kb_form_post_goes_through_an_upload_file(mongrel2):
