@@ -69,3 +69,37 @@ def test_a_streamed_response_arrives_whole_with_credits(serve, mongrel2):
     status, headers, body = read_response(mongrel2, "3")
     assert status == "HTTP/1.1 200 OK" and headers["transfer-encoding"] == "chunked"
     assert body == b"".join(bytes([65 + i]) * CHUNK for i in range(20))
+
+
+def test_late_credits_of_a_finished_response_do_not_open_the_next_ones_window(serve,
+                                                                              mongrel2):
+    def sized(environ, start_response):
+        n = int(environ["QUERY_STRING"])
+        start_response("200 OK", [("Content-Length", str(n))])
+        return [b"z" * (n // 2), b"z" * (n - n // 2)]
+
+    serve(sized, window=20_000)
+    mongrel2.send(request("30", query="15000", DOWNLOAD_CREDITS="20000"))
+    first = b""
+    while parse_response(first) is None:  # bounded: every reply carries bytes
+        got = mongrel2.reply()
+        assert got is not None
+        first += got[2]
+    # no credits back yet; the next request on that keep-alive connection starts anew
+    mongrel2.send(request("30", query="30000"))
+    second = b""
+    while len(second) < 20_000:
+        got = mongrel2.reply()
+        assert got is not None
+        second += got[2]
+    assert len(second) == 20_000
+    mongrel2.send(credits("30", len(first)))  # the first response's, arriving late
+    assert mongrel2.reply(timeout=0.5) is None  # they are not the second's to use
+    mongrel2.send(credits("30", 20_000))
+    for _ in range(10):
+        got = mongrel2.reply()
+        assert got is not None
+        second += got[2]
+        if parse_response(second):
+            break
+    assert parse_response(second)[2] == b"z" * 30_000
