@@ -20,3 +20,18 @@ def test_defaults_and_the_specs_required():
     assert opts.url_prefix is None and opts.window == DEFAULT_WINDOW and not opts.peers_dir
     with pytest.raises(ValueError, match="send_spec and recv_spec"):
         options({"send_spec": "a"})
+
+
+def test_the_handler_imports_nothing_of_rum():
+    import ast
+    import pathlib
+
+    import rum_mongrel2
+
+    for path in pathlib.Path(rum_mongrel2.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in ("rum", "rum_sqlalchemy", "rum_toscawidgets"), (path, name)
