@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 'setuptools<82' wheel
-	$(BIN)/pip install --quiet -e '.[serve,test,embed,deploy]'
+	$(BIN)/pip install --quiet -e '.[serve,test,embed,deploy,mongrel2]'
 	touch $(STAMP)
 
 movie.db: | $(STAMP)
@@ -22,7 +22,7 @@ test: $(STAMP)
 	bash tests/run.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check rum rum_sqlalchemy rum_toscawidgets tests examples model.py demo_data.py
+	$(BIN)/ruff check rum rum_sqlalchemy rum_toscawidgets rum_mongrel2 tests examples model.py demo_data.py
 
 clean:
 	rm -rf $(VENV) movie.db
@@ -50,11 +50,11 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -d rum/i18n -D rum --statistics
 	$(BIN)/pybabel compile -d locale -D rum --statistics
 
-# Real servers (paster, pserve, waitress, gunicorn sync and gevent, Apache + mod_wsgi)
-# serving Rum at /admin: tests/deploy. Apache comes from Debian (`make apache-modwsgi`,
-# which the mod_wsgi tests run themselves when apt-get is there; they skip, saying why,
-# when it is not).
-.PHONY: test-deploy apache-modwsgi
+# Real servers (paster, pserve, waitress, gunicorn sync and gevent, Apache + mod_wsgi,
+# Mongrel2 with egg:rum#mongrel2) serving Rum at /admin: tests/deploy. Apache and Mongrel2
+# come from Debian (`make apache-modwsgi`, `make mongrel2`, which their tests run themselves
+# when apt-get is there; they skip, saying why, when it is not).
+.PHONY: test-deploy apache-modwsgi mongrel2
 test-deploy: $(STAMP)
 	$(BIN)/python -m pytest tests/deploy -o addopts="-ra" -p no:randomly
 
@@ -62,6 +62,12 @@ apache-modwsgi:
 	@test -e /usr/lib/apache2/modules/mod_wsgi.so -a -x /usr/sbin/apachectl || { \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	        --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3.11-venv; }
+
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
+
+mongrel2:
+	@test -x /usr/bin/mongrel2 -a -x /usr/bin/m2sh || { \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends mongrel2-core; }
 
 # Rum beside Flask-Admin, sqladmin, Django admin, starlette-admin and the bare-WSGI floor of
 # ../shared/bench in one run, then Rum alone at 1,000,000 movies; writes bench/RESULTS.md

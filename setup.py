@@ -6,7 +6,7 @@ setup(
     description="An embeddable admin/CRUD WSGI application for SQLAlchemy models",
     python_requires=">=3.11",
     packages=find_packages(include=["rum", "rum.*", "rum_sqlalchemy", "rum_sqlalchemy.*",
-                                    "rum_toscawidgets", "rum_toscawidgets.*"]),
+                                    "rum_toscawidgets", "rum_toscawidgets.*", "rum_mongrel2"]),
     package_data={
         "rum": ["templates/*.html", "static/*", "i18n/*/LC_MESSAGES/*.mo", "i18n/*/LC_MESSAGES/*.po"],
         "rum_toscawidgets": ["templates/*.html"],
@@ -31,9 +31,12 @@ setup(
         "embed": ["TurboGears2>=2.5", "tgext.tw2", "kajiki", "repoze.who", "pyramid>=2"],
         # the servers of docs/deploying.md and tests/deploy
         "deploy": ["Paste>=3", "PasteScript>=3", "waitress", "gunicorn", "gevent"],
+        # `use = egg:rum#mongrel2`: the Mongrel2 handler of docs/deploying.md
+        "mongrel2": ["pyzmq>=25"],
     },
     entry_points={
         "paste.app_factory": ["main = rum:make_app"],
+        "paste.server_runner": ["mongrel2 = rum_mongrel2.runner:serve"],
         "rum.repositoryfactory": ["sqlalchemy = rum_sqlalchemy:SQLAlchemyRepositoryFactory",
                                   "memory = rum.testing:MemoryRepositoryFactory"],
         "rum.viewfactory": ["toscawidgets = rum_toscawidgets:ToscaWidgetsViewFactory"],

@@ -24,7 +24,8 @@ def _doc(name: str) -> str:
 
 
 @pytest.mark.parametrize("name", ["admin.cfg", "rum.ini", "paste-http.ini", "waitress.ini",
-                                  "admin.wsgi.in", "httpd.conf.in"])
+                                  "admin.wsgi.in", "httpd.conf.in", "mongrel2.conf.in",
+                                  "mongrel2.ini.in"])
 def test_deploying_quotes_each_example_file_whole(name):
     with open(os.path.join(DEPLOY, name), encoding="utf-8") as fh:
         assert fh.read().rstrip("\n") in _doc("deploying.md"), f"{name} differs from the doc"
