@@ -4,7 +4,7 @@ set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 . tests/servers.sh
-"$BIN/ruff" check rum rum_sqlalchemy rum_toscawidgets tests examples model.py demo_data.py || exit 1
+"$BIN/ruff" check rum rum_sqlalchemy rum_toscawidgets rum_mongrel2 tests examples model.py demo_data.py || exit 1
 "$BIN/mypy" || exit 1  # the packages of pyproject.toml's [tool.mypy]
 # The long randomized runs are sized to keep `make test` under five minutes; set these
 # higher for a deeper run (e.g. RUM_FUZZ_EXAMPLES=2000 RUM_LOAD_SECONDS=20).
