@@ -1,0 +1,97 @@
+"""A page template's static markup serialized once per language instead of per render.
+
+Genshi pushes every event of a template (each start tag, end tag and piece of
+indentation) through its filters and serializer on every render, at some microseconds an
+event. Most of a page's events never change: `compile_stream` replaces each run of them
+with one piece of markup, serialized as the page's serializer would, after the static
+text was translated into the request's language (Genshi's Translator, run once per
+template and language).
+
+Left as events, so the template's directives and the layout see what they expect: the
+first and last event under a directive (`py:attrs`, `py:strip`, `py:content` act on
+them), everything under an `i18n:` directive (it reads its message from the events),
+`html`, `head`, `body` and `title` (the layout matches and selects them), `script`,
+`style`, `pre` and `textarea` and what they hold, elements of other namespaces, void
+elements (`input`, `br`) not closed in the same run, and the end tag of every element
+whose start tag is an event (match templates count tags to find an element's end). Pages whose templates have match
+templates of their own are not compiled at all (see `rum.rendering`).
+"""
+
+from genshi.core import END, END_NS, START, START_NS, TEXT, Markup, Stream
+from genshi.output import HTMLSerializer
+from genshi.template.base import SUB
+
+XHTML = "http://www.w3.org/1999/xhtml"
+KEPT = frozenset({"html", "head", "body", "title"})
+RAW = frozenset({"script", "style", "pre", "textarea"})
+VOID = frozenset(str(q).rpartition("}")[2] for q in HTMLSerializer._EMPTY_ELEMS)
+
+
+def _name(tag) -> str | None:
+    """The tag's local name if it is plain HTML, else None."""
+    return tag.localname if tag.namespace in (None, "", XHTML) else None
+
+
+def _i18n(directives) -> bool:
+    return any(type(d).__module__.startswith("genshi.filters.i18n") for d in directives)
+
+
+def _serialize(run: list) -> Markup:
+    """`run` as the page's serializer writes it, where HTML's namespace is the default."""
+    events = [(START_NS, ("", XHTML), None), *run, (END_NS, "", None)]
+    return Markup(Stream(events).render("html", encoding=None, strip_whitespace=False))
+
+
+def compile_stream(stream: list, raw: bool = False) -> list:
+    """`stream` (a prepared, translated template stream) with its static runs serialized.
+    `raw`: inside an element whose text is not escaped (script, style...)."""
+    out: list = []
+    run: list = []
+    opened: list[bool] = []  # per open element: whether its start tag is in markup
+
+    def flush():
+        if len(run) > 1 or (run and run[0][0] is not TEXT):
+            out.append((TEXT, _serialize(run), run[0][2]))
+        else:
+            out.extend(run)
+        run.clear()
+
+    events = list(stream)
+    i = 0
+    while i < len(events):
+        kind, data, pos = event = events[i]
+        name = _name(data[0]) if kind is START else _name(data) if kind is END else None
+        if kind is SUB:
+            flush()
+            directives, sub = data
+            if not _i18n(directives) and len(sub) > 2:
+                sub = [sub[0], *compile_stream(sub[1:-1], raw), sub[-1]]
+            out.append((SUB, (directives, sub), pos))
+        elif kind is TEXT and isinstance(data, str) and not raw:
+            run.append(event)
+        elif kind is START and name in VOID and _static_attrs(data[1]) and i + 1 < len(events) \
+                and events[i + 1][0] is END and events[i + 1][1] == data[0]:
+            run += [event, events[i + 1]]
+            i += 1
+        elif kind is START and name and name not in KEPT | RAW | VOID and _static_attrs(data[1]):
+            run.append(event)
+            opened.append(True)
+        elif kind is END and opened and opened[-1]:  # its start tag went into markup too
+            run.append(event)
+            opened.pop()
+        else:
+            flush()
+            out.append(event)
+            if kind is START:
+                opened.append(False)
+            elif kind is END and opened:
+                opened.pop()
+            if name in RAW:
+                raw = kind is START
+        i += 1
+    flush()
+    return out
+
+
+def _static_attrs(attrs) -> bool:
+    return all(isinstance(value, str) for _name, value in attrs)
