@@ -12,8 +12,9 @@ first and last event under a directive (`py:attrs`, `py:strip`, `py:content` act
 them), everything under an `i18n:` directive (it reads its message from the events),
 `html`, `head`, `body` and `title` (the layout matches and selects them), `script`,
 `style`, `pre` and `textarea` and what they hold, elements of other namespaces, void
-elements (`input`, `br`) not closed in the same run, and the end tag of every element
-whose start tag is an event (match templates count tags to find an element's end). Pages whose templates have match
+elements (`input`, `br`) not closed right away, and every element not opened and closed
+at the same level of the template, or whose start or end tag stays an event: start and
+end tags stay paired (match templates and `rum.page_layout` count them). Pages whose templates have match
 templates of their own are not compiled at all (see `rum.rendering`).
 """
 
@@ -42,12 +43,29 @@ def _serialize(run: list) -> Markup:
     return Markup(Stream(events).render("html", encoding=None, strip_whitespace=False))
 
 
-def compile_stream(stream: list, raw: bool = False) -> list:
+def _pairs(events: list) -> dict[int, int]:
+    """Start tag index <-> end tag index, for the elements opened and closed in `events`."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, (kind, _data, _pos) in enumerate(events):
+        if kind is START:
+            stack.append(i)
+        elif kind is END and stack:
+            j = stack.pop()
+            pairs[j], pairs[i] = i, j
+    return pairs
+
+
+def compile_stream(stream, raw: bool = False, keep_ends: bool = False) -> list:
     """`stream` (a prepared, translated template stream) with its static runs serialized.
-    `raw`: inside an element whose text is not escaped (script, style...)."""
+    `raw`: inside an element whose text is not escaped (script, style...); `keep_ends`:
+    the first and last event stay events (a directive's element)."""
+    events = list(stream)
+    pairs = _pairs(events)
+    kept = {0, len(events) - 1} if keep_ends else set()
+    collapsed: set[int] = set()  # start tags serialized
     out: list = []
     run: list = []
-    opened: list[bool] = []  # per open element: whether its start tag is in markup
 
     def flush():
         if len(run) > 1 or (run and run[0][0] is not TEXT):
@@ -56,39 +74,30 @@ def compile_stream(stream: list, raw: bool = False) -> list:
             out.extend(run)
         run.clear()
 
-    events = list(stream)
-    i = 0
-    while i < len(events):
-        kind, data, pos = event = events[i]
+    for i, event in enumerate(events):
+        kind, data, pos = event
         name = _name(data[0]) if kind is START else _name(data) if kind is END else None
+        end = pairs.get(i)
         if kind is SUB:
             flush()
             directives, sub = data
-            if not _i18n(directives) and len(sub) > 2:
-                sub = [sub[0], *compile_stream(sub[1:-1], raw), sub[-1]]
+            if not _i18n(directives):
+                sub = compile_stream(sub, raw, keep_ends=True)
             out.append((SUB, (directives, sub), pos))
-        elif kind is TEXT and isinstance(data, str) and not raw:
+        elif kind is TEXT and isinstance(data, str) and not raw and i not in kept:
             run.append(event)
-        elif kind is START and name in VOID and _static_attrs(data[1]) and i + 1 < len(events) \
-                and events[i + 1][0] is END and events[i + 1][1] == data[0]:
-            run += [event, events[i + 1]]
-            i += 1
-        elif kind is START and name and name not in KEPT | RAW | VOID and _static_attrs(data[1]):
+        elif kind is START and name and name not in KEPT | RAW and end is not None \
+                and i not in kept and end not in kept and _static_attrs(data[1]) \
+                and (name not in VOID or end == i + 1):
             run.append(event)
-            opened.append(True)
-        elif kind is END and opened and opened[-1]:  # its start tag went into markup too
+            collapsed.add(i)
+        elif kind is END and end in collapsed:  # its start tag went into markup too
             run.append(event)
-            opened.pop()
         else:
             flush()
             out.append(event)
-            if kind is START:
-                opened.append(False)
-            elif kind is END and opened:
-                opened.pop()
             if name in RAW:
                 raw = kind is START
-        i += 1
     flush()
     return out
 
