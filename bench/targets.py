@@ -59,16 +59,21 @@ def _slower(rows: list, target: str, rum: float, other: float, limit: float, wha
 def list_targets(rows: list, peers: dict, big: dict | None) -> None:
     rum, floor = peers.get("rum", {}), peers.get("floor", {})
     r_list = rps(rum, "list")
-    anchors = {n: rps(peers[n], "list") for n in ANCHORS if n in peers and rps(peers[n], "list")}
+    anchors: dict[str, float] = {}
+    for name in ANCHORS:
+        r = rps(peers.get(name, {}), "list")
+        if r:
+            anchors[name] = r
     if r_list and anchors:
-        best = max(anchors, key=anchors.get)
+        best = max(anchors, key=lambda name: anchors[name])
         x = r_list / anchors[best]
         _row(rows, f"list >= {LIST_VS_PEER:g}x the fastest peer's req/s",
              f"{x:.1f}x ({r_list:,.1f} vs {best} {anchors[best]:,.1f} req/s)",
              x >= LIST_VS_PEER, f"{x / LIST_VS_PEER:.0%} of the target")
-    if r_list and rps(floor, "list"):
-        _slower(rows, f"list within {LIST_VS_FLOOR:g}x of the floor (100k)", r_list,
-                rps(floor, "list"), LIST_VS_FLOOR, "floor", failed(rum, "list"))
+    f_list = rps(floor, "list")
+    if r_list and f_list:
+        _slower(rows, f"list within {LIST_VS_FLOOR:g}x of the floor (100k)", r_list, f_list,
+                LIST_VS_FLOOR, "floor", failed(rum, "list"))
     if big:
         b_rum, b_floor = rps(big, "list"), (big.get("floor") or {}).get("wrk", {}).get("list")
         if b_rum and b_floor:
@@ -79,27 +84,31 @@ def list_targets(rows: list, peers: dict, big: dict | None) -> None:
 def query_targets(rows: list, peers: dict) -> None:
     rum, floor = peers.get("rum", {}), peers.get("floor", {})
     for page in ("sorted", "sorted_deep"):
-        if rps(rum, page) and rps(floor, page):
-            _slower(rows, f"{page} <= {SORTED_VS_FLOOR:g}x the floor's time", rps(rum, page),
-                    rps(floor, page), SORTED_VS_FLOOR, "floor", failed(rum, page))
-    if rps(rum, "typed_page") and rps(floor, "deep"):
-        _slower(rows, f"typed page <= {TYPED_VS_OFFSET:g}x the floor's OFFSET page",
-                rps(rum, "typed_page"), rps(floor, "deep"), TYPED_VS_OFFSET, "floor deep",
-                failed(rum, "typed_page"))
+        r, f = rps(rum, page), rps(floor, page)
+        if r and f:
+            _slower(rows, f"{page} <= {SORTED_VS_FLOOR:g}x the floor's time", r, f,
+                    SORTED_VS_FLOOR, "floor", failed(rum, page))
+    r, f = rps(rum, "typed_page"), rps(floor, "deep")
+    if r and f:
+        _slower(rows, f"typed page <= {TYPED_VS_OFFSET:g}x the floor's OFFSET page", r, f,
+                TYPED_VS_OFFSET, "floor deep", failed(rum, "typed_page"))
     for page in ("deep", "search"):
-        if rps(rum, page) and rps(floor, page):
-            x, ref = rps(rum, page) / rps(floor, page), REFERENCE[page]
+        r, f = rps(rum, page), rps(floor, page)
+        if r and f:
+            ref = REFERENCE[page]
             target = f"{page} as today or better ({ref:.2f}x the floor's req/s)"
-            if failed(rum, page):
-                _row(rows, target, f"Rum's page {failed(rum, page)}", False, "-")
+            problem = failed(rum, page)
+            if problem:
+                _row(rows, target, f"Rum's page {problem}", False, "-")
                 continue
-            _row(rows, target, f"{x:.2f}x ({rps(rum, page):,.1f} vs {rps(floor, page):,.1f} req/s)",
-                 x >= ref * (1 - NOISE), f"{x / ref:.0%} of today")
-    if single(rum, "edit") and single(floor, "edit"):
-        x, ref = single(rum, "edit") / single(floor, "edit"), REFERENCE["edit"]
+            _row(rows, target, f"{r / f:.2f}x ({r:,.1f} vs {f:,.1f} req/s)",
+                 r / f >= ref * (1 - NOISE), f"{r / f / ref:.0%} of today")
+    r_edit, f_edit = single(rum, "edit"), single(floor, "edit")
+    if r_edit and f_edit:
+        x, ref = r_edit / f_edit, REFERENCE["edit"]
         _row(rows, f"edit as today or better ({ref:.2f}x the floor's time)",
-             f"{x:.2f}x ({single(rum, 'edit'):.1f} vs {single(floor, 'edit'):.1f} ms)",
-             x <= ref * (1 + NOISE), f"{x / ref:.0%} of today")
+             f"{x:.2f}x ({r_edit:.1f} vs {f_edit:.1f} ms)", x <= ref * (1 + NOISE),
+             f"{x / ref:.0%} of today")
     pr = rum.get("probe", {})
     counts = {m: pr[m]["sql_count"] for m in ("list", "deep", "search", "sorted", "sorted_deep",
                                               "typed_page") if m in pr and not failed(rum, m)}

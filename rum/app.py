@@ -40,8 +40,8 @@ from .errors import (
 from .formats import error_body, json_response
 from .headers import secure
 from .i18n import N_, Catalogs, Message, Term
-from .plugins import load_plugin
 from .navigation import Navigation
+from .plugins import load_plugin
 from .rendering import Renderer
 from .request import RumRequest
 from .resources import Registry, Resource, build_resource, resource_class, served_name

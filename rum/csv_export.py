@@ -77,7 +77,7 @@ def rows(records: Iterable[Record], fields: tuple[Field, ...]) -> Iterator[bytes
         values: Iterable[tuple] = value_rows(fields)
     else:
         names = [f.name for f in fields]
-        values = ([r.values.get(name) for name in names] for r in records)
+        values = (tuple(r.values.get(name) for name in names) for r in records)
     try:
         chunk = list(itertools.islice(values, CHUNK))
         while chunk:

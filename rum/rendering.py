@@ -9,8 +9,8 @@ from genshi.template import Context, TemplateLoader
 from genshi.template.loader import TemplateNotFound
 
 from .i18n import DEFAULT, Translations, _Untranslated
-from .page_static import compile_stream
 from .page_layout import BodyTemplate, collapse_body, has_own_matches, shell, wraps_only
+from .page_static import compile_stream
 from .values import display
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
