@@ -182,8 +182,10 @@ class Renderer:
         else:
             body, outer = plan
             page = collapse_body(list(self._generate(body, data, translations)))
-            stream = self._generate(outer, {**data, "rum_page": page}, translations)
-            stream = stream | _no_leading_space
+            outer_stream = self._generate(outer, {**data, "rum_page": page}, translations)
+            # filters applied directly, not by `|` (which wraps each event once more)
+            stream = Stream(_Lang(translations.lang)(_no_leading_space(outer_stream)))
+            return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
         stream = stream | _Lang(translations.lang)
         return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
 
