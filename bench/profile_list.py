@@ -66,8 +66,20 @@ def cpu_ms(app, url: str, rounds: int = ROUNDS, per_round: int = 40) -> dict:
     return {"median_ms": round(statistics.median(times), 3), "best_ms": round(min(times), 3)}
 
 
-def profile(app, url: str, n: int, top: int) -> str:
-    """The top `top` functions by cumulative time over `n` requests, as pstats prints them."""
+# the parts of a list page: (label, file name ending, function name), cumulative time
+PARTS = (("page template (index + layout, rum/rendering.py)", "rum/rendering.py", "render"),
+         ("grid (rum_toscawidgets/grid.py)", "rum_toscawidgets/grid.py", "render"),
+         ("filter bar", "rum_toscawidgets/factory.py", "filter_bar"),
+         ("rows and count (repository select)", "rum_sqlalchemy/repository.py", "select"),
+         ("records of the rows", "rum_sqlalchemy/repository.py", "record"),
+         ("filter bar's relation choices (value_choices)", "rum/filter_names.py",
+          "value_choices"),
+         ("navigation (rendered once per key)", "rum/navigation.py", "html"))
+
+
+def profile(app, url: str, n: int, top: int) -> tuple[str, list[str]]:
+    """The top `top` functions by cumulative time over `n` requests, as pstats prints them,
+    and the share of the request of each of PARTS."""
     prof = cProfile.Profile()
     prof.enable()
     for _ in range(n):
@@ -75,12 +87,18 @@ def profile(app, url: str, n: int, top: int) -> str:
     prof.disable()
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out)
+    total = max(v[3] for v in stats.stats.values())  # type: ignore[attr-defined]
+    shares = []
+    for label, ending, name in PARTS:
+        cum = sum(v[3] for (path, _line, fn), v in stats.stats.items()  # type: ignore[attr-defined]
+                  if fn == name and path.endswith(ending))
+        shares.append(f"{label}: {cum / total:.0%}")
     stats.strip_dirs().sort_stats("cumulative").print_stats(top)
     text = out.getvalue()
-    return text[text.index("   ncalls"):].rstrip() if "   ncalls" in text else text
+    return (text[text.index("   ncalls"):].rstrip() if "   ncalls" in text else text), shares
 
 
-def markdown(url: str, n: int, timing: dict, table: str, db: str) -> str:
+def markdown(url: str, n: int, timing: dict, table: str, db: str, shares: list[str]) -> str:
     return "\n".join([
         "# Profile of the list page", "",
         f"Written by `bench/profile_list.py --write` on {time.strftime('%Y-%m-%d %H:%M:%S')}: "
@@ -89,7 +107,9 @@ def markdown(url: str, n: int, timing: dict, table: str, db: str) -> str:
         f"{timing['median_ms']:.2f} ms CPU a request (median of {ROUNDS} rounds; best "
         f"{timing['best_ms']:.2f} ms). Under cProfile, {n} requests, the top functions by "
         "cumulative time (the profiler roughly doubles every time; read the shares):", "",
-        "```", table, "```", ""])
+        "```", table, "```", "",
+        "Shares of the request (cumulative time under the profiler):", "",
+        *(f"* {line}" for line in shares), ""])
 
 
 def main() -> None:
@@ -107,12 +127,12 @@ def main() -> None:
     for _ in range(20):  # templates compiled, caches warm
         call(app, a.url)
     timing = cpu_ms(app, a.url)
-    table = profile(app, a.url, a.n, a.top)
-    log.info("%s: %.2f ms CPU a request (best %.2f)\n%s", a.url, timing["median_ms"],
-             timing["best_ms"], table)
+    table, shares = profile(app, a.url, a.n, a.top)
+    log.info("%s: %.2f ms CPU a request (best %.2f)\n%s\n%s", a.url, timing["median_ms"],
+             timing["best_ms"], table, "\n".join(shares))
     if a.write:
         with open(PROFILE_MD, "w") as f:
-            f.write(markdown(a.url, a.n, timing, table, a.db))
+            f.write(markdown(a.url, a.n, timing, table, a.db, shares))
         log.info("wrote %s", os.path.relpath(PROFILE_MD, ROOT))
 
 
