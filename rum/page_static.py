@@ -14,8 +14,8 @@ them), everything under an `i18n:` directive (it reads its message from the even
 `style`, `pre` and `textarea` and what they hold, elements of other namespaces, void
 elements (`input`, `br`) not closed right away, and every element not opened and closed
 at the same level of the template, or whose start or end tag stays an event: start and
-end tags stay paired (match templates and `rum.page_layout` count them). Pages whose templates have match
-templates of their own are not compiled at all (see `rum.rendering`).
+end tags stay paired (match templates count them). Pages whose match templates would see
+less of the page are not compiled at all (`rum.page_matches`).
 """
 
 from genshi.core import END, END_NS, START, START_NS, TEXT, Markup, Stream

@@ -3,13 +3,13 @@
 import os
 from gettext import NullTranslations
 
-from genshi.core import START, TEXT, QName, Stream
+from genshi.core import START, QName, Stream
 from genshi.filters import Translator
 from genshi.template import Context, TemplateLoader
 from genshi.template.loader import TemplateNotFound
 
 from .i18n import DEFAULT, Translations, _Untranslated
-from .page_layout import BodyTemplate, collapse_body, has_own_matches, shell, wraps_only
+from .page_matches import compilable
 from .page_static import compile_stream
 from .values import display
 
@@ -108,20 +108,16 @@ class _Lang:
 class Renderer:
     """Renders pages; a user's template directories come before Rum's own.
 
-    A page whose layout only wraps it renders in two steps (`rum.page_layout`): the page
-    without the layout, then the layout around its finished body; any other page the
-    ordinary way. With `auto_reload` (debug) every page renders the ordinary way."""
+    A page whose match templates allow it (`rum.page_matches`, true of Rum's layout) is
+    rendered from its stream compiled for the language (`rum.page_static`); any other the
+    ordinary Genshi way, and every page so with `auto_reload` (debug)."""
 
     def __init__(self, search_path: list[str], auto_reload: bool = False):
-        path = list(search_path) + [TEMPLATES]
-        self.loader = TemplateLoader(path, auto_reload=auto_reload, max_cache_size=200,
-                                     callback=_translatable)
-        self.bodies = TemplateLoader(path, auto_reload=False, max_cache_size=200,
-                                     default_class=BodyTemplate, callback=self._body_loaded)
+        self.loader = TemplateLoader(list(search_path) + [TEMPLATES], auto_reload=auto_reload,
+                                     max_cache_size=200, callback=_translatable)
         self.auto_reload = auto_reload
         self._names: dict[tuple[str, str], str] = {}  # (resource, name) -> template file found
-        self._plans: dict[str, tuple | None] = {}  # template file -> (body, shell) or None
-        self._layouts: dict[str, bool] = {}  # layout file -> whether it only wraps
+        self._compilable: dict[str, bool] = {}  # template file -> whether it may be compiled
         self._compiled: dict[tuple, list] = {}  # (template, language) -> compiled stream
 
     def _found(self, name: str, resource: str) -> str:
@@ -140,33 +136,6 @@ class Renderer:
     def template(self, name: str, resource: str = ""):
         return self.loader.load(self._found(name, resource))
 
-    def _body_loaded(self, template) -> None:
-        template.is_layout = self._is_layout
-        _translatable(template)
-
-    def _is_layout(self, href: str, relative_to: str) -> bool:
-        """Whether the include `href` (from `relative_to`) is a layout that only wraps."""
-        try:
-            layout = self.loader.load(href, relative_to=relative_to)
-        except TemplateNotFound:
-            return False
-        wraps = self._layouts.get(layout.filepath)
-        if wraps is None:
-            wraps = self._layouts[layout.filepath] = wraps_only(layout)
-        return wraps
-
-    def _plan(self, found: str) -> tuple | None:
-        """(the page without its layout, the layout's shell), or None: render as usual."""
-        if found not in self._plans:
-            body = self.bodies.load(found)
-            dropped = body.stream and body.__dict__.get("dropped", [])
-            plan = None
-            if len(dropped) == 1 and not has_own_matches(body):
-                plan = body, shell(self.loader.load(found), dropped[0], self.loader)
-                _translatable(plan[1])
-            self._plans[found] = plan
-        return self._plans[found]
-
     def render(self, name: str, data: dict, resource: str = "", translations=None) -> str:
         """Templates get `_`, `ngettext`, `lang`, `in_sentence` and `number` (a count in the
         locale's digits) from `translations`."""
@@ -176,18 +145,19 @@ class Renderer:
                 "in_sentence": translations.in_sentence, "display": display,
                 "number": translations.formats.count}
         found = self._found(name, resource)
-        plan = None if self.auto_reload else self._plan(found)
-        if plan is None:
-            stream = self.loader.load(found).generate(_Context(**data))
-        else:
-            body, outer = plan
-            page = collapse_body(list(self._generate(body, data, translations)))
-            outer_stream = self._generate(outer, {**data, "rum_page": page}, translations)
-            # filters applied directly, not by `|` (which wraps each event once more)
-            stream = Stream(_Lang(translations.lang)(_no_leading_space(outer_stream)))
-            return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
-        stream = stream | _Lang(translations.lang)
+        template = self.loader.load(found)
+        if self.auto_reload or not self._may_compile(found, template):
+            stream = template.generate(_Context(**data)) | _Lang(translations.lang)
+        else:  # filters applied directly, not by `|` (which wraps each event once more)
+            stream = Stream(_Lang(translations.lang)(self._generate(template, data,
+                                                                    translations)))
         return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
+
+    def _may_compile(self, found: str, template) -> bool:
+        may = self._compilable.get(found)
+        if may is None:
+            may = self._compilable[found] = compilable(template)
+        return may
 
     def fragment(self, name: str, data: dict, translations) -> str:
         """A part of a page (`navigation.html`): rendered the ordinary way, no doctype."""
@@ -213,15 +183,3 @@ class Renderer:
             if filter_ is not translator:
                 stream = filter_(iter(stream), ctxt)
         return Stream(stream, template.serializer)
-
-
-def _no_leading_space(stream):
-    """The layout's own indentation, output before the page's `<html>`, left out."""
-    stream = iter(stream)
-    for kind, data, pos in stream:
-        if kind is TEXT and not data.strip():
-            continue
-        yield kind, data, pos
-        if kind is START:
-            break
-    yield from stream
