@@ -40,6 +40,7 @@ from .errors import (
 from .formats import error_body, json_response
 from .headers import secure
 from .i18n import N_, Catalogs, Message, Term
+from .navigation import Navigation
 from .plugins import load_plugin
 from .rendering import Renderer
 from .request import RumRequest
@@ -129,6 +130,7 @@ class RumApp:
             os.path.join(self.config.here, p) for p in self.options["translations"]])
         templates = [os.path.join(self.config.here, p) for p in self.options["templates"]]
         self.renderer = Renderer(templates, auto_reload=self.debug)
+        self.navigation = Navigation(self.renderer)
         policy_options = dict(self.config.policy)
         policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
         self.policy: Policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
@@ -281,12 +283,14 @@ class RumApp:
                 readable = self._readable_for(request)
                 urls = Urls(request.script_name, self.actions)
                 named = _named_resource(request, readable, urls)
+                resources = [translations.resource(r) for r in readable]
+                menu = named.name if named is not None else None
                 response.text = self.renderer.render("error.html", {
                     "error": exc, "urls": urls, "url": urls.url,
                     "app_title": self.options["title"], "flash": None,
-                    "resources": [translations.resource(r) for r in readable],
-                    "resource": translations.resource(named),
-                    "menu_resource": named.name if named is not None else None},
+                    "resources": resources, "resource": translations.resource(named),
+                    "menu_resource": menu,
+                    "navigation": self.navigation.html(urls, translations, resources, menu)},
                     translations=translations)
                 self.catalogs.vary(response)
             except Exception:

@@ -3,17 +3,20 @@
 import os
 from gettext import NullTranslations
 
-from genshi.core import START, QName
+from genshi.core import START, QName, Stream
 from genshi.filters import Translator
 from genshi.template import Context, TemplateLoader
 from genshi.template.loader import TemplateNotFound
 
 from .i18n import DEFAULT, Translations, _Untranslated
+from .page_matches import compilable
+from .page_static import compile_stream
 from .values import display
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TRANSLATIONS = "rum_translations"  # the render context's key for the request's translations
 TRANSLATED_ATTRS = Translator.INCLUDE_ATTRS | {"aria-label"}
+MAX_COMPILED = 400  # compiled page streams kept: (template, language) pairs
 
 
 class RequestTranslator(Translator):
@@ -28,10 +31,28 @@ class RequestTranslator(Translator):
             # to translate it would change nothing. The i18n: directives still need these.
             ctxt.update(_untranslated(translations or NullTranslations()))
             return stream
-        translator = Translator(translations or NullTranslations(), self.ignore_tags,
-                                self.include_attrs, self.extract_text)
+        translator = self.fixed(translations)
         return translator(stream, ctxt, translate_text=translate_text,
                           translate_attrs=translate_attrs)
+
+    def fixed(self, translations) -> Translator:
+        """Genshi's Translator with these settings and `translations`."""
+        return Translator(translations or NullTranslations(), self.ignore_tags,
+                          self.include_attrs, self.extract_text)
+
+    def translated(self, stream, translations) -> list:
+        """A template's prepared stream with its static text in `translations`' language."""
+        if _as_written(translations):
+            return list(stream)
+        return list(self.fixed(translations)(iter(stream), _Context()))
+
+    def set_functions(self, ctxt, translations) -> None:
+        """The context entries the `i18n:` directives call, as this filter sets them."""
+        if _as_written(translations):
+            ctxt.update(_untranslated(translations or NullTranslations()))
+        else:
+            for _ in self.fixed(translations)(iter(()), ctxt):
+                pass
 
 
 def _as_written(translations) -> bool:
@@ -85,15 +106,21 @@ class _Lang:
 
 
 class Renderer:
-    """Renders pages; a user's template directories come before Rum's own."""
+    """Renders pages; a user's template directories come before Rum's own.
+
+    A page whose match templates allow it (`rum.page_matches`, true of Rum's layout) is
+    rendered from its stream compiled for the language (`rum.page_static`); any other the
+    ordinary Genshi way, and every page so with `auto_reload` (debug)."""
 
     def __init__(self, search_path: list[str], auto_reload: bool = False):
         self.loader = TemplateLoader(list(search_path) + [TEMPLATES], auto_reload=auto_reload,
                                      max_cache_size=200, callback=_translatable)
         self.auto_reload = auto_reload
         self._names: dict[tuple[str, str], str] = {}  # (resource, name) -> template file found
+        self._compilable: dict[str, bool] = {}  # template file -> whether it may be compiled
+        self._compiled: dict[tuple, list] = {}  # (template, language) -> compiled stream
 
-    def template(self, name: str, resource: str = ""):
+    def _found(self, name: str, resource: str) -> str:
         found = self._names.get((resource, name))
         if found is None or self.auto_reload:
             found = name
@@ -104,7 +131,10 @@ class Renderer:
                 except TemplateNotFound:
                     pass
             self._names[(resource, name)] = found
-        return self.loader.load(found)
+        return found
+
+    def template(self, name: str, resource: str = ""):
+        return self.loader.load(self._found(name, resource))
 
     def render(self, name: str, data: dict, resource: str = "", translations=None) -> str:
         """Templates get `_`, `ngettext`, `lang`, `in_sentence` and `number` (a count in the
@@ -114,5 +144,42 @@ class Renderer:
                 "ngettext": translations.ngettext, "lang": translations.lang,
                 "in_sentence": translations.in_sentence, "display": display,
                 "number": translations.formats.count}
-        stream = self.template(name, resource).generate(_Context(**data)) | _Lang(translations.lang)
+        found = self._found(name, resource)
+        template = self.loader.load(found)
+        if self.auto_reload or not self._may_compile(found, template):
+            stream = template.generate(_Context(**data)) | _Lang(translations.lang)
+        else:  # filters applied directly, not by `|` (which wraps each event once more)
+            stream = Stream(_Lang(translations.lang)(self._generate(template, data,
+                                                                    translations)))
         return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
+
+    def _may_compile(self, found: str, template) -> bool:
+        may = self._compilable.get(found)
+        if may is None:
+            may = self._compilable[found] = compilable(template)
+        return may
+
+    def fragment(self, name: str, data: dict, translations) -> str:
+        """A part of a page (`navigation.html`): rendered the ordinary way, no doctype."""
+        data = {**data, TRANSLATIONS: translations, "_": translations.gettext,
+                "lang": translations.lang}
+        stream = self.loader.load(name).generate(_Context(**data))
+        return stream.render("html", encoding=None, strip_whitespace=False)
+
+    def _generate(self, template, data: dict, translations) -> Stream:
+        """`template.generate`, from its stream compiled for the language (`page_static`)
+        rather than translating and serializing its static parts again."""
+        ctxt = _Context(**data)
+        translator = next(f for f in template.filters if isinstance(f, RequestTranslator))
+        key = (id(template), translations.lang, _as_written(translations))
+        stream = self._compiled.get(key)
+        if stream is None:
+            if len(self._compiled) >= MAX_COMPILED:  # bounded: templates x languages
+                self._compiled.clear()
+            stream = self._compiled[key] = compile_stream(
+                translator.translated(template.stream, translations))
+        translator.set_functions(ctxt, translations)
+        for filter_ in template.filters:
+            if filter_ is not translator:
+                stream = filter_(iter(stream), ctxt)
+        return Stream(stream, template.serializer)

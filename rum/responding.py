@@ -78,15 +78,16 @@ def render_page(call, page: Page, status: int = 200) -> webob.Response:
     flash = pop_flash(call.request, response)
     translations = call.translations
     data = dict(computed(page.data))
+    resources = [translations.resource(r) for r in call.app.readable(call.identity)]
+    # a nested page (/movies/5/actors) hangs under its parent's row: that menu entry
+    menu = (call.parent.resource.name if call.parent is not None
+            else call.resource.name if call.resource else None)
     data.update(can=call.can, allowed=call.allowed, csrf_token=call.csrf_token,
                 urls=call.urls, url=call.urls.url, app_title=call.app.options["title"],
-                flash=flash, Markup=Markup,
-                resources=[translations.resource(r) for r in call.app.readable(call.identity)],
-                resource=translations.resource(call.resource),
-                recent_changes_url=recent_changes_url(call),
-                # a nested page (/movies/5/actors) hangs under its parent's row: that menu entry
-                menu_resource=(call.parent.resource.name if call.parent is not None
-                               else call.resource.name if call.resource else None))
+                flash=flash, Markup=Markup, resources=resources,
+                resource=translations.resource(call.resource), menu_resource=menu,
+                navigation=call.app.navigation.html(call.urls, translations, resources, menu,
+                                                    recent_changes_url(call)))
     name = call.resource.name if call.resource else ""
     response.text = call.app.renderer.render(page.template, data, resource=name,
                                              translations=translations)

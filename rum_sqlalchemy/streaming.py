@@ -11,6 +11,7 @@ dominated by object creation otherwise); other shapes go through the ORM, batch 
 
 import enum
 import itertools
+import operator
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -75,66 +76,135 @@ def _flat_columns(repo, fields: tuple[Field, ...]):
 
 
 class RecordStream:
-    """An export's records, the first one already read; `close()` ends the read early."""
+    """An export's records, the first one already read; `close()` ends the read early.
 
-    def __init__(self, records: Generator[Record, None, None]):
-        self._records = records
-        self._first = list(itertools.islice(records, 1))  # runs the query: errors come now
+    `value_rows()` gives the same rows as tuples of their values in the fields' order,
+    relations as their names (what an export writes), without building records: a plain
+    export's rows come straight from the cursor."""
 
-    def __iter__(self) -> Iterator[Record]:
+    def __init__(self, items: Generator[Any, None, None], to_record=None, to_values=None):
+        self._items = items
+        self._to_record = to_record  # item -> Record, when items are not records
+        self._to_values = to_values  # item -> tuple of values, when items are not records
+        self._fields: tuple[Field, ...] = ()
+        self._first = list(itertools.islice(items, 1))  # runs the query: errors come now
+
+    def _all(self) -> Iterator[Any]:
         first, self._first = self._first, []
         yield from first
-        yield from self._records
+        yield from self._items
+
+    def __iter__(self) -> Iterator[Record]:
+        if self._to_record is None:
+            return self._all()
+        return map(self._to_record, self._all())
+
+    def value_rows(self, fields: tuple[Field, ...]) -> Iterator[tuple]:
+        """Each row's values of `fields` (the fields it was made for), relations by name."""
+        if self._to_values is not None:
+            return map(self._to_values, self._all())
+        names = [f.name for f in fields]
+        return (tuple(_by_name(r.values.get(n)) for n in names) for r in self._all())
 
     def close(self) -> None:
-        self._records.close()  # leaves the session, returning its connection
+        self._items.close()  # leaves the session, returning its connection
+
+
+def _by_name(value):
+    return value.label if isinstance(value, Ref) else value
 
 
 def stream_records(engine, make_repository, query: Query, fields: tuple[Field, ...],
                    batch: int = BATCH) -> RecordStream:
     """Every row `query` selects (no paging), as records of `fields`, `batch` rows at a time."""
-    return RecordStream(_records(engine, make_repository, query, fields, batch))
+    with Session(engine) as probe:
+        flat = _flat_columns(make_repository(probe), fields)
+    if flat is None:
+        return RecordStream(_records(engine, make_repository, query, fields, batch))
+    to_record, to_values = _converters(make_repository, engine, flat)
+    return RecordStream(_rows(engine, make_repository, query, flat, batch), to_record, to_values)
 
 
 def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
              batch: int) -> Generator[Record, None, None]:
+    """Records through the ORM, batch by batch (relations to check per batch)."""
     with Session(engine) as session:
         repo = make_repository(session)
         stmt = _filtered(repo, query)
-        flat = _flat_columns(repo, fields)
-        if flat is None:
-            eager = [joinedload(getattr(repo.info.model, f.name)) for f in fields
-                     if f.kind == "to_one" and f.related]
-            result = session.execute(stmt.options(*eager).execution_options(
-                yield_per=batch, **{UNBOUNDED: True}))
-            # The identity map holds rows weakly: once a batch is written out, it is let go.
-            for partition in result.scalars().partitions():
-                repo.seen.clear()  # memory stays flat however long the export
-                repo.prefetch(partition, fields)  # one query per scoped relation and batch
-                for row in partition:
-                    yield repo.record(row, fields, versioned=False)
-            return
-        columns, joins, readers, pk_at = flat
-        stmt = stmt.with_only_columns(*columns)
+        eager = [joinedload(getattr(repo.info.model, f.name)) for f in fields
+                 if f.kind == "to_one" and f.related]
+        result = session.execute(stmt.options(*eager).execution_options(
+            yield_per=batch, **{UNBOUNDED: True}))
+        # The identity map holds rows weakly: once a batch is written out, it is let go.
+        for partition in result.scalars().partitions():
+            repo.seen.clear()  # memory stays flat however long the export
+            repo.prefetch(partition, fields)  # one query per scoped relation and batch
+            for row in partition:
+                yield repo.record(row, fields, versioned=False)
+
+
+def _rows(engine, make_repository, query: Query, flat, batch: int) -> Generator[Any, None, None]:
+    """Core rows of the plain columns, each relation's id and name beside them, the primary
+    key last (the ORM would only hand the same tuples over, at twice the cost)."""
+    columns, joins, _readers, _pk_at = flat
+    with Session(engine) as session:
+        repo = make_repository(session)
+        stmt = _filtered(repo, query).with_only_columns(*columns)
         for other, path in joins:
             stmt = stmt.outerjoin(other, path)
-        # Core rows (the ORM would only hand the same tuples over, at twice the cost)
         result = session.connection().execute(stmt.execution_options(
             yield_per=batch, **{UNBOUNDED: True}))
-        plain = [(f.name, at) for f, at, related in readers if related is None]
-        refs = [(f.name, at, related) for f, at, related in readers if related is not None]
-        mapper = repo.info.mapper
-        enums = [name for name, _at in plain if name in mapper.columns
-                 and getattr(mapper.columns[name].type, "enum_class", None) is not None]
         for partition in result.partitions():
-            for row in partition:
-                values = {name: row[at] for name, at in plain}
-                for name in enums:
-                    if isinstance(values[name], enum.Enum):
-                        values[name] = enum_value(mapper, name, values[name])
-                for name, at, (related, opaque) in refs:
-                    key = row[at]
-                    values[name] = None if key is None else (
-                        Ref(related, str(key), f"#{key}", opaque=True) if opaque
-                        else Ref(related, str(key), str(row[at + 1])))
-                yield Record(id=encode_key(row[pk_at:]), label="", values=values)
+            yield from partition
+
+
+def _converters(make_repository, engine, flat):
+    """(row -> Record, row -> values) for the Core rows of `_rows`."""
+    columns, _joins, readers, pk_at = flat
+    with Session(engine) as probe:
+        mapper = make_repository(probe).info.mapper
+    plain = [(f.name, at) for f, at, related in readers if related is None]
+    refs = [(f.name, at, related) for f, at, related in readers if related is not None]
+    enums = {name for name, _at in plain if name in mapper.columns
+             and getattr(mapper.columns[name].type, "enum_class", None) is not None}
+
+    def values(row) -> dict:
+        out = {name: row[at] for name, at in plain}
+        for name in enums:
+            if isinstance(out[name], enum.Enum):
+                out[name] = enum_value(mapper, name, out[name])
+        for name, at, (related, opaque) in refs:
+            key = row[at]
+            out[name] = None if key is None else (
+                Ref(related, str(key), f"#{key}", opaque=True) if opaque
+                else Ref(related, str(key), str(row[at + 1])))
+        return out
+
+    def to_record(row) -> Record:
+        return Record(id=encode_key(row[pk_at:]), label="", values=values(row))
+
+    names = [f.name for f, _at, _related in readers]
+    if enums:
+        return to_record, lambda row: _in_order(values(row), names)
+    if all(related is None or (not related[1] and _plain_label(columns[at + 1]))
+           for _f, at, related in readers):
+        # every value is a column as it is (a relation's name for the relation): C picks them
+        spots = [at if related is None else at + 1 for _f, at, related in readers]
+        if len(spots) == 1:
+            return to_record, lambda row, at=spots[0]: (row[at],)
+        return to_record, operator.itemgetter(*spots)
+    return to_record, lambda row: _in_order(values(row), names)
+
+
+def _in_order(values: dict, names: list[str]) -> tuple:
+    return tuple(_by_name(values[n]) for n in names)
+
+
+def _plain_label(attribute) -> bool:
+    """Whether a relation's name column is text that is never null (outer-joined, it is
+    null exactly when there is no related row): then the name is the column as read."""
+    try:
+        column = attribute.property.columns[0]
+        return not column.nullable and issubclass(column.type.python_type, str)
+    except (AttributeError, IndexError, NotImplementedError):
+        return False

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import webob
 
 from rum.contracts import Record, Ref
-from rum.csv_export import cell, csv_response
+from rum.csv_export import CHUNK, cell, csv_response
 from rum.fields import Field
 from tests.fixtures import counted_model
 
@@ -36,7 +36,7 @@ def test_response_streams_records_lazily():
     pulled = []
 
     def records():
-        for i in range(1000):
+        for i in range(3 * CHUNK):
             pulled.append(i)
             yield Record(str(i), str(i), {"n": i, "name": f"=x{i}"})
     fields = (Field("n", "integer", label="Number"), Field("name", "string"))
@@ -44,9 +44,9 @@ def test_response_streams_records_lazily():
     assert isinstance(response.app_iter, types.GeneratorType) and not pulled
     assert response.content_disposition == 'attachment; filename="things.csv"'
     first = next(iter(response.app_iter))
-    assert 0 < len(pulled) < 1000  # the first chunk went out before the last row was read
+    assert 0 < len(pulled) < 3 * CHUNK  # the first chunk went out before the last row was read
     rows = parse(first.decode() + b"".join(response.app_iter).decode())
-    assert rows[0] == ["Number", "Name"] and rows[1] == ["0", "'=x0"] and len(rows) == 1001
+    assert rows[0] == ["Number", "Name"] and rows[1] == ["0", "'=x0"] and len(rows) == 3 * CHUNK + 1
 
 
 def test_export_follows_the_list_query(client):
