@@ -28,9 +28,12 @@ clean:
 	rm -rf $(VENV) movie.db
 
 BROWSER_STAMP := $(VENV)/.browser
+# apt-get waits up to 5 minutes for another apt/dpkg run to let go of the dpkg lock
+# (instead of failing at once when, say, unattended-upgrades or a parallel make holds it).
+APT_WAIT := -o DPkg::Lock::Timeout=300
 
 $(BROWSER_STAMP): $(STAMP) tests/browser/package-lock.json
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+	@test -x /usr/bin/chromium || { apt-get $(APT_WAIT) update -qq && DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT) install -y -qq --no-install-recommends chromium; }
 	$(BIN)/pip install --quiet playwright
 	npm ci --no-audit --no-fund --prefix tests/browser
 	touch $(BROWSER_STAMP)
@@ -60,7 +63,7 @@ test-deploy: $(STAMP)
 
 apache-modwsgi:
 	@test -e /usr/lib/apache2/modules/mod_wsgi.so -a -x /usr/sbin/apachectl || { \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    apt-get $(APT_WAIT) update -qq && DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT) install -y -qq \
 	        --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3.11-venv; }
 
 # Rum beside Flask-Admin, sqladmin, Django admin, starlette-admin and the bare-WSGI floor of
