@@ -54,7 +54,9 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -d locale -D rum --statistics
 
 # Real servers (paster, pserve, waitress, gunicorn sync and gevent, Apache + mod_wsgi)
-# serving Rum at /admin: tests/deploy. Apache comes from Debian (`make apache-modwsgi`,
+# serving Rum at /admin: tests/deploy. Also Rum installed as a wheel, an sdist and editable,
+# each in a fresh venv with its own pip (from the configured index), then served by
+# `paster serve development.ini` (tests/deploy/test_install.py; it skips without an index). Apache comes from Debian (`make apache-modwsgi`,
 # which the mod_wsgi tests run themselves when apt-get is there; they skip, saying why,
 # when it is not).
 .PHONY: test-deploy apache-modwsgi
