@@ -10,7 +10,6 @@ from the project root and from another directory.
   with; when it cannot reach one, the module skips, saying so.
 """
 
-import os
 import re
 import shutil
 import subprocess
