@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import time
 
 import pytest
@@ -128,3 +129,21 @@ def test_two_workers_without_a_shared_secret_refuse_writes_saying_what_to_set(si
             assert "[rum] secret" in refused.text and "shared secret" in refused.text
         assert "Lost" not in client.get("/admin/movies.json?q=Lost").text
     assert "set [rum] secret" in (site / "gunicorn.log").read_text()
+
+
+def test_the_readmes_gunicorn_command_serves_development_ini(tmp_path):
+    """`gunicorn --paste development.ini` ignores [server:main]; the README gives `-b`."""
+    from tests.conftest import ROOT, copy_demo
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    command = "gunicorn --paste development.ini -b 127.0.0.1:5000"
+    assert f"`{command}`" in readme and "binds 127.0.0.1:8000" in readme
+    copy_demo(tmp_path)
+    shutil.copytree(os.path.join(ROOT, "locale"), tmp_path / "locale")
+    port = free_port()
+    argv = [os.path.join(BIN, "gunicorn"), *command.replace("5000", str(port)).split()[1:],
+            "--no-control-socket"]
+    with Server(argv, port, str(tmp_path), str(tmp_path / "gunicorn.log"), ready="/movies"):
+        assert Client(port).get("/movies").status == 200
+    assert f"Listening at: http://127.0.0.1:{port}" in (tmp_path / "gunicorn.log").read_text()
