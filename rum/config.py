@@ -50,7 +50,7 @@ APP_OPTIONS = {
     "max_filters": 50,  # filters in one list query
     "max_sort": 10,  # sort terms in one list query
     "max_bulk": 500,  # rows one bulk action (ticked, or all matching) may touch; more: 413
-    "secret": "",  # signs CSRF tokens; give every process of one site the same secret
+    "secret": "",  # signs CSRF tokens, keys versions; unset: kept in <cfg>.secret (rum.secret)
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
     "blind_writes": False,  # True: JSON PUT/PATCH without If-Match or _version are accepted
