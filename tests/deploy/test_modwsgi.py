@@ -181,6 +181,21 @@ def test_csv_export_is_streamed(apache, mode):
     streams_csv(apache[mode], "/admin")
 
 
+def _pid(pidfile: Path, conf: Path) -> int:
+    """The main process of the Apache started with `conf`: apachectl returns before the
+    daemon writes its pid file."""
+    deadline = time.monotonic() + 30
+    while not pidfile.exists() or not pidfile.read_text().strip():
+        if time.monotonic() > deadline:  # not written: find the process to stop it anyway
+            ps = subprocess.run(["pgrep", "-o", "-f", f"apache2 -f {conf} "], capture_output=True,
+                                text=True).stdout.split()
+            if ps:
+                os.kill(int(ps[0]), signal.SIGTERM)
+            raise AssertionError(f"Apache wrote no {pidfile} within 30 s")
+        time.sleep(0.1)
+    return int(pidfile.read_text())
+
+
 def _start_stop(apache, name: str, change) -> str:
     """A second Apache with the recipe's httpd.conf changed by `change`, on the same venv
     and site: started, both vhosts served once, stopped by SIGTERM; its error.log."""
@@ -194,7 +209,7 @@ def _start_stop(apache, name: str, change) -> str:
     started = subprocess.run([APACHECTL, "-f", str(conf), "-k", "start"], capture_output=True,
                              text=True, timeout=60)
     assert started.returncode == 0, started.stdout + started.stderr
-    pid = int((work / "run" / "httpd.pid").read_text())
+    pid = _pid(work / "run" / "httpd.pid", conf)
     try:
         for mode in MODES:
             deadline = time.monotonic() + 60
