@@ -28,9 +28,12 @@ clean:
 	rm -rf $(VENV) movie.db
 
 BROWSER_STAMP := $(VENV)/.browser
+# apt-get waits up to 5 minutes for another apt/dpkg run to let go of the dpkg lock
+# (instead of failing at once when, say, unattended-upgrades or a parallel make holds it).
+APT_WAIT := -o DPkg::Lock::Timeout=300
 
 $(BROWSER_STAMP): $(STAMP) tests/browser/package-lock.json
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+	@test -x /usr/bin/chromium || { apt-get $(APT_WAIT) update -qq && DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT) install -y -qq --no-install-recommends chromium; }
 	$(BIN)/pip install --quiet playwright
 	npm ci --no-audit --no-fund --prefix tests/browser
 	touch $(BROWSER_STAMP)
@@ -51,19 +54,22 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -d locale -D rum --statistics
 
 # Real servers (paster, pserve, waitress, gunicorn sync and gevent, Apache + mod_wsgi,
-# Mongrel2 with egg:rum#mongrel2) serving Rum at /admin: tests/deploy. Apache and Mongrel2
-# come from Debian (`make apache-modwsgi`, `make mongrel2`, which their tests run themselves
-# when apt-get is there; they skip, saying why, when it is not).
+# Mongrel2 with egg:rum#mongrel2) serving Rum at /admin: tests/deploy. Also Rum installed
+# as a wheel, an sdist and editable, each in a fresh venv with its own pip (from the
+# configured index), then served by `paster serve development.ini`
+# (tests/deploy/test_install.py; it skips without an index). Apache and Mongrel2 come from
+# Debian (`make apache-modwsgi`, `make mongrel2`, which their tests run themselves when
+# apt-get is there; they skip, saying why, when it is not).
 .PHONY: test-deploy apache-modwsgi mongrel2
 test-deploy: $(STAMP)
 	$(BIN)/python -m pytest tests/deploy -o addopts="-ra" -p no:randomly
 
 apache-modwsgi:
 	@test -e /usr/lib/apache2/modules/mod_wsgi.so -a -x /usr/sbin/apachectl || { \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    apt-get $(APT_WAIT) update -qq && DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT) install -y -qq \
 	        --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3.11-venv; }
 
-APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get $(APT_WAIT)
 
 mongrel2:
 	@test -x /usr/bin/mongrel2 -a -x /usr/bin/m2sh || { \

@@ -12,7 +12,7 @@ setup(
         "rum_toscawidgets": ["templates/*.html"],
     },
     install_requires=[
-        "setuptools<82",
+        "setuptools>=76,<82",  # <76: pkg_resources misses tw2_forms-style metadata names
         "WebOb>=1.8",
         "Routes>=2.5",
         "Genshi>=0.7",

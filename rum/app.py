@@ -2,7 +2,6 @@
 
 import logging
 import os
-import secrets
 import traceback
 from collections.abc import Mapping
 
@@ -47,6 +46,7 @@ from .request import RumRequest
 from .resources import Registry, Resource, build_resource, resource_class, served_name
 from .responding import negotiate, respond
 from .router import STATIC_PREFIX, Match, Router
+from .secret import app_secret, check_shared
 from .static import StaticFiles
 from .urls import Urls
 
@@ -88,15 +88,6 @@ def _build_registry(infos: list[ModelInfo], config: Config, resources=None) -> R
     return Registry(built)
 
 
-def _secret(configured: str) -> bytes:
-    if configured:
-        return configured.encode("utf-8")
-    log.warning("[rum] secret is not set: using a random one for this process. Forms served by "
-                "one process will then be refused by another (gunicorn workers, mod_wsgi "
-                "daemons, a restart): set the same secret for all of them.")
-    return secrets.token_bytes(32)
-
-
 class RumApp:
     """The admin application. `RumApp(dict_or_cfg_path)`; then serve it with any WSGI server.
     `resources={"Movie": MovieAdmin}` gives models their resource classes (rum.admin)."""
@@ -134,7 +125,8 @@ class RumApp:
         policy_options = dict(self.config.policy)
         policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
         self.policy: Policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
-        self.csrf = Csrf(_secret(self.options["secret"]), enabled=self.options["csrf"])
+        self.secret = app_secret(self.options["secret"], self.config.file)
+        self.csrf = Csrf(self.secret.key, enabled=self.options["csrf"])
         self.actions = custom_table(actions if actions is not None else builtin_table(),
                                     self.registry)
         self.router = Router(self.actions)
@@ -154,6 +146,7 @@ class RumApp:
         try:
             limits.check_body(request.environ, self.options["max_body"])
             limits.check_query_string(request.environ, self.options["max_query"])
+            check_shared(self.secret, request.environ, request.method.upper() in UNSAFE)
             identity = self.policy.identify(request.environ)
             path = request.checked_path()
             if path.startswith(STATIC_PREFIX):  # assets, not actions: no login needed

@@ -50,7 +50,7 @@ APP_OPTIONS = {
     "max_filters": 50,  # filters in one list query
     "max_sort": 10,  # sort terms in one list query
     "max_bulk": 500,  # rows one bulk action (ticked, or all matching) may touch; more: 413
-    "secret": "",  # signs CSRF tokens; give every process of one site the same secret
+    "secret": "",  # signs CSRF tokens, keys versions; unset: kept in <cfg>.secret (rum.secret)
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
     "blind_writes": False,  # True: JSON PUT/PATCH without If-Match or _version are accepted
@@ -68,6 +68,7 @@ class Config:
     policy: dict = field(default_factory=dict)
     history: dict = field(default_factory=dict)  # `[rum.history]` (rum.history.settings)
     full_stack: bool = True  # False: unexpected errors propagate to the host
+    file: str = ""  # the .cfg file read, absolute; "" for a dict config
 
 
 def as_bool(value: Any, key: str) -> bool:
@@ -126,8 +127,10 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
     """A Config from a dict, a `.cfg` path or a Config; raises ConfigError naming the key."""
     if isinstance(source, Config):
         return source
+    file = ""
     if isinstance(source, str | os.PathLike):
-        raw = read_cfg(os.fspath(source))
+        file = os.path.abspath(os.fspath(source))
+        raw = read_cfg(file)
     elif isinstance(source, dict):
         raw = dict(source)
     else:
@@ -168,4 +171,5 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         policy=dict(raw.get(POLICY, {})),
         history=dict(raw.get(HISTORY, {})),
         full_stack=as_bool(raw.get("full_stack", True), "full_stack"),
+        file=file,
     )

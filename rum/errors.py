@@ -100,6 +100,13 @@ class Unavailable(RumError):
                                        "Please try again in a moment."), **params)
 
 
+class Misconfigured(RumError):
+    """The deployment cannot serve this request as configured (the message says what to
+    set); a 500 that is the operator's to fix, not a bug."""
+
+    title = N_("Server configuration error")
+
+
 class Invalid(RumError):
     """Input that fails validation: `errors` maps a field name (or '' for the form) to a message.
 

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import time
 
 import pytest
@@ -61,3 +62,88 @@ def test_two_workers_serve_one_database(site, worker):
                 break
         assert readers - {writer}, f"every read came from the writing worker {writer}"
         assert len({pid for pid, *_ in _access(log)}) == 2
+
+
+def _pairs(log, count: int) -> list[tuple[str, str, str]]:
+    """(form pid, post pid, post status) of the `count` form GET + POST pairs made, in order."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [(pid, m, s) for pid, m, p, s in _access(log)
+                 if (m, p) in (("GET", "/movies/new"), ("POST", "/movies"))]
+        pairs = [(a[0], b[0], b[2]) for a, b in zip(lines[::2], lines[1::2], strict=False)]
+        if len(pairs) >= count or time.monotonic() > deadline:
+            return pairs
+        time.sleep(0.05)
+
+
+def _gunicorn(site, port: int, app: list[str]) -> list[str]:
+    return [os.path.join(BIN, "gunicorn"), *app, "-b", f"127.0.0.1:{port}", *RECIPE,
+            "--access-logfile", str(site / "access.log"), "--access-logformat", ACCESS_FORMAT]
+
+
+def test_two_workers_share_the_secret_kept_beside_a_config_without_one(site):
+    """No `[rum] secret`: the workers agree on the one Rum keeps in admin.cfg.secret, so a
+    form served by one worker is accepted by the other, every time."""
+    cfg = site / "admin.cfg"
+    cfg.write_text(re.sub(r"(?m)^secret = .*\n", "", cfg.read_text()))
+    assert "secret =" not in cfg.read_text()
+    port = free_port()
+    argv = _gunicorn(site, port, ["--paste", str(site / "rum.ini")])
+    with Server(argv, port, str(site), str(site / "gunicorn.log"), ready="/admin/"):
+        client = Client(port)
+        statuses = []
+        for n in range(20):  # bounded; each form and its post on new connections
+            created = client.submit("/admin/movies/new", "/admin/movies",
+                                    {"title": f"Kept secret {n}", "year": "2020", "genre": "1"})
+            statuses.append(created.status)
+            if n >= 5 and any(form != post for form, post, _ in _pairs(site / "access.log", n + 1)):
+                break
+        assert set(statuses) == {303}, statuses
+        pairs = _pairs(site / "access.log", len(statuses))
+        assert any(form != post for form, post, _ in pairs), f"no form crossed workers: {pairs}"
+    assert (site / "admin.cfg.secret").stat().st_size > 32
+
+
+APP_MODULE = """from rum import RumApp
+
+app = RumApp({"here": %r,
+              "rum.repositoryfactory": {"use": "sqlalchemy", "sqlalchemy.url": "sqlite:///movie.db",
+                                        "models": ["model:Genre", "model:Director", "model:Movie"]},
+              "rum.viewfactory": {"use": "toscawidgets"}})
+"""
+
+
+def test_two_workers_without_a_shared_secret_refuse_writes_saying_what_to_set(site):
+    """A dict config has no file to keep a secret beside: under two workers every write is
+    a 500 naming [rum] secret, never a 403 for some of them."""
+    (site / "dict_site.py").write_text(APP_MODULE % str(site))
+    port = free_port()
+    argv = _gunicorn(site, port, ["--chdir", str(site), "dict_site:app"])
+    with Server(argv, port, str(site), str(site / "gunicorn.log"), ready="/admin/"):
+        client = Client(port)
+        assert client.get("/admin/movies").status == 200
+        for n in range(6):
+            refused = client.submit("/admin/movies/new", "/admin/movies",
+                                    {"title": f"Lost {n}", "year": "2020", "genre": "1"})
+            assert refused.status == 500, (refused.status, refused.text[:500])
+            assert "[rum] secret" in refused.text and "shared secret" in refused.text
+        assert "Lost" not in client.get("/admin/movies.json?q=Lost").text
+    assert "set [rum] secret" in (site / "gunicorn.log").read_text()
+
+
+def test_the_readmes_gunicorn_command_serves_development_ini(tmp_path):
+    """`gunicorn --paste development.ini` ignores [server:main]; the README gives `-b`."""
+    from tests.conftest import ROOT, copy_demo
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    command = "gunicorn --paste development.ini -b 127.0.0.1:5000"
+    assert f"`{command}`" in readme and "binds 127.0.0.1:8000" in readme
+    copy_demo(tmp_path)
+    shutil.copytree(os.path.join(ROOT, "locale"), tmp_path / "locale")
+    port = free_port()
+    argv = [os.path.join(BIN, "gunicorn"), *command.replace("5000", str(port)).split()[1:],
+            "--no-control-socket"]
+    with Server(argv, port, str(tmp_path), str(tmp_path / "gunicorn.log"), ready="/movies"):
+        assert Client(port).get("/movies").status == 200
+    assert f"Listening at: http://127.0.0.1:{port}" in (tmp_path / "gunicorn.log").read_text()

@@ -179,3 +179,71 @@ def test_a_50mb_file_upload_within_the_limit(apache, mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_csv_export_is_streamed(apache, mode):
     streams_csv(apache[mode], "/admin")
+
+
+def _pid(pidfile: Path, conf: Path) -> int:
+    """The main process of the Apache started with `conf`: apachectl returns before the
+    daemon writes its pid file."""
+    deadline = time.monotonic() + 30
+    while not pidfile.exists() or not pidfile.read_text().strip():
+        if time.monotonic() > deadline:  # not written: find the process to stop it anyway
+            ps = subprocess.run(["pgrep", "-o", "-f", f"apache2 -f {conf} "], capture_output=True,
+                                text=True).stdout.split()
+            if ps:
+                os.kill(int(ps[0]), signal.SIGTERM)
+            raise AssertionError(f"Apache wrote no {pidfile} within 30 s")
+        time.sleep(0.1)
+    return int(pidfile.read_text())
+
+
+def _start_stop(apache, name: str, change) -> str:
+    """A second Apache with the recipe's httpd.conf changed by `change`, on the same venv
+    and site: started, both vhosts served once, stopped by SIGTERM; its error.log."""
+    work = apache["work"] / name
+    for sub in ("run", "logs"):
+        (work / sub).mkdir(parents=True)
+    work.chmod(0o755)
+    ports = {mode: free_port() for mode in MODES}
+    conf = _config(work, apache["work"] / "venv", apache["work"] / "site", ports)
+    conf.write_text(change(conf.read_text()))
+    started = subprocess.run([APACHECTL, "-f", str(conf), "-k", "start"], capture_output=True,
+                             text=True, timeout=60)
+    assert started.returncode == 0, started.stdout + started.stderr
+    pid = _pid(work / "run" / "httpd.pid", conf)
+    try:
+        for mode in MODES:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if Client(ports[mode], timeout=30).get("/admin/movies").status == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, f"{name}: {mode} did not serve"
+                time.sleep(0.2)
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        stopped = _wait_gone(pid, 30)
+        if not stopped:
+            os.kill(pid, signal.SIGKILL)
+    assert stopped, f"{name}: Apache did not stop within 30 s of SIGTERM"
+    return (work / "logs" / "error.log").read_text()
+
+
+RESTRICTED = "OSError: sys.stdout access restricted by mod_wsgi"
+
+
+def test_restricted_stdout_logs_at_shutdown_only_when_interpreters_are_destroyed(apache):
+    """docs/deploying.md: with WSGIRestrictStdout On, the recipe (WSGIDestroyInterpreter
+    Off) stops quietly; without WSGIDestroyInterpreter Off each process logs the flush of
+    sys.stdout; neither needs SIGKILL."""
+    def restrict(text: str) -> str:
+        assert "WSGIDestroyInterpreter Off\n" in text
+        return text.replace("WSGIChunkedRequest On\n", "WSGIChunkedRequest On\nWSGIRestrictStdout On\n")
+
+    quiet = _start_stop(apache, "restricted", restrict)
+    noisy = _start_stop(apache, "restricted-destroyed",
+                        lambda text: restrict(text).replace("WSGIDestroyInterpreter Off\n", ""))
+    assert "caught SIGTERM" in quiet and RESTRICTED not in quiet, quiet[-2000:]
+    assert RESTRICTED in noisy and "Exception ignored in: <mod_wsgi.Restricted object" in noisy
+    assert "SIGKILL" not in quiet + noisy

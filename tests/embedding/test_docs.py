@@ -46,9 +46,14 @@ def test_embedding_quotes_the_examples_code():
     from examples.urlmap import site
 
     doc = _doc("embedding.md")
-    for obj in (tg_host.AdminController, tg_host.make_app, pyramid_host.admin_view,
-                pyramid_host.make_app, site.make_app):
+    for obj in (tg_host.AdminController, tg_host.ErrorController, tg_host.make_app,
+                pyramid_host.admin_view, pyramid_host.make_app, site.make_app):
         assert inspect.getsource(obj).rstrip("\n") in doc, f"{obj.__qualname__} differs"
+    # the root controller is shown up to its own pages, which the doc leaves out
+    shown = doc.split("class RootController(TGController):\n", 1)[1].split("\n    # ...", 1)[0]
+    assert "error = ErrorController()" in shown
+    assert inspect.getsource(tg_host.RootController).startswith(
+        "class RootController(TGController):\n" + shown), "RootController differs"
 
 
 # -- docs/extending.md --------------------------------------------------------------------------

@@ -86,6 +86,16 @@ def test_unexpected_errors_reach_the_hosts_error_page(host, mounted, monkeypatch
     assert "An unexpected error happened" not in page.text
 
 
+def test_without_an_error_controller_rums_500_becomes_the_hosts_404(mounted, tw2_renders,
+                                                                   monkeypatch):
+    """Why docs/embedding.md's recipe has `error = ErrorController()`."""
+    from examples.turbogears.host import RootController
+
+    monkeypatch.delattr(RootController, "error")
+    monkeypatch.setattr(mounted.app.views, "grid", lambda *a, **kw: 1 / 0)
+    webtest.TestApp(make_app(mounted)).get("/admin/movies", status=404)
+
+
 def test_rums_own_error_answers_pass_through(host):
     missing = host.get("/admin/movies/999999", status=404)
     assert 'href="/admin/_static/rum/rum.css"' in missing.text  # Rum's page, not the host's
