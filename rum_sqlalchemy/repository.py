@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import RelationshipProperty, Session, joinedload, with_parent
+from sqlalchemy.orm import RelationshipProperty, Session, with_parent
 from sqlalchemy.orm import exc as orm_exc
 
 from rum.access import Access, as_access
@@ -29,6 +29,7 @@ from .identity import decode_key
 from .integrity import field_errors, refused_value
 from .introspect import enum_value
 from .keyset import NULLS_HIGH, seek_clause
+from .paging import kept_columns, load_what_labels_read, page_statement
 from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
 from .relation_order import NEVER_NULL, label_column, relation_order
 from .streaming import stream_records
@@ -96,8 +97,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         return row
 
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
-        """One page: a capped count and one row query, with the to-one relations among
-        `fields` (the columns the page shows; default: every field) joined in."""
+        """One page: a capped count and one row query (see `paging`), with the to-one
+        relations among `fields` (the columns the page shows; default: every field)
+        joined in and only the columns it shows read."""
         base = apply_filters(sa.select(self.info.model), self.info, query, self.catalog,
                              self.access)
         if query.parent:
@@ -112,17 +114,13 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             nulls_high = self.session.get_bind().dialect.name in NULLS_HIGH
             stmt = stmt.where(seek_clause(columns, descending, values, backward,
                                           nullable_flags(self.info, sort_fields), nulls_high))
-        # each database's own NULL order (reversed with the direction, as the seek expects)
-        stmt = stmt.order_by(*(c.desc() if d != backward else c.asc()
-                               for c, d in zip(columns, descending, strict=True)))
-        if not query.cursor:
-            stmt = stmt.offset(query.offset)
-        eager = [joinedload(getattr(self.info.model, f.name))
-                 for f in (self.info.fields if fields is None else fields)
-                 if f.kind == "to_one" and f.related]
-        rows = list(self.session.scalars(stmt.options(*eager).limit(query.limit + 1)).unique())
+        kept = kept_columns(self.info, fields, sort_fields)
+        rows = list(self.session.scalars(page_statement(
+            self.info, stmt, columns, descending, backward,
+            0 if query.cursor else query.offset, query.limit + 1, fields, kept)))
         more = len(rows) > query.limit
         rows = rows[:query.limit]
+        load_what_labels_read(self.session, self.info, rows, kept)
         self.prefetch(rows, self.info.fields if fields is None else fields)
         if backward:
             rows.reverse()
