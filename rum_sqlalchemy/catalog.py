@@ -38,6 +38,8 @@ class Catalog:
                                            read_only=model in read_only))
         self._by_model = {e.model: e for e in self.entries}
         self._by_resource: dict[str, ModelEntry] = {}
+        # {(schema, table): columns an index leads with}, filled as sorts ask (`indexes`)
+        self.index_leads: dict[tuple[str | None, str], frozenset[str]] = {}
 
     def bind(self, names) -> None:
         """Learn resource names; relation fields then name resources, as rum's fields do."""

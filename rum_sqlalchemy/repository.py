@@ -26,6 +26,7 @@ from .catalog import Catalog, ModelEntry
 from .counting import capped_count, estimated_rows
 from .deleting import Deletes
 from .identity import decode_key
+from .indexes import sort_served
 from .integrity import field_errors, refused_value
 from .introspect import enum_value
 from .keyset import NULLS_HIGH, seek_clause
@@ -134,13 +135,18 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         else:
             count, exact, estimated = self._count(base, query)
 
+        # a big list sorted where no index helps: every page sorts the whole table
+        unindexed = not exact and bool(query.sort) and not sort_served(
+            self.catalog.index_leads, self.session.get_bind(), self.info, sort_fields[0].name)
+
         def cursor_of(row):  # enum members as stored: the seek binds them as text
             return encode_cursor([self._sort_label(row, f.name) if f.options.get(NEVER_NULL)
                                   else self._stored(row, f.name) for f in sort_fields])
         return Page(rows=rows, query=query, count=count, count_exact=exact,
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(rows[-1]) if rows and has_next else "",
-                    prev_cursor=cursor_of(rows[0]) if rows and has_prev else "")
+                    prev_cursor=cursor_of(rows[0]) if rows and has_prev else "",
+                    sort_unindexed=unindexed)
 
     def _stored(self, row, name: str):
         """A sort value as the database compares it: an enum member as its stored label."""

@@ -168,3 +168,25 @@ def test_sorted_filtered_and_typed_pages_run_a_bounded_number_of_statements(demo
             client.get(each)
         # the rows (keys and rows in one), the count, one list of choices per to-one
         assert counter.count <= 2 + lists, (each, counter.count)
+
+
+@pytest.mark.parametrize(("query", "noted"), [
+    ("sort=-year", True), ("sort=genre", True), ("sort=year&f.id.le=2", False),
+    ("", False), ("sort=-id", False), ("sort=title", False), ("sort=-title,year", False),
+])
+def test_a_big_list_sorted_without_an_index_says_so(demo_db, query, noted):
+    """Big: the capped count hit its cap (here 3 rows); `title`
+    gets an index of the database's own, which the models do not declare."""
+    from rum import RumApp
+    from tests.conftest import demo_config, wrap
+
+    engine = sa.create_engine(demo_db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE INDEX ix_movie_title_id ON movie (title, id)"))
+    engine.dispose()
+    app = RumApp(demo_config(demo_db, resources={"Movie": {"count_limit": 3}}))
+    client = wrap(app)
+    page = client.get(f"/movies?{query}")
+    assert ("Sorted without an index" in page.text) == noted
+    es = client.get(f"/movies?{query}", headers={"Accept-Language": "es"})
+    assert ("Ordenado sin índice" in es.text) == noted
