@@ -53,11 +53,13 @@ def page_statement(info: ModelEntry, base, columns: Sequence[Any], descending: S
              if f.kind == "to_one" and f.related]
     if kept is not None:
         eager.append(load_only(*(getattr(info.model, name) for name in kept)))
-    if not offset and len(columns) == len(pk) and \
-            all(c is k for c, k in zip(columns, pk, strict=True)):
+    in_key_order = not offset and len(columns) == len(pk) and \
+        all(c is k for c, k in zip(columns, pk, strict=True))
+    if in_key_order or not unique_key(info):
         # in key order, page by page: the key's own index walks straight to the rows
-        return base.order_by(*ordered(columns, descending, backward)).limit(limit) \
-            .options(*eager)
+        # (and a key the table does not declare may repeat: no join on it)
+        stmt = base.order_by(*ordered(columns, descending, backward)).limit(limit)
+        return (stmt.offset(offset) if offset else stmt).options(*eager)
     values = [c.label(f"s{i}") for i, c in enumerate(columns)]  # ordered by name: one
     # computation of a relation's label per row
     keys = base.with_only_columns(*(k.label(f"k{i}") for i, k in enumerate(pk)), *values,
@@ -71,6 +73,14 @@ def page_statement(info: ModelEntry, base, columns: Sequence[Any], descending: S
     stmt = sa.select(info.model).join(page_keys, on).order_by(
         *ordered(sorted_by, descending, backward))
     return stmt.options(*eager)
+
+
+def unique_key(info: ModelEntry) -> bool:
+    """Whether the mapper's key is its tables' declared primary key (a table served
+    without one is keyed by all its columns, which may repeat)."""
+    key = set(info.mapper.primary_key)
+    return all(isinstance(c, sa.Column) and c.primary_key and isinstance(c.table, sa.Table)
+               and set(c.table.primary_key.columns) <= key for c in key)
 
 
 def kept_columns(info: ModelEntry, fields: Sequence[Field] | None,

@@ -118,7 +118,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         kept = kept_columns(self.info, fields, sort_fields)
         rows = list(self.session.scalars(page_statement(
             self.info, stmt, columns, descending, backward,
-            0 if query.cursor else query.offset, query.limit + 1, fields, kept)))
+            0 if query.cursor else query.offset, query.limit + 1, fields, kept)).unique())
         more = len(rows) > query.limit
         rows = rows[:query.limit]
         load_what_labels_read(self.session, self.info, rows, kept)
@@ -201,9 +201,13 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         self._flush()
 
     def _count(self, base, query: Query) -> tuple[int, bool, bool]:
-        count, exact = capped_count(self.session, base, query.count_limit)
-        if exact or query.filters or query.search or query.scope or \
-                self.access.scope(self.info.resource) or self.info.mapper.inherits is not None:
+        narrowed = bool(query.filters or query.search or query.scope or query.parent or
+                        self.access.scope(self.info.resource))
+        whole = None if narrowed else \
+            (self.session.get_bind().dialect.name, self.info.resource, query.count_limit)
+        count, exact = capped_count(self.session, base, query.count_limit,
+                                    self.catalog.count_sql, whole)
+        if exact or narrowed or self.info.mapper.inherits is not None:
             return count, exact, False
         table = self.info.mapper.local_table
         # a class mapped to a join or a select has no one table to ask

@@ -10,7 +10,9 @@ from sqlalchemy.sql import visitors
 from rum.fields import Field
 from rum.query import Filter, Query, Sort
 from tests.fixtures.paging_model import ROWS, Entry, Kind
-from tests.rum_sqlalchemy.test_keyset import entries_factory  # noqa: F401 (a fixture)
+from tests.rum_sqlalchemy import test_keyset
+
+entries_factory = test_keyset.entries_factory  # the paging table on every backend
 
 LIMIT = 4
 # sort text -> the ORDER BY of a plain OFFSET query giving the same order (the reference):
