@@ -192,3 +192,23 @@ def test_a_big_list_sorted_without_an_index_says_so(demo_db, query, noted):
     assert ("Sorted without an index" in page.text) == noted
     es = client.get(f"/movies?{query}", headers={"Accept-Language": "es"})
     assert ("Ordenado sin índice" in es.text) == noted
+
+
+
+@pytest.mark.parametrize("sort_text", ["", "-day"])
+def test_a_label_reading_a_column_the_list_leaves_out_costs_one_statement(
+        entries_factory, monkeypatch, sort_text):
+    """A `__str__` reading a column the list does not show: that column is read for the
+    whole page in one more statement, not once per row."""
+    monkeypatch.setattr(Entry, "__str__", lambda self: f"entry at {self.price}")
+    sort = parse_sort(sort_text) if sort_text else ()
+    with entries_factory.unit_of_work({}) as uow:
+        repo = uow.repository("entries")
+        monkeypatch.setattr(repo.info, "has_str", True)
+        with Statements(entries_factory.engine) as statements:
+            page = repo.select(Query(sort=sort, limit=LIMIT * 2, page=2), SHOWN)
+            labels = [repo.record(r, SHOWN, versioned=False).label for r in page.rows]
+        # the rows, the first row's label column, the rest's in one, the count
+        assert len(statements.seen) <= 4, [sql for sql, _ in statements.seen]
+        prices = dict(repo.session.execute(sa.select(Entry.id, Entry.price)).all())
+        assert labels == [f"entry at {prices[r.id]}" for r in page.rows]
