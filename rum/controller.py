@@ -18,6 +18,7 @@ from .history_pages import recent_changes_url, store_of
 from .i18n import N_, Message, Term
 from .links import ListLinks
 from .next_page import return_query, return_to
+from .query import Page as QueryPage
 from .query import Query, QueryLimits, check_search, max_page, parse_query
 from .results import File, Page, Result, Table
 
@@ -77,7 +78,7 @@ def index(call: Call, parent_record=None) -> Result:
 
     def data():
         result, records = listing()
-        links = _links(call, query, "json")  # a JSON page's links stay JSON
+        links = _links(call, query, "json", current=result)  # a JSON page's links stay JSON
         return {"items": [record_json(r, resource.name, call.urls) for r in records],
                 "count": result.count, "count_exact": result.count_exact,
                 "next": links.next(result) or None, "prev": links.prev(result) or None}
@@ -85,7 +86,7 @@ def index(call: Call, parent_record=None) -> Result:
     def page():
         result, records = listing()
         menu = buttons(call, "list") if call.parent is None else []
-        links = _links(call, query, "", bool(menu))
+        links = _links(call, query, "", bool(menu), result)
         grid = call.app.views.grid(resource).render(records, result, links,
                                                     translations=call.translations,
                                                     fields=fields)
@@ -101,8 +102,10 @@ def index(call: Call, parent_record=None) -> Result:
     return Result(data=data, page=Page("index.html", page), table=table)
 
 
-def _links(call: Call, query: Query, fmt: str, has_menu: bool = False) -> ListLinks:
-    """The list's links in format `fmt`, with the row actions this identity may use."""
+def _links(call: Call, query: Query, fmt: str, has_menu: bool = False,
+           current: QueryPage | None = None) -> ListLinks:
+    """The list's links in format `fmt`, with the row actions this identity may use;
+    `current`: the page shown, whose cursors its neighbours' numbered links carry."""
     resource = call.served
     return ListLinks(call.urls, resource.name, query, resource.page_size, fmt,
                      allowed=frozenset(p for p, a in (("update", "edit"),
@@ -110,7 +113,7 @@ def _links(call: Call, query: Query, fmt: str, has_menu: bool = False) -> ListLi
                                        if call.allowed(a)),
                      selectable=_selectable(call, has_menu),
                      max_page=max_page(call.app.options["max_offset"], query.limit),
-                     returns=bool(call.request.query_string))
+                     returns=bool(call.request.query_string), current=current)
 
 
 def _exports(call: Call, links: ListLinks) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ class ListLinks:
     def __init__(self, urls: Urls, resource: str, query: Query, default_limit: int,
                  fmt: str = "", allowed: frozenset = frozenset({"update", "delete"}),
                  selectable: bool | None = None, max_page: int | None = None,
-                 returns: bool = True):
+                 returns: bool = True, current: Page | None = None):
         self.urls = urls
         self.returns = returns  # False: the page was asked for as it comes (no parameters)
         self.resource = resource
@@ -25,6 +25,7 @@ class ListLinks:
         # rows get checkboxes for a bulk action (delete, or unlink on a nested page)
         self.selectable = "delete" in allowed if selectable is None else selectable
         self.max_page = max_page  # numbered links stop here (`[rum] max_offset`)
+        self.current = current  # the page shown: its cursors serve the numbers beside it
 
     def _list(self, query: Query, fmt: str | None = None) -> str:
         fmt = self.fmt if fmt is None else fmt
@@ -43,6 +44,13 @@ class ListLinks:
         return ""
 
     def page(self, number: int) -> str:
+        """A numbered page: the page just after or before the one shown goes by its
+        cursor (a seek, as Next and Previous do), any other by its number."""
+        here, current = self.query.page, self.current
+        if current is not None and number == here + 1 and current.next_cursor:
+            return self.next(current)
+        if current is not None and number == here - 1 > 1 and current.prev_cursor:
+            return self.prev(current)
         return self._list(self.query.but(page=number, cursor="", backward=False))
 
     def next(self, page: Page) -> str:

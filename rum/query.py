@@ -132,6 +132,7 @@ class Page:
     has_prev: bool = False
     next_cursor: str = ""  # keyset position after the last row ("" when offset paging)
     prev_cursor: str = ""  # keyset position before the first row
+    sort_unindexed: bool = False  # a big list sorted where no index serves the sort
 
     @property
     def pages(self) -> int | None:

@@ -38,6 +38,10 @@ class Catalog:
                                            read_only=model in read_only))
         self._by_model = {e.model: e for e in self.entries}
         self._by_resource: dict[str, ModelEntry] = {}
+        # {(schema, table): columns an index leads with}, filled as sorts ask (`indexes`)
+        self.index_leads: dict[tuple[str | None, str], frozenset[str]] = {}
+        # {(dialect, resource, limit): SQL}: a whole table's capped count, compiled once
+        self.count_sql: dict[tuple[str, str, int], str] = {}
 
     def bind(self, names) -> None:
         """Learn resource names; relation fields then name resources, as rum's fields do."""

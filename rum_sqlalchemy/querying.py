@@ -15,7 +15,7 @@ from rum.query_text import convert
 from rum.values import item_field
 
 from .identity import convert_key_part, decode_key
-from .relation_order import NEVER_NULL, label_match
+from .relation_order import NEVER_NULL, label_match, related_rows
 
 
 def escape_like(text: str) -> str:
@@ -109,7 +109,7 @@ def _related_clause(info, f: Filter, catalog, access=None):
         scope = scope_clauses(target, access.scope(target.resource), catalog)
     inner = _column_clause(target, getattr(target.model, rest), fields[rest], f.op, f.value,
                            lambda text: convert(fields[rest], text))
-    return getattr(info.model, head).has(sa.and_(inner, *scope))
+    return related_rows(info, rel, target, sa.and_(inner, *scope))
 
 
 def catalog_key(catalog):

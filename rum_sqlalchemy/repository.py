@@ -26,9 +26,11 @@ from .catalog import Catalog, ModelEntry
 from .counting import capped_count, estimated_rows
 from .deleting import Deletes
 from .identity import decode_key
+from .indexes import sort_served
 from .integrity import field_errors, refused_value
 from .introspect import enum_value
 from .keyset import NULLS_HIGH, seek_clause
+from .paging import kept_columns, load_what_labels_read, page_statement
 from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
 from .relation_order import NEVER_NULL, label_column, relation_order
 from .streaming import stream_records
@@ -121,8 +123,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
                 if f.kind == "to_one" and f.name in rels and not rels[f.name].uselist]
 
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
-        """One page: a capped count and one row query, with the to-one relations among
-        `fields` (the columns the page shows; default: every field) joined in."""
+        """One page: a capped count and one row query (see `paging`), with the to-one
+        relations among `fields` (the columns the page shows; default: every field)
+        joined in and only the columns it shows read."""
         base = apply_filters(sa.select(self.info.model), self.info, query, self.catalog,
                              self.access)
         if query.parent:
@@ -137,17 +140,13 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
             nulls_high = self.session.get_bind().dialect.name in NULLS_HIGH
             stmt = stmt.where(seek_clause(columns, descending, values, backward,
                                           nullable_flags(self.info, sort_fields), nulls_high))
-        # each database's own NULL order (reversed with the direction, as the seek expects)
-        stmt = stmt.order_by(*(c.desc() if d != backward else c.asc()
-                               for c, d in zip(columns, descending, strict=True)))
-        if not query.cursor:
-            stmt = stmt.offset(query.offset)
-        eager = [joinedload(getattr(self.info.model, f.name))
-                 for f in (self.info.fields if fields is None else fields)
-                 if f.kind == "to_one" and f.related]
-        rows = list(self.session.scalars(stmt.options(*eager).limit(query.limit + 1)).unique())
+        kept = kept_columns(self.info, fields, sort_fields)
+        rows = list(self.session.scalars(page_statement(
+            self.info, stmt, columns, descending, backward,
+            0 if query.cursor else query.offset, query.limit + 1, fields, kept)).unique())
         more = len(rows) > query.limit
         rows = rows[:query.limit]
+        load_what_labels_read(self.session, self.info, rows, kept)
         self.prefetch(rows, self.info.fields if fields is None else fields)
         if backward:
             rows.reverse()
@@ -161,13 +160,18 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         else:
             count, exact, estimated = self._count(base, query)
 
+        # a big list sorted where no index helps: every page sorts the whole table
+        unindexed = not exact and bool(query.sort) and not sort_served(
+            self.catalog.index_leads, self.session.get_bind(), self.info, sort_fields[0].name)
+
         def cursor_of(row):  # enum members as stored: the seek binds them as text
             return encode_cursor([self._sort_label(row, f.name) if f.options.get(NEVER_NULL)
                                   else self._stored(row, f.name) for f in sort_fields])
         return Page(rows=rows, query=query, count=count, count_exact=exact,
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(rows[-1]) if rows and has_next else "",
-                    prev_cursor=cursor_of(rows[0]) if rows and has_prev else "")
+                    prev_cursor=cursor_of(rows[0]) if rows and has_prev else "",
+                    sort_unindexed=unindexed)
 
     def _stored(self, row, name: str):
         """A sort value as the database compares it: an enum member as its stored label."""
@@ -222,9 +226,13 @@ class SQLAlchemyRepository(ScopedReads, Deletes):
         self._flush()
 
     def _count(self, base, query: Query) -> tuple[int, bool, bool]:
-        count, exact = capped_count(self.session, base, query.count_limit)
-        if exact or query.filters or query.search or query.scope or \
-                self.access.scope(self.info.resource) or self.info.mapper.inherits is not None:
+        narrowed = bool(query.filters or query.search or query.scope or query.parent or
+                        self.access.scope(self.info.resource))
+        whole = None if narrowed else \
+            (self.session.get_bind().dialect.name, self.info.resource, query.count_limit)
+        count, exact = capped_count(self.session, base, query.count_limit,
+                                    self.catalog.count_sql, whole)
+        if exact or narrowed or self.info.mapper.inherits is not None:
             return count, exact, False
         table = self.info.mapper.local_table
         # a class mapped to a join or a select has no one table to ask
