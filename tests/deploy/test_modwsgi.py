@@ -21,6 +21,7 @@ from tests.conftest import ROOT
 from tests.deploy.bodies import refuses_big_bodies, streams_csv, uploads_a_big_file
 from tests.deploy.client import Client, crud_round_trip
 from tests.deploy.conftest import EXAMPLES, add_files_site, make_site
+from tests.deploy.debian import ensure, unavailable
 from tests.functional.servers import free_port
 
 pytestmark = pytest.mark.server
@@ -30,31 +31,15 @@ SYSTEM_PYTHON = "/usr/bin/python3.11"
 MODES = ("embedded", "daemon")
 
 
-def _unavailable(reason: str, required: bool = False):
-    """Skip, loudly; fail instead on CI when the machine should have been able to do it."""
-    message = f"Apache/mod_wsgi tests not run: {reason}"
-    if required and os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def _ensure_apache() -> None:
-    if os.path.exists(MOD_WSGI) and os.access(APACHECTL, os.X_OK):
-        return
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        _unavailable("Apache and mod_wsgi are not installed, and apt-get as root is not "
-                     "available to install them (`make apache-modwsgi` does on Debian)")
-    done = subprocess.run(["make", "-s", "-C", ROOT, "apache-modwsgi"], capture_output=True,
-                          text=True, timeout=900)
-    if done.returncode != 0 or not os.path.exists(MOD_WSGI):
-        _unavailable(f"`make apache-modwsgi` failed: {(done.stdout + done.stderr)[-1500:]}",
-                     required=True)
+    ensure("Apache/mod_wsgi", "apache-modwsgi", (MOD_WSGI, APACHECTL))
 
 
 def _venv(work: Path) -> Path:
     """A venv of the Python mod_wsgi is linked with, holding Rum as it is in this checkout."""
     if not os.access(SYSTEM_PYTHON, os.X_OK):
-        _unavailable(f"{SYSTEM_PYTHON} (the Python Debian's mod_wsgi embeds) is missing")
+        unavailable("Apache/mod_wsgi",
+                    f"{SYSTEM_PYTHON} (the Python Debian's mod_wsgi embeds) is missing")
     src = work / "src"
     for name in ("rum", "rum_sqlalchemy", "rum_toscawidgets"):
         shutil.copytree(Path(ROOT) / name, src / name,

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.deploy.client import Client, crud_round_trip, push_body
 from tests.deploy.conftest import EXAMPLES, make_site
+from tests.deploy.debian import ensure
 from tests.functional.servers import BIN, free_port
 
 pytestmark = pytest.mark.server
@@ -65,26 +65,9 @@ format = %(process)d %(levelname)s %(name)s %(message)s
 """
 
 
-def _unavailable(reason: str, required: bool = False):
-    """Skip, loudly; fail instead on CI when the machine should have been able to do it."""
-    message = f"Mongrel2 tests not run: {reason}"
-    if required and os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def _ensure_mongrel2() -> None:
     pytest.importorskip("zmq", reason="pyzmq is not installed (the `mongrel2` extra)")
-    if os.access(MONGREL2, os.X_OK) and os.access(M2SH, os.X_OK):
-        return
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        _unavailable("Mongrel2 is not installed, and apt-get as root is not available to "
-                     "install it (`make mongrel2` does on Debian)")
-    done = subprocess.run(["make", "-s", "-C", ROOT, "mongrel2"], capture_output=True,
-                          text=True, timeout=900)
-    if done.returncode != 0 or not os.access(MONGREL2, os.X_OK):
-        _unavailable(f"`make mongrel2` failed: {(done.stdout + done.stderr)[-1500:]}",
-                     required=True)
+    ensure("Mongrel2", "mongrel2", (MONGREL2, M2SH))
 
 
 def _fill(site: Path) -> None:
