@@ -44,7 +44,7 @@ APP_OPTIONS = {
     # numbered pages reach this many rows deep; past it `page=N` is a 400 and Next/Previous
     # (keyset cursors, as cheap at any depth) or filters go further: OFFSET reads and drops
     # every row before the page, seconds deep into a big table
-    "max_offset": 1_000_000,  # keys only: a typed page skips narrow key rows
+    "max_offset": 100_000,  # rows a typed page number skips (keys only, in the key query)
     "max_query": 8192,  # query strings over this many bytes get 414 (rum.limits)
     "max_search": 500,  # characters of a search (q) or of one filter value
     "max_filters": 50,  # filters in one list query
