@@ -173,13 +173,13 @@ class Watch:
 
     def __init__(self, call: Any, resource: Any, repo: Any, store: HistoryStore,
                  fields: tuple[Field, ...], before: dict[str, Any] | None,
-                 before_record: Record | None):
+                 before_record: Record | None, whole: bool = False):
         self.call, self.resource, self.repo, self.store = call, resource, repo, store
         self.fields = fields
         self.hidden = call.access.hidden(resource.name)
         self.before = before
         self.before_record = before_record
-        self.whole = False
+        self.whole = whole  # every link of each to-many field, not a record's first rows
 
     def _values(self, row: Any, known: Record | None) -> tuple[Record, dict[str, Any]]:
         """The row's watched values: from `known` where it has them, else read."""
@@ -188,7 +188,7 @@ class Watch:
         missing = tuple(f for f in self.fields if f.name not in have
                         and not (creating and f.name in self.hidden))
         linked: dict[str, Any] = {}
-        if self.whole:  # every link, not a record's first rows of each relation
+        if self.whole:
             many = tuple(f for f in missing if f.kind == "to_many")
             missing = tuple(f for f in missing if f.kind != "to_many")
             linked = self.repo.links(row, tuple(f for f in many if f.name not in self.hidden))
@@ -232,8 +232,7 @@ def watch(call: Any, row: Any = None, names: Iterable[str] = (), resource: Any =
     if whole and fields is None:
         fields = tuple(resource.fields)
     fields = fields if fields is not None else watched_fields(resource, names)
-    w = Watch(call, resource, repo, store, fields, None, None)
-    w.whole = whole
+    w = Watch(call, resource, repo, store, fields, None, None, whole)
     if row is not None:
         w.before_record, w.before = w._values(row, known)
         w.before = dict(w.before)

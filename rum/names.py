@@ -19,6 +19,17 @@ class Ambiguity:
     more: bool = False
 
 
+def unsettable(field: str, label: str) -> Invalid:
+    """The error for a relation no served resource stands behind."""
+    return Invalid({field: Message(N_("%(label)s cannot be set here"), label=Message(label))})
+
+
+def unknown(field: str, resource: str, text: str) -> Invalid:
+    """The error for an id or name of no row the access may read."""
+    return Invalid({field: Message(N_("no %(model)s with id or name %(text)s"),
+                                   model=Message(resource), text=repr(text))})
+
+
 def ambiguous(field: str, resource: str, text: str, refs: list[Ref]) -> Invalid:
     """The error for a name several rows share; `refs`: up to MATCHES_SHOWN + 1 of them."""
     return Invalid({field: Message(N_("more than one %(model)s is called %(text)s; give its id"),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import exc as orm_exc
 from rum.errors import Conflict, Invalid, NotFound
 from rum.fields import Field
 from rum.i18n import N_, Message
-from rum.names import MATCHES_SHOWN, ambiguous
+from rum.names import MATCHES_SHOWN, ambiguous, unknown, unsettable
 
 from .identity import decode_key
 from .integrity import field_errors, refused_value
@@ -33,8 +33,10 @@ AS_GIVEN = ((sa.Boolean, bool), (sa.Integer, int), (sa.String, str))
 def _stored_as_given(attr: Any, value: Any) -> bool:
     """Whether a written value reads back as it was given, so it need not be read again
     (a padded CHAR, a numeric's scale or an interval's own text do not)."""
-    if len(attr.columns) != 1 or value is None:
-        return value is None
+    if value is None:
+        return True  # NULL reads back as NULL
+    if len(attr.columns) != 1:
+        return False
     kind = attr.columns[0].type
     if isinstance(kind, sa.CHAR | sa.NCHAR | sa.Enum) or getattr(kind, "collation", None):
         return False
@@ -87,11 +89,9 @@ class Writes(RepositoryState):
         target = self.catalog.info_by_resource(field.related) if field.related is not None \
             else None
         if target is None:
-            raise Invalid({field.name: Message(N_("%(label)s cannot be set here"),
-                                               label=Message(field.label))})
+            raise unsettable(field.name, field.label)
         text = str(ident).strip()
-        missing = Invalid({field.name: Message(N_("no %(model)s with id or name %(text)s"),
-                                               model=Message(target.name), text=repr(text))})
+        missing = unknown(field.name, target.name, text)
         if not self.access.can_read(target.resource):
             raise missing
         try:

@@ -14,7 +14,7 @@ from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from ..fields import Field
 from ..i18n import N_, Message
 from ..keys import encode_key
-from ..names import MATCHES_SHOWN, ambiguous
+from ..names import MATCHES_SHOWN, ambiguous, unknown, unsettable
 from .memory_model import as_key, key_value
 from .memory_query import target_key
 from .memory_state import RepositoryState
@@ -106,11 +106,9 @@ class Writes(RepositoryState):
         access may read: any other is "no such row"."""
         target = self.catalog.by_resource(field.related)
         if target is None:
-            raise Invalid({field.name: Message(N_("%(label)s cannot be set here"),
-                                               label=Message(field.label))})
+            raise unsettable(field.name, field.label)
         text = str(ident).strip()
-        missing = Invalid({field.name: Message(N_("no %(model)s with id or name %(text)s"),
-                                               model=Message(target.name), text=repr(text))})
+        missing = unknown(field.name, target.name, text)
         if not self.access.can_read(target.resource):
             raise missing
         try:
