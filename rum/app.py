@@ -41,6 +41,7 @@ from .headers import secure
 from .i18n import N_, Catalogs, Message, Term
 from .navigation import Navigation
 from .plugins import load_plugin
+from .read_memory import ReadMemory
 from .rendering import Renderer
 from .request import RumRequest
 from .resources import Registry, Resource, build_resource, resource_class, served_name
@@ -122,6 +123,7 @@ class RumApp:
         templates = [os.path.join(self.config.here, p) for p in self.options["templates"]]
         self.renderer = Renderer(templates, auto_reload=self.debug)
         self.navigation = Navigation(self.renderer)
+        self.memory = ReadMemory(self.options["memory_seconds"])
         policy_options = dict(self.config.policy)
         policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
         self.policy: Policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
@@ -163,13 +165,20 @@ class RumApp:
             resource, parent = self.target(match)
             access = self.authorize(request, identity, match, resource, parent)
             write = request.method.upper() in UNSAFE  # its version check must be atomic
-            with self.repositories.unit_of_work(request.environ, access=access,
-                                                write=write) as uow, \
-                    self.views.scope():
-                call = Call(self, request, match, fmt, Urls(request.script_name, self.actions),
-                            identity, access, uow, resource, parent,
-                            access.hidden(resource.name) if resource else frozenset())
-                response = respond(call, match.action.handler(call))
+            since = self.memory.generation
+            try:
+                with self.repositories.unit_of_work(request.environ, access=access,
+                                                    write=write) as uow, \
+                        self.views.scope():
+                    call = Call(self, request, match, fmt,
+                                Urls(request.script_name, self.actions), identity, access,
+                                uow, resource, parent,
+                                access.hidden(resource.name) if resource else frozenset(),
+                                since)
+                    response = respond(call, match.action.handler(call))
+            finally:
+                if write:  # committed or not: what was remembered may be past
+                    self.memory.written()
             if request.method in ("GET", "HEAD") and self.csrf.enabled:
                 # JSON clients read the token here and send it back in the same header
                 response.headers[CSRF_HEADER] = self.csrf.token(request, identity)

@@ -55,6 +55,7 @@ class Call:
     resource: Resource | None = None
     parent: Parent | None = None
     hidden: frozenset[str] = frozenset()  # field names the policy hides here
+    since: int = 0  # the app's write generation when the request began (rum.read_memory)
 
     @property
     def action(self) -> Action:

@@ -53,6 +53,9 @@ APP_OPTIONS = {
     "secret": "",  # signs CSRF tokens, keys versions; unset: kept in <cfg>.secret (rum.secret)
     "csrf": True,  # False only behind a host that checks CSRF itself
     "frame_ancestors": "'self'",  # CSP frame-ancestors: who may show Rum in a frame
+    # seconds the app trusts a remembered read (a small relation's rows offered as filter
+    # values, where a typed page begins) against writes it does not see; 0: none kept
+    "memory_seconds": 30,
     "blind_writes": False,  # True: JSON PUT/PATCH without If-Match or _version are accepted
 }
 
@@ -153,6 +156,10 @@ def load_config(source: "str | dict | Config", **overrides: Any) -> Config:
         number = options[key]
         if type(number) is not int or number < 1:
             raise ConfigError(f"{APP}.{key}", "must be a whole number of 1 or more")
+    seconds = options["memory_seconds"]
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise ConfigError(f"{APP}.memory_seconds", "must be a number of seconds, 0 or more "
+                                                   "(0 remembers nothing)")
     options["blind_writes"] = as_bool(options["blind_writes"], f"{APP}.blind_writes")
     if not isinstance(options["locale"], str):
         raise ConfigError(f"{APP}.locale", "must be a locale name such as 'es', or ''")

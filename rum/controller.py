@@ -8,6 +8,7 @@ from functools import cache
 
 from genshi.core import Markup
 
+from . import page_starts
 from .breadcrumbs import trail
 from .call import Call
 from .custom_actions import buttons
@@ -73,7 +74,7 @@ def index(call: Call, parent_record=None) -> Result:
 
     @cache
     def listing():
-        result = call.repo.select(run.but(count_limit=count_limit), fields)
+        result = page_starts.select(call, run.but(count_limit=count_limit), fields)
         return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
 
     def data():

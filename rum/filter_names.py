@@ -4,6 +4,7 @@ or several, is told beside its filter with the rows it matches, so the bar is ne
 dead end without JS. Small relations offer their rows as a list to pick from instead."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from .call import Call
 from .contracts import Ref
@@ -11,6 +12,7 @@ from .errors import BadRequest, NotFound
 from .i18n import N_
 from .names import MATCHES_SHOWN, Ambiguity
 from .query import Filter, Query
+from .read_memory import reader_key
 
 NAMED_OPS = ("eq", "ne", "in")
 MAX_NAMES = 50  # names (or ids) one `in` filter may hold
@@ -91,13 +93,25 @@ def resolve_names(call: Call, query: Query) -> tuple[Query, dict[str, NameProble
 
 def value_choices(call: Call, fields) -> dict[str, tuple[Ref, ...]]:
     """The rows of each small to-one relation among `fields`, to choose a filter value
-    from: one query per relation reading at most VALUE_CHOICES + 1 rows, never a count."""
+    from: one query per relation reading at most VALUE_CHOICES + 1 rows, never a count,
+    remembered by the app's read memory (a list page needs them on every request)."""
     out = {}
     for f in fields:
         if f.kind != "to_one" or not f.related or not f.filterable or \
                 not call.access.can_read(f.related):
             continue
-        refs = call.uow.repository(f.related).choices(VALUE_CHOICES + 1)
-        if len(refs) <= VALUE_CHOICES:
-            out[f.name] = tuple(sorted((r for r in refs if not r.opaque), key=lambda r: r.label))
+        reader = reader_key(call.access, f.related)
+        read = partial(_small_relation, call, f.related)
+        refs = read() if reader is None else \
+            call.app.memory.recall(("choices", f.related, reader), call.since, read)
+        if refs is not None:
+            out[f.name] = refs
     return out
+
+
+def _small_relation(call: Call, resource: str) -> tuple[Ref, ...] | None:
+    """The rows of `resource` in scope by label, or None when there are too many."""
+    refs = call.uow.repository(resource).choices(VALUE_CHOICES + 1)
+    if len(refs) > VALUE_CHOICES:
+        return None
+    return tuple(sorted((r for r in refs if not r.opaque), key=lambda r: r.label))

@@ -132,6 +132,9 @@ class Page:
     has_prev: bool = False
     next_cursor: str = ""  # keyset position after the last row ("" when offset paging)
     prev_cursor: str = ""  # keyset position before the first row
+    # `before=` this reaches this very page again: the next page's first row ("" when the
+    # backend cannot tell, or on the last page)
+    page_cursor: str = ""
     sort_unindexed: bool = False  # a big list sorted where no index serves the sort
 
     @property

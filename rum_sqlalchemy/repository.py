@@ -126,6 +126,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
             self.info, stmt, columns, descending, backward,
             0 if query.cursor else query.offset, query.limit + 1, fields, kept)).unique())
         more = len(rows) > query.limit
+        after_page = rows[query.limit] if more and not backward else None
         rows = rows[:query.limit]
         load_what_labels_read(self.session, self.info, rows, kept)
         self.prefetch(rows, self.info.fields if fields is None else fields)
@@ -152,6 +153,8 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
                     count_estimated=estimated, has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(rows[-1]) if rows and has_next else "",
                     prev_cursor=cursor_of(rows[0]) if rows and has_prev else "",
+                    page_cursor=query.cursor if backward else
+                    cursor_of(after_page) if after_page is not None else "",
                     sort_unindexed=unindexed)
 
     def _stored(self, row, name: str):

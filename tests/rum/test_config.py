@@ -138,6 +138,9 @@ def test_missing_file(tmp_path):
     ({"debug": "maybe"}, "debug"),
     ({"rum": {"blind_writes": "sometimes"}}, "rum.blind_writes"),
     ({"rum": {"blind_writes": None}}, "rum.blind_writes"),
+    ({"rum": {"memory_seconds": -1}}, "rum.memory_seconds"),
+    ({"rum": {"memory_seconds": "30"}}, "rum.memory_seconds"),
+    ({"rum": {"memory_seconds": True}}, "rum.memory_seconds"),
     (42, "config"),
 ])
 def test_load_config_errors_name_the_key(source, key):

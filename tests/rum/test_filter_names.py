@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from model import Director, Genre, Movie
 from rum import RumApp
-from tests.conftest import demo_config, wrap
+from tests.conftest import demo_config, post, wrap
 
 GRETA = ("1", "194")  # the demo's two directors called Greta Holm
 BRUNO = ("12", "249")  # and Bruno Holm
@@ -106,3 +106,50 @@ def test_a_shared_name_in_json_filters_by_all_its_rows(any_db):
     assert len(ids) == 2
     assert count(client, "f.director.in=Greta+Holm") == expected
     assert "filter-problem" in client.get("/movies?f.director.eq=Greta+Holm").text
+
+
+def genre_options(client) -> list[str]:
+    page = client.get("/movies")
+    genre = re.search(r'<select id="v.genre" name="v.genre">(.*?)</select>', page.text, re.S)
+    return re.findall(r'<option value="\d+">([^<]+)</option>', genre.group(1))
+
+
+def test_value_choices_are_remembered_until_the_app_writes(demo_db):
+    app = RumApp(demo_config(demo_db))
+    client = wrap(app)
+    seen = []
+    sa.event.listen(app.repositories.engine, "before_cursor_execute",
+                    lambda conn, cursor, sql, *a: seen.append(sql))
+    first = genre_options(client)
+    assert len(first) == 10 and sum("FROM genre" in s for s in seen) == 1
+    assert genre_options(client) == first
+    assert sum("FROM genre" in s for s in seen) == 1  # the second page read none
+    post(client, "/genres", {"name": "Aardvark films"}, status=303)
+    assert genre_options(client)[0] == "Aardvark films"
+
+
+def test_value_choices_follow_other_writers_within_the_memory_seconds(demo_db):
+    app = RumApp(demo_config(demo_db, rum={"memory_seconds": 10}))
+    now = [0.0]
+    app.memory.clock = lambda: now[0]
+    client = wrap(app)
+    assert "Zebra films" not in genre_options(client)
+    with sa.orm.Session(app.repositories.engine) as s:  # another program writes
+        s.add(Genre(name="Zebra films"))
+        s.commit()
+    now[0] += 10.5
+    assert genre_options(client)[-1] == "Zebra films"
+
+
+def test_value_choices_are_the_readers_own(demo_db):
+    app = RumApp(demo_config(demo_db, **{"rum.policy": {"row_filters": {
+        "genres": "tests.fixtures.auth:drama_only"}}}))
+    client = wrap(app)
+    admin = {"REMOTE_USER": "boss", "rum.roles": frozenset({"admin"})}
+    ann = {"REMOTE_USER": "ann", "rum.roles": frozenset()}
+    pattern = re.compile(r'<select id="v.genre" name="v.genre">(.*?)</select>', re.S)
+    for _ in range(2):
+        everyone = pattern.search(client.get("/movies", extra_environ=admin).text).group(1)
+    hers = pattern.search(client.get("/movies", extra_environ=ann).text).group(1)
+    assert everyone.count("<option") == 11 and hers.count("<option") == 2
+    assert ">Drama<" in hers

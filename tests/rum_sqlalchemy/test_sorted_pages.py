@@ -88,8 +88,13 @@ def test_typed_and_neighbouring_pages_equal_offset_without_a_wide_offset(entries
             # the rows before the page are skipped in the narrow key select only
             assert typed.offsets() == [(False, (number - 1) * LIMIT)]
             if number == last:
-                assert not page.has_next
+                assert not page.has_next and not page.page_cursor
                 continue
+            with Statements(entries_factory.engine) as again:  # the page read back by seek
+                same = repo.select(Query(sort=sort, limit=LIMIT, page=number,
+                                         cursor=page.page_cursor, backward=True))
+            assert [r.id for r in same.rows] == expected
+            assert again.offsets() == [] and same.page_cursor == page.page_cursor
             with Statements(entries_factory.engine) as seek:
                 after = repo.select(Query(sort=sort, limit=LIMIT, page=number + 1,
                                           cursor=page.next_cursor))
