@@ -8,7 +8,7 @@ from functools import cache
 
 from genshi.core import Markup
 
-from . import page_starts
+from . import list_memory
 from .breadcrumbs import trail
 from .call import Call
 from .custom_actions import buttons
@@ -74,7 +74,7 @@ def index(call: Call, parent_record=None) -> Result:
 
     @cache
     def listing():
-        result = page_starts.select(call, run.but(count_limit=count_limit), fields)
+        result = list_memory.select(call, run.but(count_limit=count_limit), fields)
         return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
 
     def data():
@@ -82,6 +82,7 @@ def index(call: Call, parent_record=None) -> Result:
         links = _links(call, query, "json", current=result)  # a JSON page's links stay JSON
         return {"items": [record_json(r, resource.name, call.urls) for r in records],
                 "count": result.count, "count_exact": result.count_exact,
+                "sort_unindexed": result.sort_unindexed,
                 "next": links.next(result) or None, "prev": links.prev(result) or None}
 
     def page():

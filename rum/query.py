@@ -86,6 +86,9 @@ class Query:
     scope: tuple[Filter, ...] = ()  # the policy's row filters: applied, never in links
     parent: tuple[str, str, str] | None = None  # (resource, id, relation): a nested list
     search_in: tuple[str, ...] | None = None  # fields a search looks in; None: the backend's
+    # (count, exact, estimated) of this very query, remembered (rum.list_memory): the
+    # repository gives it as the page's count instead of counting
+    count_known: tuple[int, bool, bool] | None = None
 
     @property
     def offset(self) -> int:

@@ -94,6 +94,8 @@ def _schemas(fields) -> dict:
     listing = {"type": "object", "required": ["items"], "properties": {
         "items": {"type": "array", "items": record},
         "count": {"type": ["integer", "null"]}, "count_exact": {"type": "boolean"},
+        "sort_unindexed": {"type": "boolean", "description": "sorted where no index serves "
+                           "the sort: every page sorts the whole table"},
         "next": {"type": ["string", "null"]}, "prev": {"type": ["string", "null"]}}}
     writable = {f.name: _input(f) for f in fields if not f.read_only}
     done = {"type": "object", "properties": {"message": {"type": "string"},

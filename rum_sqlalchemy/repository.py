@@ -135,7 +135,9 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
             has_next, has_prev = True, more
         else:
             has_next, has_prev = more, bool(query.cursor) or query.offset > 0
-        if not query.cursor and query.offset == 0 and not more:
+        if query.count_known is not None:
+            count, exact, estimated = query.count_known
+        elif not query.cursor and query.offset == 0 and not more:
             # the whole result is on this page: no count to run (a rare search's second scan)
             count, exact, estimated = min(len(rows), query.count_limit), \
                 len(rows) <= query.count_limit, False

@@ -158,7 +158,9 @@ class MemoryRepository(Writes):
             page = rows[query.offset:query.offset + query.limit]
             more = len(rows) > query.offset + query.limit
             has_next, has_prev = more, query.offset > 0
-        if not query.cursor and query.offset == 0 and not more:
+        if query.count_known is not None:
+            count, exact = query.count_known[:2]
+        elif not query.cursor and query.offset == 0 and not more:
             count, exact = min(len(page), query.count_limit), len(page) <= query.count_limit
         else:
             count, exact = capped(len(rows), query.count_limit)

@@ -197,6 +197,7 @@ def test_a_big_list_sorted_without_an_index_says_so(demo_db, query, noted):
     assert ("Sorted without an index" in page.text) == noted
     es = client.get(f"/movies?{query}", headers={"Accept-Language": "es"})
     assert ("Ordenado sin índice" in es.text) == noted
+    assert client.get(f"/movies.json?{query}").json["sort_unindexed"] is noted
 
 
 

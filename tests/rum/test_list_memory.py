@@ -1,6 +1,7 @@
-"""Typed page numbers: read by OFFSET once, then by the cursor the app remembered, with the
-same rows; never across readers, after a write, past the memory's seconds, or from a
-cursor a request wrote itself."""
+"""What list pages remember (rum.list_memory): a typed page number is read by OFFSET once,
+then by the cursor the app remembered, with the same rows; an "at least" count is counted
+once per query. Never across readers, after a write, past the memory's seconds, or from
+a cursor a request wrote itself."""
 
 import re
 
@@ -108,3 +109,37 @@ def test_readers_do_not_share_page_starts(demo_db):
     assert everyone == [11, 12, 13, 14, 15]
     hers = [i["id"] for i in client.get(url, extra_environ=ann).json["items"]]
     assert hers == [22, 24, 26, 28, 30]
+
+
+def counted(client, app, url) -> tuple[dict, int]:
+    """The JSON list, and how many count statements reading it ran."""
+    with Statements(app.repositories.engine) as statements:
+        body = client.get(url).json
+    return body, sum(sql.startswith("SELECT count(") for sql, _ in statements.seen)
+
+
+@pytest.mark.parametrize("url", ["/movies.json", "/movies.json?sort=-year&page=3",
+                                 "/movies.json?f.year.gt=1960"])
+def test_an_at_least_count_is_counted_once(demo_db, url):
+    app = RumApp(demo_config(demo_db, resources={"Movie": {"count_limit": 30}}))
+    client = wrap(app)
+    first, counts = counted(client, app, url)
+    assert counts == 1 and first["count"] >= 30 and not first["count_exact"]
+    again, counts = counted(client, app, url)
+    assert counts == 0 and (again["count"], again["count_exact"]) == (first["count"], False)
+    other, counts = counted(client, app, "/movies.json?f.year.le=1975")  # another query
+    assert counts == 1 and other["count"] >= 30
+
+
+def test_an_exact_count_is_counted_every_time(app):
+    client = wrap(app)
+    assert [counted(client, app, "/movies.json")[1] for _ in range(2)] == [1, 1]
+
+
+def test_a_write_of_the_app_forgets_counts(demo_db):
+    app = RumApp(demo_config(demo_db, resources={"Movie": {"count_limit": 30}}))
+    client = wrap(app)
+    counted(client, app, "/movies.json")
+    post(client, "/movies", {"title": "Counted again", "year": "2001", "genre": "1",
+                             "director": "1"}, status=303)
+    assert counted(client, app, "/movies.json")[1] == 1

@@ -1,0 +1,75 @@
+"""What a list page remembers between requests: where typed pages begin, "at least" counts.
+
+`?page=2500` without a cursor makes the database skip 49,980 rows (OFFSET) on every
+request, where Next seeks straight to its row. So every page the app reads by number
+tells the app's read memory (`rum.read_memory`) the cursors that reach it and its
+neighbours again; the next request for one of those numbers, with the same query by the
+same reader, seeks by the cursor instead, and so costs what Next costs. Only cursors the
+repository computed from an OFFSET read are kept, never those of a request's own
+`after=`/`before=` (which anyone can write), nor those read through a remembered one (that
+would outlive the memory's seconds, a page at a time).
+
+A count that stopped at its cap ("10,000+", "200+" matches of a search) or is the
+database's estimate ("about 100,000") scans up to the cap on every page of the list; it is
+remembered too, and handed to the repository, which then skips its count. Exact counts
+are always counted: a reader sees those change at once.
+"""
+
+from typing import Any
+
+from .call import Call
+from .query import Page, Query
+from .read_memory import MISSING, reader_key
+
+
+def select(call: Call, query: Query, fields) -> Page:
+    """The page `query` asks for: by a remembered cursor where one reaches it, with a
+    remembered count where one stands for this query."""
+    key = _key(call, query)
+    if key is None:
+        return call.repo.select(query, fields)
+    memory = call.app.memory
+    count_key = ("count", *key[1:3], key[3].but(sort=()))
+    known = memory.get(count_key, call.since)
+    if known is not MISSING:
+        query = query.but(count_known=known)
+    seen: Any = memory.get(key + (query.page,), call.since) if _numbered(query) else MISSING
+    if seen is not MISSING:
+        cursor, backward = seen
+        page = call.repo.select(query.but(cursor=cursor, backward=backward), fields)
+    else:
+        page = call.repo.select(query, fields)
+        if _numbered(query):
+            _remember(call, key, query.page, page)
+    if known is MISSING and page.count is not None and not page.count_exact:
+        memory.put(count_key, (page.count, page.count_exact, page.count_estimated),
+                   call.since)
+    return page
+
+
+def _numbered(query: Query) -> bool:
+    """A page asked for by its number alone."""
+    return not query.cursor and query.page > 1
+
+
+def _key(call: Call, query: Query) -> tuple | None:
+    """The memory key of `query`'s list for this reader; None when nothing is to be
+    remembered (memory off, an identity that cannot be a key)."""
+    if not call.app.memory.enabled:
+        return None
+    reader = reader_key(call.access, call.served.name)
+    if reader is None:
+        return None
+    return ("page", call.served.name, reader,
+            query.but(page=1, cursor="", backward=False, count_known=None))
+
+
+def _remember(call: Call, key: tuple, number: int, page: Page) -> None:
+    """Keep the cursors that reach page `number` and its neighbours."""
+    memory = call.app.memory
+    if page.page_cursor:
+        memory.put(key + (number,), (page.page_cursor, True), call.since)
+    if page.next_cursor:
+        memory.put(key + (number + 1,), (page.next_cursor, False), call.since)
+    if page.prev_cursor and number > 2:
+        memory.put(key + (number - 1,), (page.prev_cursor, True), call.since)
