@@ -4,6 +4,7 @@ import logging
 import os
 import traceback
 from collections.abc import Mapping
+from importlib.metadata import entry_points
 
 import webob
 
@@ -100,9 +101,11 @@ class RumApp:
         self.full_stack = self.config.full_stack
         self.debug = self.config.debug
         self.options = self.config.options
+        installed = entry_points()  # read once for the three plugins below
         repo_options = dict(self.config.repository)
         factory: RepositoryFactoryType = load_plugin(
-            "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use")
+            "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use",
+            installed)
         self.repositories: RepositoryFactory = factory(repo_options, here=self.config.here)
         self.history = history.settings(self.config.history)
         # before models(): the backend may hide its history table from reflection
@@ -115,7 +118,7 @@ class RumApp:
         self.table_notes = list(notes()) if notes is not None else []
         view_options = dict(self.config.view)
         views: ViewFactoryType = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
-                            f"{VIEW}.use")
+                                              f"{VIEW}.use", installed)
         self.views: ViewFactory = views(view_options, registry=self.registry, debug=self.debug)
         self.catalogs = Catalogs(self.options["locale"], [
             os.path.join(self.config.here, p) for p in self.options["translations"]])
@@ -123,7 +126,8 @@ class RumApp:
         self.renderer = Renderer(templates, auto_reload=self.debug)
         self.navigation = Navigation(self.renderer)
         policy_options = dict(self.config.policy)
-        policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
+        policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"),
+                                         f"{POLICY}.use", installed)
         self.policy: Policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
         self.secret = app_secret(self.options["secret"], self.config.file)
         self.csrf = Csrf(self.secret.key, enabled=self.options["csrf"])

@@ -4,19 +4,22 @@ import importlib
 import importlib.util
 import os
 import sys
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoints, entry_points
 from typing import Any
 
 from .errors import ConfigError
 
 
-def load_plugin(group: str, name: str, key: str) -> Any:
-    """The object registered as `name` in entry-point `group`; ConfigError naming `key` if none."""
+def load_plugin(group: str, name: str, key: str, installed: EntryPoints | None = None) -> Any:
+    """The object registered as `name` in entry-point `group`; ConfigError naming `key` if none.
+    `installed`: `entry_points()` read once for several plugins (each read scans the
+    metadata of every installed distribution, a noticeable part of start-up)."""
     if not isinstance(name, str) or not name:
         raise ConfigError(key, f"must name a plugin of group {group!r}")
-    found = [ep for ep in entry_points(group=group) if ep.name == name]
+    in_group = (installed if installed is not None else entry_points()).select(group=group)
+    found = [ep for ep in in_group if ep.name == name]
     if not found:
-        known = sorted({ep.name for ep in entry_points(group=group)})
+        known = sorted({ep.name for ep in in_group})
         raise ConfigError(key, f"no {group!r} plugin named {name!r}; installed: {known}")
     try:
         return found[0].load()
