@@ -92,9 +92,10 @@ def set_choices(column_type) -> tuple | None:
     return None
 
 
-# Checked before the generic kinds: a SET is also a String, to name one.
+# Checked before the generic kinds: a SET or a LONGTEXT is a String, not an Enum or a Text.
 TYPE_KINDS = (
     (IntervalText, "interval"), (SignedTime, "duration"), (pg.INTERVAL, "duration"),
     (mysql.SET, "set"), (mysql.YEAR, "integer"), (pg.MONEY, "money"),
-    (pg.INET, "inet"), (pg.CIDR, "inet"),
+    (pg.INET, "inet"), (pg.CIDR, "inet"), (mysql.TINYTEXT, "text"), (mysql.MEDIUMTEXT, "text"),
+    (mysql.LONGTEXT, "text"),
 )
