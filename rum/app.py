@@ -4,7 +4,6 @@ import logging
 import os
 import traceback
 from collections.abc import Mapping
-from importlib.metadata import entry_points
 
 import webob
 
@@ -41,7 +40,7 @@ from .formats import error_body, json_response
 from .headers import secure
 from .i18n import N_, Catalogs, Message, Term
 from .navigation import Navigation
-from .plugins import load_plugin
+from .plugins import Plugins, load_plugin
 from .rendering import Renderer
 from .request import RumRequest
 from .resources import Registry, Resource, build_resource, resource_class, served_name
@@ -101,7 +100,7 @@ class RumApp:
         self.full_stack = self.config.full_stack
         self.debug = self.config.debug
         self.options = self.config.options
-        installed = entry_points()  # read once for the three plugins below
+        installed = Plugins()  # one look-up of the installed entry points for the three
         repo_options = dict(self.config.repository)
         factory: RepositoryFactoryType = load_plugin(
             "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use",
