@@ -26,7 +26,7 @@ class Plugins:
 
     def __init__(self):
         self._own: EntryPoints | None = None
-        self._all: EntryPoints | None = None
+        self._all: Any = None  # entry_points(): SelectableGroups before Python 3.12
 
     def _own_points(self) -> EntryPoints:
         if self._own is None:
@@ -36,17 +36,17 @@ class Plugins:
                 self._own = EntryPoints(())
         return self._own
 
-    def _all_points(self) -> EntryPoints:
+    def _all_points(self, group: str) -> EntryPoints:
         if self._all is None:
             self._all = entry_points()
-        return self._all
+        return self._all.select(group=group)
 
     def named(self, group: str, name: str) -> list[EntryPoint]:
         own = [ep for ep in self._own_points().select(group=group) if ep.name == name]
-        return own or [ep for ep in self._all_points().select(group=group) if ep.name == name]
+        return own or [ep for ep in self._all_points(group) if ep.name == name]
 
     def names(self, group: str) -> list[str]:
-        return sorted({ep.name for ep in self._all_points().select(group=group)})
+        return sorted({ep.name for ep in self._all_points(group)})
 
 
 def load_plugin(group: str, name: str, key: str, installed: Plugins | None = None) -> Any:

@@ -71,7 +71,8 @@ def column_kind(column_type) -> tuple[str, dict]:
         return _array_kind(column_type)
     kind = _kind(column_type)
     options = {}
-    if kind == "inet" and _dialect_types().is_cidr(column_type):  # inet is PostgreSQL's
+    dialect_types = _dialect_types()
+    if kind == "inet" and dialect_types is not None and dialect_types.is_cidr(column_type):
         options["cidr"] = True
     if kind == "time" and getattr(column_type, "timezone", False):
         options["timezone"] = True
