@@ -78,7 +78,18 @@ def prepare_flask_venv() -> None:
                         os.path.join(SHARED, "reqs", "flask.txt"), "Flask-SQLAlchemy"], check=True)
 
 
+def compile_sources(tree: str = ROOT) -> None:
+    """Byte-compile Rum's packages in `tree`, as installing them would: the anchors come
+    from pip with their bytecode, while an editable Rum under PYTHONDONTWRITEBYTECODE would
+    otherwise compile every module at each start (about 0.13 s of its start-up)."""
+    paths = [os.path.join(tree, p) for p in ("rum", "rum_sqlalchemy", "rum_toscawidgets",
+                                              "rum_mongrel2", "bench")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    *[p for p in paths if os.path.isdir(p)]], check=True, stdout=subprocess.DEVNULL)
+
+
 def run_peers(quick: bool) -> None:
+    compile_sources()
     env = dict(os.environ, BENCH_WORK=WORK, EXTRA=PEER_FILE,
                OUT=os.path.join(WORK, "results-quick") if quick else OUT)
     env.pop("BENCH_DB", None)
@@ -183,6 +194,7 @@ def run_scale(runs: int, duration: int) -> None:
         markers["deep_middle"] = con.execute("SELECT title FROM movie WHERE id = ?",
                                              (MOVIES_1M // 2 - 19,)).fetchone()[0]
     measurements = ["list", "deep", "deep_middle", "search"]
+    compile_sources()
     result = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "movies": markers["movies"],
               "runs": runs, "duration": duration, "urls": peer["urls"],
               "loadavg_start": os.getloadavg()}

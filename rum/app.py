@@ -40,7 +40,7 @@ from .formats import error_body, json_response
 from .headers import secure
 from .i18n import N_, Catalogs, Message, Term
 from .navigation import Navigation
-from .plugins import load_plugin
+from .plugins import Plugins, load_plugin
 from .read_memory import ReadMemory
 from .rendering import Renderer
 from .request import RumRequest
@@ -101,9 +101,11 @@ class RumApp:
         self.full_stack = self.config.full_stack
         self.debug = self.config.debug
         self.options = self.config.options
+        installed = Plugins()  # one look-up of the installed entry points for the three
         repo_options = dict(self.config.repository)
         factory: RepositoryFactoryType = load_plugin(
-            "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use")
+            "rum.repositoryfactory", repo_options.pop("use", "sqlalchemy"), f"{REPOSITORY}.use",
+            installed)
         self.repositories: RepositoryFactory = factory(repo_options, here=self.config.here)
         self.history = history.settings(self.config.history)
         # before models(): the backend may hide its history table from reflection
@@ -116,7 +118,7 @@ class RumApp:
         self.table_notes = list(notes()) if notes is not None else []
         view_options = dict(self.config.view)
         views: ViewFactoryType = load_plugin("rum.viewfactory", view_options.pop("use", "toscawidgets"),
-                            f"{VIEW}.use")
+                                              f"{VIEW}.use", installed)
         self.views: ViewFactory = views(view_options, registry=self.registry, debug=self.debug)
         self.catalogs = Catalogs(self.options["locale"], [
             os.path.join(self.config.here, p) for p in self.options["translations"]])
@@ -125,7 +127,8 @@ class RumApp:
         self.navigation = Navigation(self.renderer)
         self.memory = ReadMemory(self.options["memory_seconds"])
         policy_options = dict(self.config.policy)
-        policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"), f"{POLICY}.use")
+        policy: PolicyType = load_plugin("rum.policy", policy_options.get("use", "rules"),
+                                         f"{POLICY}.use", installed)
         self.policy: Policy = policy(policy_options, here=self.config.here, resources=list(self.registry))
         self.secret = app_secret(self.options["secret"], self.config.file)
         self.csrf = Csrf(self.secret.key, enabled=self.options["csrf"])

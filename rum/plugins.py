@@ -4,19 +4,60 @@ import importlib
 import importlib.util
 import os
 import sys
-from importlib.metadata import entry_points
+from importlib.metadata import (
+    EntryPoint,
+    EntryPoints,
+    PackageNotFoundError,
+    distribution,
+    entry_points,
+)
 from typing import Any
 
 from .errors import ConfigError
 
+DISTRIBUTION = "rum"  # the distribution registering Rum's own backends
 
-def load_plugin(group: str, name: str, key: str) -> Any:
-    """The object registered as `name` in entry-point `group`; ConfigError naming `key` if none."""
+
+class Plugins:
+    """The entry points plugins are looked up in, for one app's start: Rum's own
+    distribution's first (one metadata file), every installed distribution's only for a
+    name Rum does not register (reading those scans each distribution's metadata: a
+    noticeable part of start-up, so it is done once, and only when needed)."""
+
+    def __init__(self):
+        self._own: EntryPoints | None = None
+        self._all: Any = None  # entry_points(): SelectableGroups before Python 3.12
+
+    def _own_points(self) -> EntryPoints:
+        if self._own is None:
+            try:
+                self._own = distribution(DISTRIBUTION).entry_points
+            except PackageNotFoundError:  # run from a source tree: only the scan finds them
+                self._own = EntryPoints(())
+        return self._own
+
+    def _all_points(self, group: str) -> EntryPoints:
+        if self._all is None:
+            self._all = entry_points()
+        return self._all.select(group=group)
+
+    def named(self, group: str, name: str) -> list[EntryPoint]:
+        own = [ep for ep in self._own_points().select(group=group) if ep.name == name]
+        return own or [ep for ep in self._all_points(group) if ep.name == name]
+
+    def names(self, group: str) -> list[str]:
+        return sorted({ep.name for ep in self._all_points(group)})
+
+
+def load_plugin(group: str, name: str, key: str, installed: Plugins | None = None) -> Any:
+    """The object registered as `name` in entry-point `group`; ConfigError naming `key` if none.
+    `installed`: one `Plugins` for the several plugins an app loads."""
     if not isinstance(name, str) or not name:
         raise ConfigError(key, f"must name a plugin of group {group!r}")
-    found = [ep for ep in entry_points(group=group) if ep.name == name]
+    installed = installed if installed is not None else Plugins()
+    found = installed.named(group, name)
     if not found:
-        known = sorted({ep.name for ep in entry_points(group=group)})
+        known = installed.names(group)
         raise ConfigError(key, f"no {group!r} plugin named {name!r}; installed: {known}")
     try:
         return found[0].load()

@@ -9,74 +9,35 @@ swaps them (only on tables Rum reflected itself; mapped classes keep their own t
 And MariaDB DOUBLE/FLOAT reflect as decimals rounded to 10 places: they stay floats.
 """
 
-import datetime
+import sys
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
-from sqlalchemy.dialects import postgresql as pg
-
-from rum.durations import timedelta_text
 
 # kinds an array element may have (others make the whole array `unknown`, read-only)
 ARRAY_ITEM_KINDS = frozenset({"string", "text", "integer", "float", "decimal", "boolean",
                               "date", "datetime", "datetime_tz", "time", "uuid", "inet",
                               "enum"})
+DIALECT_MODULES = ("sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.mysql")
 
 
-class IntervalText(sa.types.TypeDecorator):
-    """A PostgreSQL interval as its text, months and all; written from any text PostgreSQL
-    reads as an interval."""
-
-    impl = pg.INTERVAL
-    cache_ok = True
-
-    def column_expression(self, column):
-        return sa.cast(column, sa.Text)
-
-    def bind_expression(self, bindvalue):
-        return sa.cast(bindvalue, pg.INTERVAL)
-
-    def process_bind_param(self, value, dialect):
-        return value
-
-
-class SignedTime(sa.types.TypeDecorator):
-    """A MariaDB TIME as the signed timedelta it is (-838:59:59 to 838:59:59)."""
-
-    impl = mysql.TIME
-    cache_ok = True
-
-    def result_processor(self, dialect, coltype):
-        return None  # the driver's timedelta, not a wrapped-around time of day
-
-    def process_bind_param(self, value, dialect):
-        if isinstance(value, datetime.timedelta):
-            return timedelta_text(value)  # the driver's own escaping mangles negative minutes
-        return value
-
-
-def _mariadb_json(inspector, table, column: str) -> bool:
-    """MariaDB's JSON is a LONGTEXT with a `json_valid` check the reflection leaves out."""
-    found = inspector.bind.exec_driver_sql(
-        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-        "CONSTRAINT_SCHEMA = COALESCE(%s, DATABASE()) AND TABLE_NAME = %s AND CONSTRAINT_NAME = %s",
-        (table.schema, table.name, column)).scalars().all()
-    return any(clause.replace("`", "").lower() == f"json_valid({column.lower()})"
-               for clause in found)
+def _dialect_types():
+    """`dialect_types` once PostgreSQL's or MariaDB's dialect is imported, else None: a
+    column can only be of their types after, and a SQLite app need not import them."""
+    if not any(name in sys.modules for name in DIALECT_MODULES):
+        return None
+    from . import dialect_types
+    return dialect_types
 
 
 def adapt_reflected_column(inspector, table, column_info) -> None:
     """`column_reflect` listener: swap the types named in the module docstring, and give
     MariaDB's JSON columns the JSON type."""
+    dialect_types = _dialect_types()
+    if dialect_types is not None and \
+            dialect_types.adapt_reflected_column(inspector, table, column_info):
+        return
     column_type = column_info["type"]
-    if isinstance(column_type, mysql.LONGTEXT) and inspector.bind.dialect.is_mariadb and \
-            _mariadb_json(inspector, table, column_info["name"]):
-        column_info["type"] = mysql.JSON()
-    elif isinstance(column_type, pg.INTERVAL):
-        column_info["type"] = IntervalText()
-    elif isinstance(column_type, mysql.TIME):
-        column_info["type"] = SignedTime(fsp=getattr(column_type, "fsp", None))
-    elif isinstance(column_type, sa.Float) and column_type.asdecimal:
+    if isinstance(column_type, sa.Float) and column_type.asdecimal:
         column_type.asdecimal = False
 
 
@@ -91,8 +52,10 @@ def _array_kind(column_type) -> tuple[str, dict]:
 
 
 def _kind(column_type) -> str:
-    if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
-        return "boolean"  # MariaDB's BOOLEAN
+    dialect_types = _dialect_types()
+    kind = dialect_types.dialect_kind(column_type) if dialect_types is not None else None
+    if kind is not None:
+        return kind
     if isinstance(column_type, sa.DateTime):
         return "datetime_tz" if column_type.timezone else "datetime"
     for sa_type, kind in TYPE_KINDS:
@@ -108,7 +71,8 @@ def column_kind(column_type) -> tuple[str, dict]:
         return _array_kind(column_type)
     kind = _kind(column_type)
     options = {}
-    if kind == "inet" and isinstance(column_type, pg.CIDR):
+    dialect_types = _dialect_types()
+    if kind == "inet" and dialect_types is not None and dialect_types.is_cidr(column_type):
         options["cidr"] = True
     if kind == "time" and getattr(column_type, "timezone", False):
         options["timezone"] = True
@@ -120,18 +84,18 @@ def enum_choices(column_type) -> tuple:
         # `enums` holds what is stored (names, or values_callable's output); people read values
         return tuple((stored, str(m.value)) for stored, m in
                      zip(column_type.enums, column_type.enum_class, strict=False))
-    if isinstance(column_type, mysql.SET):
-        return tuple((v, v) for v in column_type.values)
+    dialect_types = _dialect_types()
+    choices = dialect_types.set_choices(column_type) if dialect_types is not None else None
+    if choices is not None:
+        return choices
     return tuple((v, v) for v in getattr(column_type, "enums", ()))
 
 
-# Checked in order: subclasses before their bases (Text is a String, Float a Numeric).
+# Checked in order after the dialects' own (`dialect_types.TYPE_KINDS`): subclasses before
+# their bases (Text is a String, Float a Numeric).
 TYPE_KINDS = (
-    (IntervalText, "interval"), (SignedTime, "duration"), (pg.INTERVAL, "duration"),
-    (sa.Interval, "duration"), (mysql.SET, "set"), (sa.Enum, "enum"), (sa.Boolean, "boolean"),
-    (mysql.YEAR, "integer"), (sa.Integer, "integer"), (pg.MONEY, "money"), (sa.Float, "float"),
-    (sa.Numeric, "decimal"), (sa.Date, "date"), (sa.Time, "time"),
-    (pg.INET, "inet"), (pg.CIDR, "inet"), (sa.Text, "text"), (mysql.TINYTEXT, "text"),
-    (mysql.MEDIUMTEXT, "text"), (mysql.LONGTEXT, "text"), (sa.String, "string"),
+    (sa.Interval, "duration"), (sa.Enum, "enum"), (sa.Boolean, "boolean"),
+    (sa.Integer, "integer"), (sa.Float, "float"), (sa.Numeric, "decimal"), (sa.Date, "date"),
+    (sa.Time, "time"), (sa.Text, "text"), (sa.String, "string"),
     (sa.LargeBinary, "binary"), (sa.JSON, "json"), (sa.Uuid, "uuid"),
 )

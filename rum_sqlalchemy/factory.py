@@ -212,7 +212,7 @@ class SQLAlchemyRepositoryFactory:
         """Keep history in the table `settings` names, created now when missing (or at the
         first request, when the database does not answer yet); reflection does not serve
         that table as a resource."""
-        table = history_table(settings.table, settings.schema)
+        table = history_table(settings.table, settings.schema, self.engine.dialect.name)
         self.history_table = table
         def ours(name: str, schema: str | None) -> bool:  # reflection may name the schema
             return name == table.name and (table.schema is None or schema == table.schema)

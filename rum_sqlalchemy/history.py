@@ -13,7 +13,6 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 
 from rum.contracts import Change, Entry, HistoryQuery
 from rum.errors import ConfigError
@@ -25,11 +24,15 @@ SECTION = "rum.history"
 LABEL_LENGTH = 500  # a longer row label is cut: the entry names the row, it is not a copy
 
 
-def history_table(name: str, schema: str | None = None) -> sa.Table:
-    """The table's definition, in a MetaData of its own (never the host's models')."""
+def history_table(name: str, schema: str | None = None, dialect: str = "") -> sa.Table:
+    """The table's definition, in a MetaData of its own (never the host's models'), for the
+    database `dialect` names (its engine's `dialect.name`)."""
     key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: the rowid alias
-    at = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-    text = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+    at, text = sa.DateTime(), sa.Text()
+    if dialect in ("mysql", "mariadb"):  # imported only there: it costs others start-up time
+        from sqlalchemy.dialects import mysql
+        at = at.with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+        text = text.with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
     table = sa.Table(
         name, sa.MetaData(),
         sa.Column("id", key, primary_key=True, autoincrement=True),

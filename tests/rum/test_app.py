@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -259,3 +261,30 @@ def test_default_list_columns_of_a_wide_model_on_both_backends(tmp_path, use):
     books = app.registry.get("books")
     assert [f.name for f in books.list_fields] == [
         "id", "title", "writer", "isbn", "price", "format", "pages", "publisher"]
+
+
+FRESH_PROCESS = """
+import sys
+import webtest
+from rum import RumApp
+app = webtest.TestApp(RumApp("development.cfg"))
+for path in ("/movies", "/movies/1", "/movies/1/edit", "/movies.csv", "/movies.json",
+             "/movies/new", "/genres"):
+    print(path, app.get(path).status_int)
+print("dialects", sorted(m for m in sys.modules
+                         if m in ("sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.mysql")))
+"""
+
+
+def test_a_fresh_sqlite_app_serves_each_page_without_other_dialects(project_dir):
+    """What start-up leaves for later is loaded by the first request that needs it; a
+    SQLite app never imports PostgreSQL's or MariaDB's dialect."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS], cwd=project_dir, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:-1] == [f"{path} 200" for path in (
+        "/movies", "/movies/1", "/movies/1/edit", "/movies.csv", "/movies.json", "/movies/new",
+        "/genres")]
+    assert lines[-1] == "dialects []"

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects import postgresql as pg
 
-from rum_sqlalchemy.coltypes import IntervalText, SignedTime, column_kind
+from rum_sqlalchemy.coltypes import column_kind
+from rum_sqlalchemy.dialect_types import IntervalText, SignedTime
 
 
 class Custom(sa.types.TypeDecorator):

@@ -240,3 +240,19 @@ def test_a_host_store_that_is_not_installed_is_named(tmp_path):
             "sqlalchemy.url": f"sqlite:///{tmp_path / 'n.db'}", "sqlite.create": True},
             "rum.history": {"use": "nosuch"}})
     assert caught.value.key == "rum.history.use"
+
+
+@pytest.mark.parametrize("dialect,at,changes", [
+    ("mysql", "DATETIME(6)", "LONGTEXT"), ("mariadb", "DATETIME(6)", "LONGTEXT"),
+    ("sqlite", "DATETIME", "TEXT"), ("postgresql", "TIMESTAMP WITHOUT TIME ZONE", "TEXT"),
+])
+def test_the_table_keeps_microseconds_and_long_changes_on_each_database(dialect, at, changes):
+    """MariaDB's own types are used (and imported) only for a MariaDB engine."""
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+    dialects = {"mysql": mysql.dialect(), "mariadb": mysql.dialect(is_mariadb=True),
+                "sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
+    table = history_table(TABLE, None, dialect)
+    ddl = str(sa.schema.CreateTable(table).compile(dialect=dialects[dialect]))
+    assert f"at {at} NOT NULL" in ddl
+    assert f"changes {changes} NOT NULL" in ddl
