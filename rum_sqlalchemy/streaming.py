@@ -44,9 +44,11 @@ def _filtered(repo, query: Query):
                            for c, d in zip(columns, descending, strict=True)))
 
 
-def _flat_columns(repo, fields: tuple[Field, ...]):
+def _flat_columns(repo, fields: tuple[Field, ...], records: bool = True):
     """(stmt modifier, per-field readers) for a tuple query, or None if a field needs the ORM
-    (a to-many, or a to-one whose target has row filters: those are checked per batch)."""
+    (a to-many, or a to-one whose target has row filters: those are checked per batch).
+    Without `records`, no key is selected that only a record needs: a relation whose name
+    says everything is its name alone, and the row's key is not read."""
     info, catalog, access = repo.info, repo.catalog, repo.access
     selected: list[Any] = []
     joins: list[tuple[Any, Any]] = []  # (aliased target, relationship path)
@@ -72,8 +74,15 @@ def _flat_columns(repo, fields: tuple[Field, ...]):
         key = getattr(other, target.mapper.get_property_by_column(target.mapper.primary_key[0]).key)
         # unreadable target, or hidden name: an opaque reference, its name never selected
         opaque = not readable or target.label_attr in access.hidden(target.resource)
+        label = getattr(other, target.label_attr)
+        if not records and not opaque and _plain_label(label):
+            readers.append((f, len(selected), None))  # the name as it is read
+            selected.append(label)
+            continue
         readers.append((f, len(selected), (target.resource, opaque)))
-        selected.extend([key, sa.null() if opaque else getattr(other, target.label_attr)])
+        selected.extend([key, sa.null() if opaque else label])
+    if not records:
+        return selected, joins, readers, ()
     pk_spots = []  # the key's columns: a listed column is not selected twice
     for attribute in pk:
         at = next((i for i, c in enumerate(selected) if c is attribute), None)
@@ -106,11 +115,15 @@ class RecordStream:
         items = itertools.chain.from_iterable(self._all())
         if self._to_record is None:
             return items
+        if self._to_record is _keyless:
+            raise TypeError("this stream was made for its values only (records=False)")
         return map(self._to_record, items)
 
     def value_chunks(self, fields: tuple[Field, ...]) -> Iterator[list[tuple]]:
         """Each batch's rows as the values of `fields` (the fields it was made for),
         relations by name."""
+        if self._to_values is _values_as_read:
+            return self._all()
         if self._to_values is not None:
             return (list(map(self._to_values, batch)) for batch in self._all())
         names = [f.name for f in fields]
@@ -121,19 +134,32 @@ class RecordStream:
         self._batches.close()  # leaves the session, returning its connection
 
 
+def _values_as_read(row):
+    """A marker (and what it does): the rows read are the values, in the fields' order."""
+    return row
+
+
+def _keyless(row):
+    """A marker: the rows read carry no key to make a record of."""
+    raise TypeError("no records")
+
+
 def _by_name(value):
     return value.label if isinstance(value, Ref) else value
 
 
 def stream_records(engine, make_repository, query: Query, fields: tuple[Field, ...],
-                   batch: int = BATCH) -> RecordStream:
-    """Every row `query` selects (no paging), as records of `fields`, `batch` rows at a time."""
+                   batch: int = BATCH, records: bool = True) -> RecordStream:
+    """Every row `query` selects (no paging), as records of `fields`, `batch` rows at a time;
+    without `records`, only as their values (`value_chunks()`), read with no key."""
     with Session(engine) as probe:
-        flat = _flat_columns(make_repository(probe), fields)
+        flat = _flat_columns(make_repository(probe), fields, records)
     if flat is None:
         return RecordStream(_records(engine, make_repository, query, fields, batch))
-    to_record, to_values = _converters(make_repository, engine, flat)
-    return RecordStream(_rows(engine, make_repository, query, flat, batch), to_record, to_values)
+    as_stored = _read_as_stored(engine.dialect, flat[0])
+    to_record, to_values = _converters(make_repository, engine, flat, as_stored)
+    return RecordStream(_rows(engine, make_repository, query, flat, batch, as_stored),
+                        to_record if records else _keyless, to_values)
 
 
 def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
@@ -153,7 +179,8 @@ def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
             yield [repo.record(row, fields, versioned=False) for row in partition]
 
 
-def _rows(engine, make_repository, query: Query, flat, batch: int) -> Generator[list, None, None]:
+def _rows(engine, make_repository, query: Query, flat, batch: int,
+          as_stored: bool) -> Generator[list, None, None]:
     """Lists of Core rows of the plain columns, each relation's id and name beside them, the
     primary key's columns last unless listed (the ORM would hand the same tuples over, at
     twice the cost)."""
@@ -164,7 +191,7 @@ def _rows(engine, make_repository, query: Query, flat, batch: int) -> Generator[
         for other, path in joins:
             stmt = stmt.outerjoin(other, path)
         connection = session.connection()
-        if not _read_as_stored(connection.dialect, columns):
+        if not as_stored:
             result = connection.execute(stmt.execution_options(yield_per=batch,
                                                                **{UNBOUNDED: True}))
             yield from result.partitions()
@@ -201,8 +228,9 @@ def _driver_batches(cursor, batch: int, dialect) -> Iterator[list]:
         yield rows
 
 
-def _converters(make_repository, engine, flat):
-    """(row -> Record, row -> values) for the Core rows of `_rows`."""
+def _converters(make_repository, engine, flat, as_stored: bool):
+    """(row -> Record, row -> values) for the Core rows of `_rows` (driver's tuples when
+    `as_stored`); `_values_as_read` for the values when the rows are those values."""
     columns, _joins, readers, pk_spots = flat
     with Session(engine) as probe:
         mapper = make_repository(probe).info.mapper
@@ -224,7 +252,7 @@ def _converters(make_repository, engine, flat):
         return out
 
     key = operator.itemgetter(*pk_spots) if len(pk_spots) > 1 else (
-        lambda row, at=pk_spots[0]: (row[at],))
+        lambda row, at=pk_spots[0] if pk_spots else 0: (row[at],))
 
     def to_record(row) -> Record:
         return Record(id=encode_key(key(row)), label="", values=values(row))
@@ -236,6 +264,8 @@ def _converters(make_repository, engine, flat):
            for _f, at, related in readers):
         # every value is a column as it is (a relation's name for the relation): C picks them
         spots = [at if related is None else at + 1 for _f, at, related in readers]
+        if as_stored and spots == list(range(len(columns))):
+            return to_record, _values_as_read
         if len(spots) == 1:
             return to_record, lambda row, at=spots[0]: (row[at],)
         return to_record, operator.itemgetter(*spots)

@@ -32,11 +32,12 @@ def app(tmp_path):
     rum_app.repositories.engine.dispose()
 
 
-def stream(app, resource, names, query=None):
+def stream(app, resource, names, query=None, records=True):
     by_name = app.registry.get(resource).fields_by_name
     fields = tuple(by_name[n] for n in names)
     with app.repositories.unit_of_work({}) as uow:
-        return uow.repository(resource).stream(query or Query(sort=(Sort("id"),)), fields), fields
+        return uow.repository(resource).stream(query or Query(sort=(Sort("id"),)), fields,
+                                               records=records), fields
 
 
 def test_plain_columns_come_from_the_driver_as_tuples(app):
@@ -44,6 +45,22 @@ def test_plain_columns_come_from_the_driver_as_tuples(app):
     chunks = list(records.value_chunks(fields))
     assert chunks == [[(1, "Rex", "Olga"), (2, "Tom", None)]]
     assert all(type(row) is tuple for row in chunks[0])  # no SQLAlchemy rows on the way
+
+
+def test_values_only_read_no_keys(app):
+    statements = []
+    sa.event.listen(app.repositories.engine, "before_cursor_execute",
+                    lambda *args: statements.append(args[2]))
+    records, fields = stream(app, "pets", ["name", "owner"], records=False)
+    chunks = list(records.value_chunks(fields))
+    assert chunks == [[("Rex", "Olga"), ("Tom", None)]]
+    select = next(s for s in statements if "shape_pet" in s and s.startswith("SELECT"))
+    columns = select.split("FROM")[0]
+    assert "name" in columns and ".id" not in columns  # neither the pet's key nor the owner's
+    with pytest.raises(TypeError):
+        iter(records)
+    lines, fields = stream(app, "lines", ["qty"], Query(sort=(Sort("order_no"),)), records=False)
+    assert list(lines.value_chunks(fields)) == [[(5,), (1,)]]
 
 
 def test_columns_that_convert_go_through_sqlalchemy(app):
