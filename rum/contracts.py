@@ -119,8 +119,10 @@ class Repository(Protocol):
     def related_sizes(self, row: Any, fields: tuple[Field, ...], limit: int) -> dict:
         """{to-many field name: (rows, exact)}, each counted up to `limit`."""
     def delete_effects(self, row: Any, limit: int) -> list[Effect]: ...
-    def stream(self, query: Query, fields: tuple[Field, ...]) -> Any:
-        """Every row of `query` (no paging) as Records, read lazily: for exports."""
+    def stream(self, query: Query, fields: tuple[Field, ...], records: bool = True) -> Any:
+        """Every row of `query` (no paging) as Records, read lazily: for exports. It may
+        offer `value_chunks(fields)`: lists of tuples of the fields' values, relations by
+        name; with `records=False` only those may be read (no keys need reading)."""
     def reverse_of(self, relation: str) -> str | None:
         """The relation on the other side that points back, if it is mapped."""
     def link(self, row: Any, relation: str, idents: list[str], add: bool = True) -> None:

@@ -65,7 +65,8 @@ def index(call: Call, parent_record=None) -> Result:
     run, problems = resolve_names(call, query)  # `query` as asked stays in links and the bar
     translated = call.translations.resource(resource).fields_by_name
     labelled = tuple(translated[f.name] for f in fields)
-    table = Table(lambda: call.repo.stream(run, fields), labelled, resource.name)
+    # an export writes values only: no keys to read for records
+    table = Table(lambda: call.repo.stream(run, fields, records=False), labelled, resource.name)
     count_limit = resource.count_limit
     if query.search:
         # A search uses no index, so counting every match reads the whole table: it counts

@@ -6,6 +6,7 @@ import decimal
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 import webob
@@ -16,8 +17,10 @@ from .fields import Field
 
 CHUNK = 1000  # rows per chunk sent
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
-FIRST_DANGEROUS = frozenset(DANGEROUS)
-WRITTEN_AS_IS = frozenset({int, float})  # csv writes str(v), as cell() does
+WRITTEN_AS_IS = frozenset({int, float, type(None)})  # csv writes them as cell() does
+TEXT = frozenset({str, type(None)})
+SEPARATOR = "\x00"  # joins a column's texts: a formula starts at the start or after it
+AFTER_SEPARATOR = re.compile(SEPARATOR + "[" + re.escape("".join(DANGEROUS)) + "]")
 
 
 def cell(value) -> str:
@@ -65,35 +68,56 @@ def _is_number(text: str) -> bool:
 def rows(records: Iterable[Record], fields: tuple[Field, ...]) -> Iterator[bytes]:
     """The CSV document in chunks: a header of labels, then one line per record.
 
-    When `records` offers `value_rows(fields)` (tuples of the fields' values, relations by
-    name), the lines are written from those, `CHUNK` rows at a time. `records` is closed
-    (if it can be) when the document ends or the client goes away.
+    When `records` offers `value_chunks(fields)` (lists of tuples of the fields' values,
+    relations by name), each list is one chunk; else the records' values are written
+    `CHUNK` rows at a time. `records` is closed (if it can be) when the document ends or
+    the client goes away.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([cell(f.label) for f in fields])
-    value_rows = getattr(records, "value_rows", None)
-    if value_rows is not None:
-        values: Iterable[tuple] = value_rows(fields)
+    value_chunks = getattr(records, "value_chunks", None)
+    if value_chunks is not None:
+        chunks: Iterable[list[tuple]] = value_chunks(fields)
     else:
         names = [f.name for f in fields]
         values = (tuple(r.values.get(name) for name in names) for r in records)
+        chunks = iter(lambda: list(itertools.islice(values, CHUNK)), [])
     try:
-        chunk = list(itertools.islice(values, CHUNK))
-        while chunk:
-            # csv writes numbers and None ("") as cell() would; only the rest goes through it
-            writer.writerows([[v if v is None or type(v) in WRITTEN_AS_IS or
-                               (type(v) is str and v[:1] not in FIRST_DANGEROUS) else cell(v)
-                               for v in row] for row in chunk])
+        for chunk in chunks:
+            writer.writerows(_as_written(chunk))
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
-            chunk = list(itertools.islice(values, CHUNK))
         yield buffer.getvalue().encode("utf-8")
     finally:
         close = getattr(records, "close", None)
         if close is not None:
             close()
+
+
+def _as_written(chunk: list[tuple]) -> Iterable[Iterable]:
+    """`chunk`'s rows with every cell as `cell()` writes it. Column by column: a column of
+    numbers, or of text no formula starts, goes to csv as it is, with no Python per cell."""
+    if not chunk:
+        return chunk
+    columns: list[Iterable] = list(zip(*chunk, strict=True))
+    changed = False
+    for at, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds <= WRITTEN_AS_IS:
+            continue
+        if kinds <= TEXT and not _may_start_formula(column):
+            continue
+        columns[at] = list(map(cell, column))
+        changed = True
+    return zip(*columns, strict=True) if changed else chunk
+
+
+def _may_start_formula(texts) -> bool:
+    """Whether a text of `texts` (None for some) may start as a formula does: one search of
+    them all joined (a separator inside a text at worst sends the column through `cell()`)."""
+    return AFTER_SEPARATOR.search(SEPARATOR + SEPARATOR.join(filter(None, texts))) is not None
 
 
 def csv_response(records: Iterable[Record], fields: tuple[Field, ...],

@@ -60,11 +60,12 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
         return SQLAlchemyRepository(self.session, info, self.catalog, self.transactional,
                                     self.engine, self.access, self.seen)
 
-    def stream(self, query: Query, fields: tuple[Field, ...]):
-        """Every row of `query` as records, from a cursor: for exports of any size."""
+    def stream(self, query: Query, fields: tuple[Field, ...], records: bool = True):
+        """Every row of `query` as records, from a cursor: for exports of any size
+        (`records=False`: only their values are read, through `value_chunks()`)."""
         return stream_records(self.engine, lambda session: SQLAlchemyRepository(
             session, self.info, self.catalog, self.transactional, access=self.access),
-            query, fields)
+            query, fields, records=records)
 
     def _scope(self, info: ModelEntry | None = None) -> list[Any]:
         """The access's row filters of `info` (default: this resource) as SQL conditions."""

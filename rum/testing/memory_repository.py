@@ -172,8 +172,10 @@ class MemoryRepository(Writes):
                     next_cursor=cursor_of(page[-1]) if page and has_next else "",
                     prev_cursor=cursor_of(page[0]) if page and has_prev else "")
 
-    def stream(self, query: Query, fields: tuple[Field, ...]) -> RecordStream:
-        """Every row of `query` as records (selected now: a bad query fails here)."""
+    def stream(self, query: Query, fields: tuple[Field, ...],
+               records: bool = True) -> RecordStream:
+        """Every row of `query` as records (selected now: a bad query fails here); records
+        whatever `records` says, as the contract allows."""
         rows = self._selected(query)[0]
         return RecordStream(self.record(r, fields, versioned=False) for r in rows)
 

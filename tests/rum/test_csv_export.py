@@ -131,3 +131,41 @@ def test_first_bytes_leave_before_the_last_row_is_read(tmp_path, resource):
     assert rows_read[0] == STREAMED_ROWS
     assert len(parse(body.decode())) == STREAMED_ROWS + 1
     app.repositories.engine.dispose()
+
+
+class Chunks:
+    """Records that hand their values over in chunks, as an export stream does."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.closed = False
+
+    def __iter__(self):
+        raise AssertionError("the chunks are read, not the records")
+
+    def value_chunks(self, fields):
+        return iter(self.chunks)
+
+    def close(self):
+        self.closed = True
+
+
+def test_chunks_are_written_as_each_cell_would_be():
+    """Column by column or not, every value comes out as `cell()` writes it."""
+    day = datetime.date(2024, 1, 2)
+    chunks = [
+        [(1, "plain", None, 1.5), (2, "also plain", "", -3)],  # written as they are
+        [(3, "=SUM(A1)", True, day), (4, "-12.5", False, None)],  # formula, bools, a date
+        [(5, "a\x00=b", Ref("r", "1", "+x"), decimal.Decimal("1.50")),  # separator inside
+         (6, None, "\t=1", "@")],
+        [("=1", "fine", 7, b"ab")],  # a formula among numbers, bytes
+    ]
+    fields = tuple(Field(n, "string") for n in "abcd")
+    records = Chunks(chunks)
+    body = b"".join(csv_response(records, fields, "x").app_iter).decode()
+    assert records.closed
+    want = [[cell(v) for v in row] for chunk in chunks for row in chunk]
+    assert parse(body)[1:] == want
+    assert want[2] == ["3", "'=SUM(A1)", "true", "2024-01-02"]
+    assert want[3][1] == "-12.5" and want[4][2] == "'+x" and want[5][2:] == ["'\t=1", "'@"]
+    assert want[4][1] == "a\x00=b" and want[6][0] == "'=1"
