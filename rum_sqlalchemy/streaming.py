@@ -194,7 +194,8 @@ def _rows(engine, make_repository, query: Query, flat, batch: int,
         if not as_stored:
             result = connection.execute(stmt.execution_options(yield_per=batch,
                                                                **{UNBOUNDED: True}))
-            yield from result.partitions()
+            for partition in result.partitions():
+                yield list(partition)
             return
         # no yield_per: nothing is buffered before the driver's cursor, read here
         result = connection.execute(stmt.execution_options(**{UNBOUNDED: True}))
