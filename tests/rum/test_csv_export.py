@@ -69,19 +69,15 @@ def test_export_neutralises_stored_formulas(client):
 
 
 def test_export_of_other_shapes(tmp_path):
-    import sqlalchemy as sa
 
     from rum import RumApp
     from tests.conftest import ROOT, wrap
     from tests.fixtures import shapes_model as sm
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    engine = sa.create_engine(url)
-    sm.Base.metadata.create_all(engine)
-    with sa.orm.Session(engine) as s:
+    def rows():
         owner = sm.Owner(name="Olga")
-        s.add_all([sm.Everything(name="e", mood=sm.Mood.sad, flag=True), owner,
-                   sm.Dog(name="Rex", owner=owner), sm.Line(order_no="A,1", line_no=2)])
-        s.commit()
+        return [sm.Everything(name="e", mood=sm.Mood.sad, flag=True), owner,
+                sm.Dog(name="Rex", owner=owner), sm.Line(order_no="A,1", line_no=2)]
+    url = sm.filled_database(tmp_path / "s.db", rows)
     client = wrap(RumApp({"here": ROOT, "rum.repositoryfactory": {
         "models": list(sm.MODELS), "sqlalchemy.url": url},
         "resources": {"Owner": {"list_fields": ["id", "name", "pets"]},

@@ -16,16 +16,12 @@ from tests.fixtures import shapes_model as sm
 
 @pytest.fixture
 def app(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    engine = sa.create_engine(url)
-    sm.Base.metadata.create_all(engine)
-    with sa.orm.Session(engine) as s:
+    def rows():
         owner = sm.Owner(name="Olga")
-        s.add_all([sm.Everything(name="e", day=datetime.date(2024, 1, 2)), owner,
-                   sm.Dog(name="Rex", owner=owner), sm.Cat(name="Tom"),
-                   sm.Line(order_no="A,1", line_no=2, qty=5), sm.Line(order_no="B", line_no=1)])
-        s.commit()
-    engine.dispose()
+        return [sm.Everything(name="e", day=datetime.date(2024, 1, 2)), owner,
+                sm.Dog(name="Rex", owner=owner), sm.Cat(name="Tom"),
+                sm.Line(order_no="A,1", line_no=2, qty=5), sm.Line(order_no="B", line_no=1)]
+    url = sm.filled_database(tmp_path / "s.db", rows)
     rum_app = RumApp({"here": ROOT, "rum.repositoryfactory": {
         "models": list(sm.MODELS), "sqlalchemy.url": url}})
     yield rum_app
