@@ -101,9 +101,8 @@ def value_choices(call: Call, fields) -> dict[str, tuple[Ref, ...]]:
                 not call.access.can_read(f.related):
             continue
         reader = reader_key(call.access, f.related)
-        read = partial(_small_relation, call, f.related)
-        refs = read() if reader is None else \
-            call.app.memory.recall(("choices", f.related, reader), call.since, read)
+        refs = call.app.memory.recall(reader and ("choices", *reader), call.since,
+                                      partial(_small_relation, call, f.related))
         if refs is not None:
             out[f.name] = refs
     return out

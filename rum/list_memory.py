@@ -25,51 +25,42 @@ from .read_memory import MISSING, reader_key
 def select(call: Call, query: Query, fields) -> Page:
     """The page `query` asks for: by a remembered cursor where one reaches it, with a
     remembered count where one stands for this query."""
-    key = _key(call, query)
-    if key is None:
+    reader = _reader(call)
+    if reader is None:
         return call.repo.select(query, fields)
-    memory = call.app.memory
-    count_key = ("count", *key[1:3], key[3].but(sort=()))
-    known = memory.get(count_key, call.since)
+    memory, since = call.app.memory, call.since
+    listing = query.but(page=1, cursor="", backward=False, count_known=None)
+    count_key = ("count", *reader, listing.but(sort=()))  # the order changes no count
+    known = memory.get(count_key, since)
     if known is not MISSING:
         query = query.but(count_known=known)
-    seen: Any = memory.get(key + (query.page,), call.since) if _numbered(query) else MISSING
+    pages = ("page", *reader, listing)
+    numbered = not query.cursor and query.page > 1  # asked for by its number alone
+    seen: Any = memory.get((*pages, query.page), since) if numbered else MISSING
     if seen is not MISSING:
         cursor, backward = seen
         page = call.repo.select(query.but(cursor=cursor, backward=backward), fields)
     else:
         page = call.repo.select(query, fields)
-        if _numbered(query):
-            _remember(call, key, query.page, page)
+        if numbered:
+            _remember(call, pages, query.page, page)
     if known is MISSING and page.count is not None and not page.count_exact:
-        memory.put(count_key, (page.count, page.count_exact, page.count_estimated),
-                   call.since)
+        memory.put(count_key, (page.count, page.count_exact, page.count_estimated), since)
     return page
 
 
-def _numbered(query: Query) -> bool:
-    """A page asked for by its number alone."""
-    return not query.cursor and query.page > 1
+def _reader(call: Call) -> tuple | None:
+    """The reader key of this request's lists; None when nothing is to be remembered
+    (memory off, an identity that cannot be a key)."""
+    return reader_key(call.access, call.served.name) if call.app.memory.enabled else None
 
 
-def _key(call: Call, query: Query) -> tuple | None:
-    """The memory key of `query`'s list for this reader; None when nothing is to be
-    remembered (memory off, an identity that cannot be a key)."""
-    if not call.app.memory.enabled:
-        return None
-    reader = reader_key(call.access, call.served.name)
-    if reader is None:
-        return None
-    return ("page", call.served.name, reader,
-            query.but(page=1, cursor="", backward=False, count_known=None))
-
-
-def _remember(call: Call, key: tuple, number: int, page: Page) -> None:
+def _remember(call: Call, pages: tuple, number: int, page: Page) -> None:
     """Keep the cursors that reach page `number` and its neighbours."""
     memory = call.app.memory
     if page.page_cursor:
-        memory.put(key + (number,), (page.page_cursor, True), call.since)
+        memory.put((*pages, number), (page.page_cursor, True), call.since)
     if page.next_cursor:
-        memory.put(key + (number + 1,), (page.next_cursor, False), call.since)
+        memory.put((*pages, number + 1), (page.next_cursor, False), call.since)
     if page.prev_cursor and number > 2:
-        memory.put(key + (number - 1,), (page.prev_cursor, True), call.since)
+        memory.put((*pages, number - 1), (page.prev_cursor, True), call.since)

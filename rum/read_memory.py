@@ -83,8 +83,11 @@ class ReadMemory:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def recall(self, key: Hashable, since: int, read: Callable[[], Any]) -> Any:
-        """The remembered answer under `key`, else `read()`'s, kept."""
+    def recall(self, key: Hashable | None, since: int, read: Callable[[], Any]) -> Any:
+        """The remembered answer under `key`, else `read()`'s, kept (`key` None: read
+        afresh, nothing kept)."""
+        if key is None:
+            return read()
         value = self.get(key, since)
         if value is MISSING:
             value = read()
@@ -92,11 +95,11 @@ class ReadMemory:
         return value
 
 
-def reader_key(access, resource: str) -> Hashable | None:
-    """What a read of `resource` depends on besides the query: the identity, its row
-    filters and hidden fields there; None when the identity cannot be a key."""
+def reader_key(access, resource: str) -> tuple | None:
+    """What a read of `resource` depends on besides the query: the resource, the identity,
+    its row filters and hidden fields there; None when the identity cannot be a key."""
     try:
         hash(access.identity)
     except TypeError:
         return None
-    return (access.identity, access.scope(resource), access.hidden(resource))
+    return (resource, access.identity, access.scope(resource), access.hidden(resource))

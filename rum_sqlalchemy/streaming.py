@@ -100,10 +100,13 @@ class RecordStream:
     order, relations as their names (what an export writes), without building records: a
     plain export's rows come straight from the cursor, a batch at a time."""
 
-    def __init__(self, batches: Generator[list, None, None], to_record=None, to_values=None):
+    def __init__(self, batches: Generator[list, None, None], to_record=None, to_values=None,
+                 *, values_only: bool = False):
         self._batches = batches
         self._to_record = to_record  # item -> Record, when items are not records
-        self._to_values = to_values  # item -> tuple of values, when items are not records
+        # item -> tuple of values, when items are not records; `as_read`: items are the values
+        self._to_values = to_values
+        self._values_only = values_only  # read without keys: no records to make
         self._first = list(itertools.islice(batches, 1))  # runs the query: errors come now
 
     def _all(self) -> Iterator[list]:
@@ -115,14 +118,14 @@ class RecordStream:
         items = itertools.chain.from_iterable(self._all())
         if self._to_record is None:
             return items
-        if self._to_record is _keyless:
+        if self._values_only:
             raise TypeError("this stream was made for its values only (records=False)")
         return map(self._to_record, items)
 
     def value_chunks(self, fields: tuple[Field, ...]) -> Iterator[list[tuple]]:
         """Each batch's rows as the values of `fields` (the fields it was made for),
         relations by name."""
-        if self._to_values is _values_as_read:
+        if self._to_values is as_read:
             return self._all()
         if self._to_values is not None:
             return (list(map(self._to_values, batch)) for batch in self._all())
@@ -134,14 +137,10 @@ class RecordStream:
         self._batches.close()  # leaves the session, returning its connection
 
 
-def _values_as_read(row):
-    """A marker (and what it does): the rows read are the values, in the fields' order."""
+def as_read(row):
+    """A row that is its values already, in the fields' order (`value_chunks` then hands
+    the batches over as they are)."""
     return row
-
-
-def _keyless(row):
-    """A marker: the rows read carry no key to make a record of."""
-    raise TypeError("no records")
 
 
 def _by_name(value):
@@ -153,13 +152,14 @@ def stream_records(engine, make_repository, query: Query, fields: tuple[Field, .
     """Every row `query` selects (no paging), as records of `fields`, `batch` rows at a time;
     without `records`, only as their values (`value_chunks()`), read with no key."""
     with Session(engine) as probe:
-        flat = _flat_columns(make_repository(probe), fields, records)
+        repo = make_repository(probe)
+        flat = _flat_columns(repo, fields, records)
     if flat is None:
         return RecordStream(_records(engine, make_repository, query, fields, batch))
     as_stored = _read_as_stored(engine.dialect, flat[0])
-    to_record, to_values = _converters(make_repository, engine, flat, as_stored)
+    to_record, to_values = _converters(repo.info.mapper, flat, as_stored)
     return RecordStream(_rows(engine, make_repository, query, flat, batch, as_stored),
-                        to_record if records else _keyless, to_values)
+                        to_record, to_values, values_only=not records)
 
 
 def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
@@ -229,12 +229,10 @@ def _driver_batches(cursor, batch: int, dialect) -> Iterator[list]:
         yield rows
 
 
-def _converters(make_repository, engine, flat, as_stored: bool):
+def _converters(mapper, flat, as_stored: bool):
     """(row -> Record, row -> values) for the Core rows of `_rows` (driver's tuples when
-    `as_stored`); `_values_as_read` for the values when the rows are those values."""
+    `as_stored`); `as_read` for the values when the rows are those values."""
     columns, _joins, readers, pk_spots = flat
-    with Session(engine) as probe:
-        mapper = make_repository(probe).info.mapper
     plain = [(f.name, at) for f, at, related in readers if related is None]
     refs = [(f.name, at, related) for f, at, related in readers if related is not None]
     enums = {name for name, _at in plain if name in mapper.columns
@@ -266,7 +264,7 @@ def _converters(make_repository, engine, flat, as_stored: bool):
         # every value is a column as it is (a relation's name for the relation): C picks them
         spots = [at if related is None else at + 1 for _f, at, related in readers]
         if as_stored and spots == list(range(len(columns))):
-            return to_record, _values_as_read
+            return to_record, as_read
         if len(spots) == 1:
             return to_record, lambda row, at=spots[0]: (row[at],)
         return to_record, operator.itemgetter(*spots)

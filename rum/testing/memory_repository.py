@@ -148,16 +148,19 @@ class MemoryRepository(Writes):
             side = -1 if query.backward else 1
             beyond = [r for r in rows if compare_keys(sort_values(r, sort_fields), boundary,
                                                       descending) * side > 0]
+        after = None  # the next page's first row
         if query.cursor and query.backward:
             page, more = beyond[-query.limit:], len(beyond) > query.limit
             has_next, has_prev = True, more
         elif query.cursor:
             page, more = beyond[:query.limit], len(beyond) > query.limit
             has_next, has_prev = more, True
+            after = beyond[query.limit] if more else None
         else:
             page = rows[query.offset:query.offset + query.limit]
             more = len(rows) > query.offset + query.limit
             has_next, has_prev = more, query.offset > 0
+            after = rows[query.offset + query.limit] if more else None
         if query.count_known is not None:
             count, exact = query.count_known[:2]
         elif not query.cursor and query.offset == 0 and not more:
@@ -170,7 +173,9 @@ class MemoryRepository(Writes):
         return Page(rows=page, query=query, count=count, count_exact=exact,
                     has_next=has_next, has_prev=has_prev,
                     next_cursor=cursor_of(page[-1]) if page and has_next else "",
-                    prev_cursor=cursor_of(page[0]) if page and has_prev else "")
+                    prev_cursor=cursor_of(page[0]) if page and has_prev else "",
+                    page_cursor=query.cursor if query.backward else
+                    cursor_of(after) if after is not None else "")
 
     def stream(self, query: Query, fields: tuple[Field, ...],
                records: bool = True) -> RecordStream:

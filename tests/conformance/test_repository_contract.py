@@ -315,6 +315,28 @@ def test_keyset_cursors_walk_forward_and_back(reader, sort, limit):
             back = back.but(cursor=page.prev_cursor)
 
 
+@pytest.mark.parametrize("sort", CURSOR_SORTS[:3], ids=lambda s: ",".join(map(str, s)))
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_a_page_cursor_reads_the_same_page_again(reader, sort, number):
+    with reader.unit() as uow:
+        repo = uow.repository("movies")
+        page = repo.select(Query(sort=sort, limit=4, page=number))
+        again = repo.select(Query(sort=sort, limit=4, page=number, cursor=page.page_cursor,
+                                  backward=True)) if page.page_cursor else None
+        if number == 3:  # the last page: no next page's first row to stand before
+            assert page.page_cursor == "" and not page.has_next
+            return
+        assert again is not None and [ident(repo, r) for r in again.rows] == \
+            [ident(repo, r) for r in page.rows]
+        assert again.page_cursor == page.page_cursor  # and stays the same from there
+
+
+def test_a_known_count_is_given_back_uncounted(reader):
+    with reader.unit() as uow:
+        page = uow.repository("movies").select(Query(limit=5, count_known=(10_000, False, True)))
+    assert (page.count, page.count_exact, len(page.rows)) == (10_000, False, 5)
+
+
 def test_a_cursor_keeps_the_filters(reader):
     query = Query(filters=(Filter("color", "eq", "true"),), sort=(Sort("year"),), limit=3)
     with reader.unit() as uow:

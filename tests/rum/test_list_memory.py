@@ -35,7 +35,9 @@ def app(demo_db):
 @pytest.mark.parametrize("url", ["/movies?page=4", "/movies.json?page=4",
                                  "/movies?page=4&sort=-year", "/movies.json?page=3&sort=title",
                                  "/movies?page=2&f.year.gt=1980&sort=genre",
-                                 "/movies.json?page=3&limit=5&q=e"])
+                                 "/movies.json?page=3&limit=5&q=e",
+                                 "/genres/1/movies.json?page=2&limit=5",
+                                 "/genres/1/movies?page=3&limit=5&sort=-year"])
 def test_a_typed_page_is_read_by_offset_once_then_by_cursor(app, url):
     client = wrap(app)
     first, by_offset = read(client, app, url)

@@ -83,6 +83,9 @@ def test_recall_reads_once_then_remembers():
     for _ in range(3):
         assert memory.recall("k", 0, lambda: reads.append(1) or "value") == "value"
     assert len(reads) == 1
+    for _ in range(2):  # no key: read afresh each time
+        assert memory.recall(None, 0, lambda: reads.append(1) or "fresh") == "fresh"
+    assert len(reads) == 3
 
 
 class Policy:
