@@ -1,5 +1,6 @@
 """Genshi page templates: loaded once, looked up per resource first (`movies/show.html`)."""
 
+import logging
 import os
 from gettext import NullTranslations
 
@@ -11,8 +12,10 @@ from genshi.template.loader import TemplateNotFound
 from .i18n import DEFAULT, Translations, _Untranslated
 from .page_matches import compilable
 from .page_static import compile_stream
+from .page_writer import NotWritable, PageWriter
 from .values import display
 
+log = logging.getLogger(__name__)
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 TRANSLATIONS = "rum_translations"  # the render context's key for the request's translations
 TRANSLATED_ATTRS = Translator.INCLUDE_ATTRS | {"aria-label"}
@@ -119,6 +122,7 @@ class Renderer:
         self._names: dict[tuple[str, str], str] = {}  # (resource, name) -> template file found
         self._compilable: dict[str, bool] = {}  # template file -> whether it may be compiled
         self._compiled: dict[tuple, list] = {}  # (template, language) -> compiled stream
+        self._writable: dict[str, bool] = {}  # template file -> False once PageWriter refused
 
     def _found(self, name: str, resource: str) -> str:
         found = self._names.get((resource, name))
@@ -148,10 +152,31 @@ class Renderer:
         template = self.loader.load(found)
         if self.auto_reload or not self._may_compile(found, template):
             stream = template.generate(_Context(**data)) | _Lang(translations.lang)
-        else:  # filters applied directly, not by `|` (which wraps each event once more)
-            stream = Stream(_Lang(translations.lang)(self._generate(template, data,
-                                                                    translations)))
-        return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
+            return _serialized(stream)
+        if self._writable.get(found, True):
+            try:
+                return self.written(template, data, translations)
+            except NotWritable as e:
+                log.info("page %s is rendered through Genshi's pipeline: %s", found, e)
+                self._writable[found] = False
+        return self.generated(template, data, translations)
+
+    def written(self, template, data: dict, translations) -> str:
+        """The page from its compiled stream by `PageWriter` (refuses with NotWritable)."""
+        if not _pipeline_known(template):
+            raise NotWritable("a stream filter other than Genshi's and the translator")
+        ctxt = _Context(**data)
+        stream = self._compiled_stream(template, translations)
+        self._translator(template).set_functions(ctxt, translations)
+        writer = PageWriter(ctxt, translations.lang)
+        writer.write(stream)
+        return writer.text()
+
+    def generated(self, template, data: dict, translations) -> str:
+        """The page from its compiled stream through Genshi's filters and serializer."""
+        # filters applied directly, not by `|` (which wraps each event once more)
+        return _serialized(Stream(_Lang(translations.lang)(self._generate(template, data,
+                                                                          translations))))
 
     def _may_compile(self, found: str, template) -> bool:
         may = self._compilable.get(found)
@@ -170,16 +195,37 @@ class Renderer:
         """`template.generate`, from its stream compiled for the language (`page_static`)
         rather than translating and serializing its static parts again."""
         ctxt = _Context(**data)
-        translator = next(f for f in template.filters if isinstance(f, RequestTranslator))
+        translator = self._translator(template)
+        stream = self._compiled_stream(template, translations)
+        translator.set_functions(ctxt, translations)
+        for filter_ in template.filters:
+            if filter_ is not translator:
+                stream = filter_(iter(stream), ctxt)
+        return Stream(stream, template.serializer)
+
+    @staticmethod
+    def _translator(template) -> "RequestTranslator":
+        return next(f for f in template.filters if isinstance(f, RequestTranslator))
+
+    def _compiled_stream(self, template, translations) -> list:
+        """The template's stream translated and compiled for the language (`page_static`)."""
         key = (id(template), translations.lang, _as_written(translations))
         stream = self._compiled.get(key)
         if stream is None:
             if len(self._compiled) >= MAX_COMPILED:  # bounded: templates x languages
                 self._compiled.clear()
             stream = self._compiled[key] = compile_stream(
-                translator.translated(template.stream, translations))
-        translator.set_functions(ctxt, translations)
-        for filter_ in template.filters:
-            if filter_ is not translator:
-                stream = filter_(iter(stream), ctxt)
-        return Stream(stream, template.serializer)
+                self._translator(template).translated(template.stream, translations))
+        return stream
+
+
+def _serialized(stream) -> str:
+    return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
+
+
+def _pipeline_known(template) -> bool:
+    """Whether the template's filters are Genshi's own and the translator: what PageWriter
+    does in their place."""
+    names = {getattr(f, "__name__", None) for f in template.filters
+             if not isinstance(f, RequestTranslator)}
+    return names <= {"_flatten", "_match", "_include"}

@@ -147,3 +147,21 @@ def copy_demo(target) -> str:
         shutil.copy(os.path.join(ROOT, name), target)
     demo_data.create(os.path.join(target, "movie.db"))
     return str(target)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pages_written_as_genshi_renders_them():
+    """Every page `PageWriter` writes in any test is also rendered through Genshi's own
+    pipeline, and the two must be the same bytes (rum/page_writer.py)."""
+    from rum.rendering import Renderer
+
+    written = Renderer.written
+
+    def checked(self, template, data, translations):
+        text = written(self, template, data, translations)
+        assert text == self.generated(template, data, translations), template.filepath
+        return text
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Renderer, "written", checked)
+        yield
