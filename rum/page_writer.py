@@ -36,6 +36,7 @@ from genshi.core import (
     escape,
 )
 from genshi.output import HTMLSerializer
+from genshi.template import Context
 from genshi.template.base import EXEC, EXPR, INCLUDE, SUB, _eval_expr, _exec_suite
 from genshi.template.directives import ForDirective, IfDirective, WithDirective
 
@@ -48,6 +49,7 @@ SIMPLE_PATH = re.compile(r"^[A-Za-z_][\w.-]*$")
 TEXT_OF = re.compile(r"^([A-Za-z_][\w.-]*)/text\(\)$")
 HINTS = frozenset({"match_once", "not_buffered", "not_recursive"})
 DOCTYPE_HTML5 = "<!DOCTYPE html>\n"
+GENSHI_FILTERS = frozenset({"_flatten", "_match", "_include"})
 ALL = (0, None)  # the match templates a stream is matched against: (start, end) indices
 
 
@@ -88,12 +90,13 @@ def _inner(events) -> list:
 
 class PageWriter:
     """Writes one page: `write(stream)` then `text()`. `lang` goes on `<html>` unless the
-    page gives its own, as rum.rendering's filter does."""
+    page gives its own, as rum.rendering's filter does; a fragment (a widget's template)
+    has neither `lang` nor the doctype."""
 
-    def __init__(self, ctxt, lang: str):
+    def __init__(self, ctxt, lang: str = "", fragment: bool = False):
         self.ctxt = ctxt
         self.lang = lang
-        self.out: list[str] = [DOCTYPE_HTML5]
+        self.out: list[str] = [] if fragment else [DOCTYPE_HTML5]
         self.noescape = False
         self.void_open = False  # the last event was the start tag of a void element
         self.lang_set = False
@@ -232,7 +235,7 @@ class PageWriter:
         tag, attrs = data
         local = _local(tag)
         attrs = self._attrs(attrs, vars) if attrs else []
-        if local == "html" and not self.lang_set:
+        if local == "html" and self.lang and not self.lang_set:
             self.lang_set = True
             if not any(name == "lang" and value is not None for name, value in attrs):
                 attrs = [*(a for a in attrs if a[0] != "lang"), (QName("lang"), self.lang)]
@@ -305,3 +308,19 @@ class PageWriter:
                 raise NotWritable(f"select({path!r})")
             return _Selection("".join(kept.get(found.group(1), ())))
         return select
+
+
+def write_fragment(template, data: dict) -> str:
+    """A template without a doctype, as `template.generate(**data).render("html",
+    strip_whitespace=False)` gives it; NotWritable if its filters are not Genshi's own."""
+    if not pipeline_known(template.filters):
+        raise NotWritable("a stream filter other than Genshi's")
+    writer = PageWriter(Context(**data), fragment=True)
+    writer.write(template.stream)
+    return writer.text()
+
+
+def pipeline_known(filters, also=()) -> bool:
+    """Whether a template's filters are Genshi's own (and `also`): what PageWriter does in
+    their place."""
+    return all(f in also or getattr(f, "__name__", None) in GENSHI_FILTERS for f in filters)

@@ -12,7 +12,7 @@ from genshi.template.loader import TemplateNotFound
 from .i18n import DEFAULT, Translations, _Untranslated
 from .page_matches import compilable
 from .page_static import compile_stream
-from .page_writer import NotWritable, PageWriter
+from .page_writer import NotWritable, PageWriter, pipeline_known
 from .values import display
 
 log = logging.getLogger(__name__)
@@ -163,11 +163,12 @@ class Renderer:
 
     def written(self, template, data: dict, translations) -> str:
         """The page from its compiled stream by `PageWriter` (refuses with NotWritable)."""
-        if not _pipeline_known(template):
+        translator = self._translator(template)
+        if not pipeline_known(template.filters, also=(translator,)):
             raise NotWritable("a stream filter other than Genshi's and the translator")
         ctxt = _Context(**data)
         stream = self._compiled_stream(template, translations)
-        self._translator(template).set_functions(ctxt, translations)
+        translator.set_functions(ctxt, translations)
         writer = PageWriter(ctxt, translations.lang)
         writer.write(stream)
         return writer.text()
@@ -221,11 +222,3 @@ class Renderer:
 
 def _serialized(stream) -> str:
     return stream.render("html", doctype="html5", encoding=None, strip_whitespace=False)
-
-
-def _pipeline_known(template) -> bool:
-    """Whether the template's filters are Genshi's own and the translator: what PageWriter
-    does in their place."""
-    names = {getattr(f, "__name__", None) for f in template.filters
-             if not isinstance(f, RequestTranslator)}
-    return names <= {"_flatten", "_match", "_include"}

@@ -151,17 +151,24 @@ def copy_demo(target) -> str:
 
 @pytest.fixture(autouse=True, scope="session")
 def pages_written_as_genshi_renders_them():
-    """Every page `PageWriter` writes in any test is also rendered through Genshi's own
-    pipeline, and the two must be the same bytes (rum/page_writer.py)."""
+    """Every page and widget template `PageWriter` writes in any test is also rendered
+    through Genshi's own pipeline, and the two must be the same bytes (rum/page_writer.py)."""
     from rum.rendering import Renderer
+    from rum_toscawidgets import templated
 
-    written = Renderer.written
+    written, fragment = Renderer.written, templated.write_fragment
 
     def checked(self, template, data, translations):
         text = written(self, template, data, translations)
         assert text == self.generated(template, data, translations), template.filepath
         return text
 
+    def checked_fragment(template, data):
+        text = fragment(template, data)
+        assert text == templated.rendered(template, data), template.filepath
+        return text
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Renderer, "written", checked)
+        patch.setattr(templated, "write_fragment", checked_fragment)
         yield

@@ -2,6 +2,7 @@
 template may use, through a layout's match templates, in several languages; what it does
 not write the same way it refuses, and the page is rendered through Genshi instead."""
 
+import logging
 from gettext import NullTranslations
 
 import pytest
@@ -137,13 +138,17 @@ def test_a_selection_inside_an_attribute_is_refused(tmp_path):
     assert '<p class="t" title="x &amp; y">' in renderer.render("p.html", DATA)
 
 
-def test_rum_pages_are_all_written(rum_app, client):
-    """Rum's own templates never fall back (the shared fixture compares every page)."""
-    for path in ["/", "/movies", "/movies?sort=-year&q=a", "/movies/1", "/movies/1/edit",
-                 "/movies/new", "/genres/1/movies", "/movies/1/confirm_delete", "/nothing"]:
+def test_rum_pages_and_widgets_are_all_written(rum_app, client, caplog):
+    """Rum's own page and widget templates never fall back (the shared fixture compares
+    every page and widget the suite renders with Genshi's rendering)."""
+    caplog.set_level(logging.DEBUG, logger="rum_toscawidgets.templated")
+    for path in ["/", "/movies", "/movies?sort=-year&q=a&f.genre.eq=1", "/movies/1",
+                 "/movies/1/edit", "/movies/new", "/genres/1/movies", "/movies/1/confirm_delete",
+                 "/nothing"]:
         for lang in ["en", "es", "de"]:
             client.get(path, headers={"Accept-Language": lang}, expect_errors=True)
     assert rum_app.renderer._writable == {}
+    assert "rendered through Genshi" not in caplog.text
 
 
 def test_a_user_template_with_a_def_is_written(demo_db, tmp_path):
