@@ -310,13 +310,14 @@ class PageWriter:
         return select
 
 
-def write_fragment(template, data: dict) -> str:
+def write_fragment(template, data: dict, stream=None) -> str:
     """A template without a doctype, as `template.generate(**data).render("html",
-    strip_whitespace=False)` gives it; NotWritable if its filters are not Genshi's own."""
+    strip_whitespace=False)` gives it, from `stream` (default: the template's, or the same
+    compiled by `rum.page_static`); NotWritable if its filters are not Genshi's own."""
     if not pipeline_known(template.filters):
         raise NotWritable("a stream filter other than Genshi's")
     writer = PageWriter(Context(**data), fragment=True)
-    writer.write(template.stream)
+    writer.write(template.stream if stream is None else stream)
     return writer.text()
 
 

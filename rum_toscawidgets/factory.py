@@ -12,6 +12,7 @@ from .filter_bar import FilterBar
 from .forms import ToscaWidgetsForm
 from .grid import Grid
 from .isolation import ENGINE, Tw2State
+from .templated import WidgetTemplates
 
 SECTION = "rum.viewfactory"
 MAX_KEPT_BARS = 1000
@@ -50,7 +51,7 @@ class ToscaWidgetsViewFactory:
             raise ConfigError(f"{SECTION}.{sorted(options)[0]}", "unknown option; this view "
                               "factory takes none besides 'use'")
         self.tw2 = Tw2State(debug=debug)
-        loader = TemplateLoader([TEMPLATES], auto_reload=debug)
+        loader = WidgetTemplates(TemplateLoader([TEMPLATES], auto_reload=debug))
         self._grids = {r.name: Grid(resource=r, loader=loader) for r in registry}
         self._filter_bar = FilterBar(loader=loader)
         self._forms: dict[tuple, ToscaWidgetsForm] = {}

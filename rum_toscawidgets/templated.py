@@ -15,6 +15,7 @@ import os
 import tw2.core as twc
 from genshi.core import Markup
 
+from rum.page_static import compile_stream
 from rum.page_writer import NotWritable, write_fragment
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,33 @@ def template_path(name: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(where)), base + ".html")
 
 
+class WidgetTemplates:
+    """The view factory's widget templates: parsed once by Genshi's `loader`, their static
+    markup compiled once (`rum.page_static`), written by `rum.page_writer`; with the
+    loader's `auto_reload` (debug) reloaded when their file changes, not compiled."""
+
+    def __init__(self, loader):
+        self.loader = loader
+        self._compiled: dict[int, list] = {}  # id(template) -> its stream compiled
+
+    def render(self, path: str, data: dict) -> str:
+        template = self.loader.load(path)
+        stream = template.stream
+        if not self.loader.auto_reload:
+            stream = self._compiled.get(id(template))
+            if stream is None:
+                stream = self._compiled[id(template)] = compile_stream(template.stream)
+        try:
+            return write_fragment(template, data, stream)
+        except NotWritable as e:  # Genshi's pipeline renders it (see rum.page_writer)
+            log.debug("widget template %s rendered through Genshi: %s", path, e)
+            return rendered(template, data)
+
+
 class HtmlWidget(twc.Widget):
     """A widget rendered from `template` (a Genshi file named tw2's way) by `loader`."""
 
-    loader = twc.Param("the view factory's Genshi TemplateLoader", default=None)
+    loader = twc.Param("the view factory's WidgetTemplates", default=None)
     id = None  # a page's widget needs none (tw2 would make a random one every render)
     template_file = None  # the path `template` names, found once per class
 
@@ -44,12 +68,7 @@ class HtmlWidget(twc.Widget):
             cls.template_file = template_path(template)
 
     def generate_output(self, displays_on):
-        template = self.loader.load(self.template_file)
-        try:
-            return Markup(write_fragment(template, {"w": self}))
-        except NotWritable as e:  # Genshi's pipeline renders it (see rum.page_writer)
-            log.debug("widget template %s rendered through Genshi: %s", self.template_file, e)
-            return Markup(rendered(template, {"w": self}))
+        return Markup(self.loader.render(self.template_file, {"w": self}))
 
 
 def rendered(template, data: dict) -> str:

@@ -163,8 +163,8 @@ def pages_written_as_genshi_renders_them():
         assert text == self.generated(template, data, translations), template.filepath
         return text
 
-    def checked_fragment(template, data):
-        text = fragment(template, data)
+    def checked_fragment(template, data, stream=None):
+        text = fragment(template, data, stream)
         assert text == templated.rendered(template, data), template.filepath
         return text
 
