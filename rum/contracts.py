@@ -278,9 +278,10 @@ class GridView(Protocol):
 class ViewFactory(Protocol):
     """Built once per RumApp from the `rum.viewfactory` config section.
 
-    `urls` below is a `rum.urls.Urls`; the views call its `show(resource, id)`,
-    `download(resource, id, field)` and `complete(resource, field)`. `translations` is the
-    request's language (gettext/ngettext), None for English. Markup is returned as `str`."""
+    `urls` below is a `rum.urls.Urls`; the views call its `show(resource, id)` (for many
+    rows `for_id("show", resource)`), `download(resource, id, field)` and
+    `complete(resource, field)`. `translations` is the request's language
+    (gettext/ngettext), None for English. Markup is returned as `str`."""
 
     def form(self, resource: Any, fields: tuple[Field, ...] | None = None) -> FormView:
         """The form of `fields` (default: the resource's form fields)."""

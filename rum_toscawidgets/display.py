@@ -38,14 +38,22 @@ def _text(value) -> str:
     return escape(value, quotes=False)
 
 
-def ref_html(ref: Ref, urls) -> str:
-    """A related row: a link, or its label alone when it may not be seen (or linked)."""
+def ref_html(ref: Ref, urls, shows: dict | None = None) -> str:
+    """A related row: a link, or its label alone when it may not be seen (or linked).
+
+    `shows`: resource -> its `urls.for_id("show", resource, escaped=escape)`, filled in as
+    refs come (a column's refs are mostly of one resource), kept by the caller for a page."""
     label = escape(ref.label, quotes=False)
     if ref.opaque:
         return f'<span class="opaque">{label}</span>'
     if not ref.resource or urls is None:
         return label
-    return f'<a href="{escape(urls.show(ref.resource, ref.id))}">{label}</a>'
+    if shows is None:
+        return f'<a href="{escape(urls.show(ref.resource, ref.id))}">{label}</a>'
+    show = shows.get(ref.resource)
+    if show is None:
+        show = shows[ref.resource] = urls.for_id("show", ref.resource, escaped=escape)
+    return f'<a href="{show(ref.id)}">{label}</a>'
 
 
 def _plain(field: Field, formats) -> Render:
@@ -81,16 +89,20 @@ def _boolean(gettext) -> Render:
 
 
 def _to_one(urls) -> Render:
+    shows: dict = {}  # one renderer serves one page: its links worked out once
+
     def html(value, record):
-        return EMPTY if value is None else ref_html(value, urls)
+        return EMPTY if value is None else ref_html(value, urls, shows)
     return html
 
 
 def _to_many(urls) -> Render:
+    shows: dict = {}
+
     def html(value, record):
         if not value:
             return EMPTY
-        items = "".join(f"<li>{ref_html(ref, urls)}</li>" for ref in value)
+        items = "".join(f"<li>{ref_html(ref, urls, shows)}</li>" for ref in value)
         return f'<ul class="refs">{items}</ul>'
     return html
 

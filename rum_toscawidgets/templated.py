@@ -1,11 +1,12 @@
 """tw2 widgets whose Genshi template is parsed once and rendered as HTML, as it is written.
 
 tw2 renders a Genshi template by serializing it as XHTML with whitespace stripped: for the
-grid's frame that filter alone costs as much as rendering (≈0.4 ms of 0.9 ms, 20 rows), and
-with `auto_reload_templates` tw2 drops every parsed template on every render. A page's
-widgets (grid, filter bar) therefore render their template through the view factory's
-`TemplateLoader`: parsed on first use, reloaded only when the file changes in debug mode,
-and written by `rum.page_writer` rather than through Genshi's generator pipeline.
+grid's frame (then a template) that filter alone cost as much as rendering (≈0.4 ms of
+0.9 ms, 20 rows), and with `auto_reload_templates` tw2 drops every parsed template on every
+render. A page's templated widgets (the filter bar; a grid subclass that names a template)
+therefore render their template through the view factory's `TemplateLoader`: parsed on
+first use, reloaded only when the file changes in debug mode, and written by
+`rum.page_writer` rather than through Genshi's generator pipeline.
 """
 
 import importlib
