@@ -22,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from rum.builtin_actions import builtin_table  # noqa: E402
 from rum.contracts import Record, Ref  # noqa: E402
 from rum.fields import Field  # noqa: E402
 from rum.links import ListLinks  # noqa: E402
@@ -53,7 +54,7 @@ def grid_render():
     views = ToscaWidgetsViewFactory({}, registry=[RESOURCE], debug=False)
     rows = records()
     page = Page(rows, Query(), count=400, has_next=True)
-    links = ListLinks(Urls("/admin"), "movies", page.query, 20)
+    links = ListLinks(Urls("/admin", builtin_table()), "movies", page.query, 20)
     grid = views.grid(RESOURCE)
 
     def once():
