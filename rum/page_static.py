@@ -56,19 +56,24 @@ def _pairs(events: list) -> dict[int, int]:
     return pairs
 
 
-def compile_stream(stream, raw: bool = False, keep_ends: bool = False) -> list:
+def compile_stream(stream, raw: bool = False, keep_ends: bool = False,
+                   parent: str | None = None) -> list:
     """`stream` (a prepared, translated template stream) with its static runs serialized.
     `raw`: inside an element whose text is not escaped (script, style...); `keep_ends`:
-    the first and last event stay events (a directive's element)."""
+    the first and last event stay events (a directive's element); `parent`: the element
+    the stream is in."""
     events = list(stream)
     pairs = _pairs(events)
     kept = {0, len(events) - 1} if keep_ends else set()
     collapsed: set[int] = set()  # start tags serialized
     out: list = []
     run: list = []
+    parents = [parent]  # the elements open here that stay events
 
     def flush():
-        if len(run) > 1 or (run and run[0][0] is not TEXT):
+        # A lone text is escaped here once too, unless select() may take it as text
+        # (`text()`, `title/text()`): in an attribute markup would be escaped again.
+        if len(run) > 1 or (run and (run[0][0] is not TEXT or parents[-1] not in KEPT)):
             out.append((TEXT, _serialize(run), run[0][2]))
         else:
             out.extend(run)
@@ -82,7 +87,7 @@ def compile_stream(stream, raw: bool = False, keep_ends: bool = False) -> list:
             flush()
             directives, sub = data
             if not _i18n(directives):
-                sub = compile_stream(sub, raw, keep_ends=True)
+                sub = compile_stream(sub, raw, keep_ends=True, parent=parents[-1])
             out.append((SUB, (directives, sub), pos))
         elif kind is TEXT and isinstance(data, str) and not raw and i not in kept:
             run.append(event)
@@ -98,6 +103,10 @@ def compile_stream(stream, raw: bool = False, keep_ends: bool = False) -> list:
             out.append(event)
             if name in RAW:
                 raw = kind is START
+            if kind is START:
+                parents.append(name)
+            elif kind is END and len(parents) > 1:
+                parents.pop()
     flush()
     return out
 

@@ -138,6 +138,16 @@ def test_a_selection_inside_an_attribute_is_refused(tmp_path):
     assert '<p class="t" title="x &amp; y">' in renderer.render("p.html", DATA)
 
 
+def test_a_static_title_selected_into_an_attribute_is_escaped_once(tmp_path):
+    """`rum.page_static` keeps the text `title/text()` and `text()` select as text: as
+    markup, an attribute would escape it again."""
+    (tmp_path / "layout.html").write_text(LAYOUT.replace(
+        "<script>", '<meta name="t" content="${select(\'title/text()\')}"/><script>'))
+    renderer = Renderer([str(tmp_path)])
+    (tmp_path / "p.html").write_text(page("x", head="<title>t &amp; u</title>"))
+    assert '<meta name="t" content="t &amp; u">' in renderer.render("p.html", DATA)
+
+
 def test_rum_pages_and_widgets_are_all_written(rum_app, client, caplog):
     """Rum's own page and widget templates never fall back (the shared fixture compares
     every page and widget the suite renders with Genshi's rendering)."""
