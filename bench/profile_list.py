@@ -71,7 +71,7 @@ PARTS = (("page template (index + layout, rum/rendering.py)", "rum/rendering.py"
          ("grid (rum_toscawidgets/grid.py)", "rum_toscawidgets/grid.py", "render"),
          ("filter bar", "rum_toscawidgets/factory.py", "filter_bar"),
          ("rows and count (repository select)", "rum_sqlalchemy/repository.py", "select"),
-         ("records of the rows", "rum_sqlalchemy/repository.py", "record"),
+         ("records of the rows", "rum_sqlalchemy/recording.py", "records"),
          ("filter bar's relation choices (value_choices)", "rum/filter_names.py",
           "value_choices"),
          ("navigation (rendered once per key)", "rum/navigation.py", "html"))

@@ -108,6 +108,10 @@ class Repository(Protocol):
     def delete(self, row: Any) -> None: ...
     def record(self, row: Any, fields: tuple[Field, ...], versioned: bool = True) -> Record:
         """The row's `fields` as a Record; `versioned=False` skips computing its version."""
+    def records(self, rows: list[Any], fields: tuple[Field, ...],
+                versioned: bool = True) -> list[Record]:
+        """`record` of each of `rows` (a page's), in order: the same records, made together
+        (a backend may share what several rows have in common, such as a related row)."""
     def choices(self, limit: int) -> list[Ref]: ...
     def complete(self, term: str, limit: int, exclude: tuple[str, ...] = ()) -> list[Ref]:
         """Rows matching `term` (label text or an exact id), best first, but none of the

@@ -76,7 +76,7 @@ def index(call: Call, parent_record=None) -> Result:
     @cache
     def listing():
         result = list_memory.select(call, run.but(count_limit=count_limit), fields)
-        return result, [call.repo.record(row, fields, versioned=False) for row in result.rows]
+        return result, call.repo.records(result.rows, fields, versioned=False)
 
     def data():
         result, records = listing()

@@ -8,7 +8,11 @@ from sqlalchemy.orm import Mapper
 
 from rum.fields import Field
 
+from .identity import row_key
 from .introspect import label_attribute, model_fields
+from .recently_used import RecentlyUsed
+
+PAGE_SHAPES = 128  # list pages' statements kept (`page_statements`), least recently used dropped
 
 
 @dataclass
@@ -42,6 +46,10 @@ class Catalog:
         self.index_leads: dict[tuple[str | None, str], frozenset[str]] = {}
         # {(dialect, resource, limit): SQL}: a whole table's capped count, compiled once
         self.count_sql: dict[tuple[str, str, int], str] = {}
+        # {query shape: PageStatements}: list pages' statements, built once (`page_statements`)
+        self.page_shapes = RecentlyUsed(PAGE_SHAPES)
+        # {resource: the resources its reads ask the access about}, filled as pages ask
+        self._sight: dict[str, tuple[str, ...]] = {}
 
     def bind(self, names) -> None:
         """Learn resource names; relation fields then name resources, as rum's fields do."""
@@ -53,6 +61,8 @@ class Catalog:
         for entry in self.entries:
             entry.fields = tuple(f.but(related=by_model_name.get(f.related)) if f.is_relation
                                  else f for f in entry.fields)
+        self.page_shapes.clear()  # built from the fields and names bound before
+        self._sight.clear()
 
     def info_for(self, cls) -> ModelEntry | None:
         entry = self._by_model.get(cls)
@@ -65,6 +75,16 @@ class Catalog:
     def info_by_resource(self, name: str) -> ModelEntry | None:
         return self._by_resource.get(name)
 
+    def sight_of(self, info: ModelEntry) -> tuple[str, ...]:
+        """`info`'s resource and those its relations lead to: every resource whose read
+        permission, hidden fields or row filters a list query of `info` may ask about."""
+        names = self._sight.get(info.resource)
+        if names is None:
+            targets = (self.info_for(rel.mapper.class_) for rel in info.mapper.relationships)
+            names = self._sight[info.resource] = tuple(dict.fromkeys(
+                [info.resource, *(t.resource for t in targets if t is not None)]))
+        return names
+
     def label(self, row) -> str:
         entry = self.info_for(type(row))
         if entry is None or entry.has_str:
@@ -73,5 +93,5 @@ class Catalog:
             value = getattr(row, entry.label_attr)
             if value not in (None, ""):
                 return str(value)
-        key = entry.mapper.primary_key_from_instance(row)
+        key = row_key(entry.mapper, row)
         return f"{entry.name} {','.join(str(k) for k in key)}"

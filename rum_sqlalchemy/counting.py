@@ -3,21 +3,27 @@
 import sqlalchemy as sa
 
 
+def count_statement(filtered, limit: int):
+    """How many rows `filtered` selects, up to `limit` + 1: the inner LIMIT stops the scan
+    there, whatever the table's size."""
+    inner = (filtered.order_by(None)
+             .with_only_columns(sa.literal(1), maintain_column_froms=True)
+             .limit(limit + 1).subquery())
+    return sa.select(sa.func.count()).select_from(inner)
+
+
 def capped_count(session, filtered, limit: int, known: dict | None = None,
-                 key=None) -> tuple[int, bool]:
+                 key=None, counted=None) -> tuple[int, bool]:
     """(count, exact): exact when at most `limit` rows match, else (limit, False).
 
-    The inner LIMIT stops the scan after limit+1 rows, whatever the table's size.
+    `counted`: `count_statement(filtered, limit)`, when the caller keeps it built.
     With `known` (a dict kept per app) and a `key` naming a statement without parameters
     (a whole table's count), its SQL is compiled once and run as it is: SQLAlchemy's
     statement building and cache lookup cost more than SQLite's count itself.
     """
     sql = known.get(key) if known is not None and key is not None else None
     if sql is None:
-        inner = (filtered.order_by(None)
-                 .with_only_columns(sa.literal(1), maintain_column_froms=True)
-                 .limit(limit + 1).subquery())
-        stmt = sa.select(sa.func.count()).select_from(inner)
+        stmt = counted if counted is not None else count_statement(filtered, limit)
         if known is not None and key is not None:
             sql = known[key] = _as_text(stmt, session.get_bind().dialect)
     n = session.connection().exec_driver_sql(sql).scalar() if sql else session.scalar(stmt)

@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.orm.base import instance_state
 
 from rum.errors import NotFound
 from rum.i18n import N_, Message
@@ -40,3 +41,17 @@ def decode_key(ident: str, mapper) -> tuple:
     except (ValueError, TypeError, NotImplementedError):
         raise NotFound(N_("%(id)s is not a key of %(model)s"), id=repr(ident),
                        model=Message(mapper.class_.__name__)) from None
+
+
+def row_key(mapper, row) -> tuple:
+    """`mapper.primary_key_from_instance(row)`, taken from the identity the row was read
+    under when nothing can have changed its key since: the row is stored, of `mapper`'s
+    own class (no inheritance), unchanged in this session and nothing of it expired. A
+    list asks this of every row and every related row it shows; the identity is a tenth
+    of the cost."""
+    state = instance_state(row)
+    key = state.key
+    if key is not None and state.class_ is mapper.class_ and mapper.inherits is None \
+            and not state.modified and not state.expired_attributes:
+        return key[1]
+    return mapper.primary_key_from_instance(row)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload, load_only
 from rum.fields import Field
 
 from .catalog import ModelEntry
+from .identity import row_key
 
 
 def ordered(columns: Sequence[Any], descending: Sequence[bool], backward: bool) -> list:
@@ -104,7 +105,8 @@ def kept_columns(info: ModelEntry, fields: Sequence[Field] | None,
     return kept if len(kept) < len(columns) else None
 
 
-def load_what_labels_read(session, info: ModelEntry, rows: list, kept: list[str] | None) -> None:
+def load_what_labels_read(session, info: ModelEntry, rows: list,
+                          kept: Sequence[str] | None) -> None:
     """A model's `__str__` may read a column the page left out: if the first row's does,
     that column is read for every row of the page in one statement (not one per row)."""
     if kept is None or not rows or not info.has_str:
@@ -117,7 +119,7 @@ def load_what_labels_read(session, info: ModelEntry, rows: list, kept: list[str]
         return
     pk = [getattr(info.model, info.mapper.get_property_by_column(c).key)
           for c in info.mapper.primary_key]
-    keys = [tuple(info.mapper.primary_key_from_instance(r)) for r in rows[1:]]
+    keys = [tuple(row_key(info.mapper, r)) for r in rows[1:]]
     if not keys:
         return
     match = pk[0].in_([k[0] for k in keys]) if len(pk) == 1 else sa.tuple_(*pk).in_(keys)

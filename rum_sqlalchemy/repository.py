@@ -1,7 +1,6 @@
 """A repository: one resource's reads and writes inside one SQLAlchemy session."""
 
 import enum
-import hashlib
 import logging
 from typing import Any
 
@@ -10,33 +9,33 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import RelationshipProperty, Session, joinedload, with_parent
 
 from rum.access import Access, as_access
-from rum.contracts import Record, Ref
+from rum.contracts import Ref
 from rum.errors import BadRequest, Invalid, NotFound
 from rum.fields import Field
 from rum.i18n import N_, Message
 from rum.keys import encode_key
 from rum.query import Page, Query
-from rum.query_text import decode_cursor, encode_cursor
+from rum.query_text import encode_cursor
 
 from .catalog import Catalog, ModelEntry
 from .counting import capped_count, estimated_rows
 from .deleting import Deletes
-from .identity import decode_key
+from .identity import decode_key, row_key
 from .indexes import sort_served
 from .introspect import enum_value
-from .keyset import NULLS_HIGH, seek_clause
-from .paging import kept_columns, load_what_labels_read, page_statement
-from .querying import ILike, apply_filters, escape_like, nullable_flags, scope_clauses, sort_spec
-from .relation_order import NEVER_NULL, label_column, relation_order
+from .page_statements import PageStatements, statements_for
+from .paging import load_what_labels_read
+from .querying import ILike, escape_like, scope_clauses
+from .recording import Recording
+from .relation_order import NEVER_NULL, label_column
 from .streaming import stream_records
 from .visibility import ScopedReads, info_identify
 from .writing import Writes
 
 log = logging.getLogger(__name__)
-TO_MANY_SHOWN = 50  # a record carries at most this many rows of a to-many relation
 
 
-class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
+class SQLAlchemyRepository(Recording, ScopedReads, Deletes, Writes):
     """Reads and writes rows of one mapped class for one `Access`; raises rum domain errors only.
 
     Its own resource's row filters narrow every read; related rows are read with their own
@@ -107,29 +106,15 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
     def select(self, query: Query, fields: tuple[Field, ...] | None = None) -> Page:
         """One page: a capped count and one row query (see `paging`), with the to-one
         relations among `fields` (the columns the page shows; default: every field)
-        joined in and only the columns it shows read."""
-        base = apply_filters(sa.select(self.info.model), self.info, query, self.catalog,
-                             self.access)
-        if query.parent:
-            base = base.where(self.parent_clause(query.parent))
-        columns, descending, sort_fields = sort_spec(
-            self.info, query, self.access.hidden(self.info.resource),
-            relation_order(self.info, self.catalog, self.access))
-        stmt, backward = base, False
-        if query.cursor:
-            backward = query.backward
-            values = decode_cursor(query.cursor, sort_fields)
-            nulls_high = self.session.get_bind().dialect.name in NULLS_HIGH
-            stmt = stmt.where(seek_clause(columns, descending, values, backward,
-                                          nullable_flags(self.info, sort_fields), nulls_high))
-        kept = kept_columns(self.info, fields, sort_fields)
-        rows = list(self.session.scalars(page_statement(
-            self.info, stmt, columns, descending, backward,
-            0 if query.cursor else query.offset, query.limit + 1, fields, kept)).unique())
+        joined in and only the columns it shows read. The statements are built once per
+        query shape (`page_statements`)."""
+        plan = statements_for(self, query, fields)
+        backward, sort_fields = plan.backward, plan.sort_fields
+        rows = list(self.session.scalars(plan.rows).unique())
         more = len(rows) > query.limit
         after_page = rows[query.limit] if more and not backward else None
         rows = rows[:query.limit]
-        load_what_labels_read(self.session, self.info, rows, kept)
+        load_what_labels_read(self.session, self.info, rows, plan.kept)
         self.prefetch(rows, self.info.fields if fields is None else fields)
         if backward:
             rows.reverse()
@@ -143,7 +128,7 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
             count, exact, estimated = min(len(rows), query.count_limit), \
                 len(rows) <= query.count_limit, False
         else:
-            count, exact, estimated = self._count(base, query)
+            count, exact, estimated = self._count(plan, query)
 
         # a big list sorted where no index helps: every page sorts the whole table
         unindexed = not exact and bool(query.sort) and not sort_served(
@@ -212,13 +197,14 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
                 collection.remove(other)
         self._flush()
 
-    def _count(self, base, query: Query) -> tuple[int, bool, bool]:
+    def _count(self, plan: PageStatements, query: Query) -> tuple[int, bool, bool]:
         narrowed = bool(query.filters or query.search or query.scope or query.parent or
                         self.access.scope(self.info.resource))
         whole = None if narrowed else \
             (self.session.get_bind().dialect.name, self.info.resource, query.count_limit)
-        count, exact = capped_count(self.session, base, query.count_limit,
-                                    self.catalog.count_sql, whole)
+        count, exact = capped_count(self.session, plan.base, query.count_limit,
+                                    self.catalog.count_sql, whole,
+                                    counted=plan.count(query.count_limit))
         if exact or narrowed or self.info.mapper.inherits is not None:
             return count, exact, False
         table = self.info.mapper.local_table
@@ -300,66 +286,13 @@ class SQLAlchemyRepository(ScopedReads, Deletes, Writes):
         return [sa.tuple_(*columns).not_in(keys)]
 
     def identify(self, row) -> str:
-        return encode_key(self.info.mapper.primary_key_from_instance(row))
+        return encode_key(row_key(self.info.mapper, row))
 
     def label(self, row) -> str:
         """The row's name, or `#<id>` when the column naming it is hidden from the access."""
         if self._label_hidden(self.info):
             return f"#{self.identify(row)}"
         return self.catalog.label(row)
-
-    def record(self, row, fields: tuple[Field, ...], versioned: bool = True) -> Record:
-        """`versioned=False` leaves `version` empty: lists and exports never send it back.
-        A to-many value of more than TO_MANY_SHOWN rows is cut there and named in `partial`."""
-        values: dict[str, Any] = {}
-        partial: set[str] = set()
-        for f in fields:
-            if f.kind == "to_one":
-                target = getattr(row, f.name)
-                values[f.name] = None if target is None else self.ref(target)
-            elif f.kind == "to_many":
-                values[f.name], complete = self._to_many(row, f)
-                if not complete:
-                    partial.add(f.name)
-            else:
-                value = getattr(row, f.name)
-                if f.kind == "boolean" and isinstance(value, int):
-                    value = bool(value)  # MariaDB's tinyint(1)
-                values[f.name] = enum_value(self.info.mapper, f.name, value) \
-                    if isinstance(value, enum.Enum) else value
-        return Record(id=self.identify(row), label=self.label(row), values=values,
-                      version=self.version(row) if versioned else "", partial=frozenset(partial))
-
-    def version(self, row) -> str:
-        """What an edit form must send back: the version column, else a digest of the row's
-        stored column values (so a change by anyone in between is noticed either way)."""
-        mapper = self.info.mapper
-        if mapper.version_id_col is not None:
-            return str(mapper._get_committed_attr_by_column(row, mapper.version_id_col))
-        state = sa.inspect(row)
-        digest = hashlib.sha256()
-        for prop in mapper.column_attrs:
-            history = state.attrs[prop.key].load_history()
-            value = (history.unchanged or history.deleted or [None])[0]
-            digest.update(repr(value).encode("utf-8", "replace") + b"\x00")
-        return digest.hexdigest()[:20]
-
-    def _to_many(self, row, field: Field) -> tuple[list[Ref], bool]:
-        """(refs, complete): the linked rows the access may see (one query, row filters
-        applied in it), up to TO_MANY_SHOWN; complete=False if there are more."""
-        rel = self.info.mapper.relationships[field.name]
-        target = self.catalog.info_for(rel.mapper.class_)
-        if target is not None and not self.access.can_read(target.resource):
-            return [], True
-        scope = self._scope(target) if target is not None else []
-        state = sa.inspect(row)
-        if not scope and field.name not in state.unloaded:
-            return [self.ref(r) for r in getattr(row, field.name)], True
-        stmt = sa.select(rel.mapper.class_).where(with_parent(row, rel.class_attribute), *scope)
-        rows = list(self.session.scalars(stmt.limit(TO_MANY_SHOWN + 1)))
-        if target is not None:
-            self._mark_seen(target, rows[:TO_MANY_SHOWN])
-        return [self.ref(r) for r in rows[:TO_MANY_SHOWN]], len(rows) <= TO_MANY_SHOWN
 
     def links(self, row, fields: tuple[Field, ...]) -> dict[str, list[Ref]]:
         """Through the mapped collections, which the ORM's delete of `row` loads anyway; a

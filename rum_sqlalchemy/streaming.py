@@ -176,7 +176,7 @@ def _records(engine, make_repository, query: Query, fields: tuple[Field, ...],
         for partition in result.scalars().partitions():
             repo.seen.clear()  # memory stays flat however long the export
             repo.prefetch(partition, fields)  # one query per scoped relation and batch
-            yield [repo.record(row, fields, versioned=False) for row in partition]
+            yield repo.records(partition, fields, versioned=False)
 
 
 def _rows(engine, make_repository, query: Query, flat, batch: int,

@@ -16,6 +16,7 @@ from rum.fields import Field
 from rum.keys import encode_key
 
 from .catalog import ModelEntry
+from .identity import row_key
 from .state import RepositoryState
 
 
@@ -61,7 +62,7 @@ class ScopedReads(RepositoryState):
         known = self.seen.setdefault(info.resource, {})
         keys: dict[str, tuple[Any, ...]] = {}
         for r in rows:
-            key = info.mapper.primary_key_from_instance(r)
+            key = row_key(info.mapper, r)
             ident = encode_key(key)
             if ident not in known:
                 keys[ident] = tuple(key)
@@ -83,11 +84,18 @@ class ScopedReads(RepositoryState):
             if f.kind != "to_one" or not f.related or f.name not in self.info.mapper.relationships:
                 continue
             by_info: dict[str, tuple[ModelEntry, list[Any]]] = {}
+            scoped: dict[type, ModelEntry | None] = {}  # per class of target: its scoped entry
             for row in rows:
                 target = getattr(row, f.name)
-                info = self.catalog.info_for(type(target)) if target is not None else None
-                if info is not None and self.access.can_read(info.resource) \
-                        and self.access.scope(info.resource):
+                if target is None:
+                    continue
+                cls = type(target)
+                if cls not in scoped:
+                    info = self.catalog.info_for(cls)
+                    scoped[cls] = info if info is not None and self.access.can_read(
+                        info.resource) and self.access.scope(info.resource) else None
+                info = scoped[cls]
+                if info is not None:
                     by_info.setdefault(info.resource, (info, []))[1].append(target)
             for info, targets in by_info.values():
                 self._check_seen(info, targets)
@@ -114,4 +122,4 @@ class ScopedReads(RepositoryState):
 
 def info_identify(info: ModelEntry | None, row) -> str:
     mapper = info.mapper if info else sa.inspect(type(row))
-    return encode_key(mapper.primary_key_from_instance(row))
+    return encode_key(row_key(mapper, row))

@@ -289,6 +289,10 @@ class MemoryRepository(Writes):
         return Record(id=self.identify(row), label=self.label(row), values=values,
                       version=self.version(row) if versioned else "", partial=frozenset(partial))
 
+    def records(self, rows: list, fields: tuple[Field, ...],
+                versioned: bool = True) -> list[Record]:
+        return [self.record(row, fields, versioned) for row in rows]
+
     def version(self, row) -> str:
         """A digest of the row's stored values: any change to them changes it."""
         digest = hashlib.sha256()

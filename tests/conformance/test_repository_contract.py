@@ -400,6 +400,21 @@ def test_record_has_only_the_asked_fields_and_no_version_when_unversioned(reader
     assert record.values == {"movie": Ref("movies", "2", "Bright Night"), "returned": False}
 
 
+@pytest.mark.parametrize("resource", ["movies", "rentals"])
+@pytest.mark.parametrize("versioned", [False, True])
+def test_a_pages_records_are_its_rows_records(reader, resource, versioned):
+    shown = reader.fields(resource)
+    with reader.unit() as uow:
+        repo = uow.repository(resource)
+        rows = repo.select(Query(limit=1000), shown).rows
+        together = repo.records(rows, shown, versioned=versioned)
+    with reader.unit() as uow:
+        repo = uow.repository(resource)
+        rows = repo.select(Query(limit=1000), shown).rows
+        assert together == [repo.record(r, shown, versioned=versioned) for r in rows]
+    assert len(together) == len(rows) > 1
+
+
 @pytest.mark.parametrize(("resource", "limit", "want"), [
     ("genres", 2, [("1", "Drama"), ("2", "Comedy")]),
     ("genres", 100, [(str(g["id"]), g["name"]) for g in schema.GENRES]),

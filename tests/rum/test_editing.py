@@ -6,7 +6,7 @@ from webtest import Upload
 
 from model import Actor, Director, Movie
 from rum import RumApp
-from rum_sqlalchemy.repository import TO_MANY_SHOWN
+from rum_sqlalchemy.recording import TO_MANY_SHOWN
 from tests.conftest import ROOT, csrf_headers, demo_config, edit_version, post, wrap
 from tests.fixtures import shapes_model
 

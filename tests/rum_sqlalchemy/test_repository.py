@@ -19,7 +19,7 @@ from rum.keys import encode_key
 from rum.query import Filter, Query, Sort
 from rum_sqlalchemy import SQLAlchemyRepositoryFactory
 from rum_sqlalchemy.identity import decode_key
-from rum_sqlalchemy.repository import TO_MANY_SHOWN
+from rum_sqlalchemy.recording import TO_MANY_SHOWN
 from tests.conftest import DEMO_MODELS, ROOT
 
 NAMES = {Person: "persons", Genre: "genres", Actor: "actors", Director: "directors",
