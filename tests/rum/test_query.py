@@ -163,3 +163,20 @@ def test_links_of_a_default_sorted_list_name_its_sort():
     assert query.toggled_sort("year").sort == (Sort("year"),)  # the header flips it
     again = parse(query.but(cursor="c2", page=2).to_query_string(), default_sort="title")
     assert again.sort == (Sort("year", True),)  # a link keeps its order, whatever the default
+
+
+def test_but_is_dataclasses_replace():
+    from dataclasses import fields, replace
+
+    from rum.query import Filter, Query, Sort
+    q = Query(search="a", filters=(Filter("x", "eq", "1"),), sort=(Sort("y", True),), page=3)
+    changes = {"search": "b", "page": 2, "cursor": "c", "backward": True, "limit": 5,
+               "count_known": (1, True, False), "sort": (), "parent": ("m", "1", "r")}
+    for name, value in changes.items():
+        assert q.but(**{name: value}) == replace(q, **{name: value})
+        assert hash(q.but(**{name: value})) == hash(replace(q, **{name: value}))
+    both = q.but(**changes)
+    assert both == replace(q, **changes) and q.page == 3  # the original is untouched
+    assert {f.name for f in fields(Query)} >= changes.keys()
+    with pytest.raises(TypeError):
+        q.but(pages=2)
