@@ -4,11 +4,11 @@ through statements built for another."""
 
 import pytest
 
-from rum.access import Access
 from rum.errors import BadRequest
 from rum.query import Filter, Query, Sort
 from rum_sqlalchemy.page_statements import shape_key, statements_for
 from tests.fixtures import shelf_model as shelves
+from tests.fixtures.shelf_model import access
 
 CELLAR_OUT = shelves.Rules(scope={"shelves": [("name", "ne", "cellar")]})
 SHELF_NAMES_HIDDEN = shelves.Rules(hidden={"shelves": ["name"]})
@@ -35,10 +35,6 @@ def factory(tmp_path):
     made = shelves.factory(f"sqlite:///{tmp_path / 'shelves.db'}")
     yield made
     made.engine.dispose()
-
-
-def access(rules) -> Access:
-    return Access(rules, "reader") if rules is not None else Access.everything()
 
 
 def page(factory, rules, query: Query):

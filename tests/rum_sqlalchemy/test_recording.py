@@ -3,10 +3,10 @@ the reader may see of related rows shows in both the same way."""
 
 import pytest
 
-from rum.access import Access
 from rum.contracts import Ref
 from rum.query import Query, Sort
 from tests.fixtures import shelf_model as shelves
+from tests.fixtures.shelf_model import access
 
 READERS = {
     "everything": None,
@@ -23,10 +23,6 @@ def factory(tmp_path):
     made = shelves.factory(f"sqlite:///{tmp_path / 'shelves.db'}")
     yield made
     made.engine.dispose()
-
-
-def access(rules) -> Access:
-    return Access(rules, "reader") if rules is not None else Access.everything()
 
 
 def fields(factory, *names):
