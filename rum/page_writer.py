@@ -12,10 +12,12 @@ every other directive runs as Genshi's object and its events are walked like the
 What the writer does not do the way Genshi's pipeline does, it refuses (`NotWritable`)
 before anything is sent, and the page is rendered the ordinary way: elements or
 attributes of other namespaces, `xi:include` left in the stream (debug reloading),
-match templates whose path is more than an element's name, `select()` paths other than
-`*|text()` and `NAME/text()`, a selection used inside an attribute, an expression that
-yields a stream inside an attribute, processing instructions. Tests render every page
-both ways and compare the bytes (tests/rum/test_page_writer.py).
+match templates whose path is more than an element's name, `select()` paths other
+than `*|text()`, `text()` and `NAME/text()`, a selection used inside an attribute, an
+expression that yields a stream inside an attribute, processing instructions, a doctype
+in a widget's template. The expressions evaluated before a refusal are evaluated again by Genshi, and
+that template is rendered by Genshi from then on. Tests render every page and widget
+both ways and compare the bytes (tests/rum/test_page_writer.py, tests/conftest.py).
 """
 
 import re
@@ -96,6 +98,7 @@ class PageWriter:
     def __init__(self, ctxt, lang: str = "", fragment: bool = False):
         self.ctxt = ctxt
         self.lang = lang
+        self.fragment = fragment
         self.out: list[str] = [] if fragment else [DOCTYPE_HTML5]
         self.noescape = False
         self.void_open = False  # the last event was the start tag of a void element
@@ -139,8 +142,10 @@ class PageWriter:
             self._markup(Markup(f"<!--{data}-->"))
         elif kind is EXEC:
             _exec_suite(data, self.ctxt, vars)
+        elif kind is DOCTYPE and self.fragment:
+            raise NotWritable("a doctype in a fragment")  # Genshi writes the first one
         elif kind is DOCTYPE or kind is XML_DECL:
-            self.void_open = False  # written first, once; a declaration is dropped
+            self.void_open = False  # a page's is written first, once; a declaration dropped
         elif kind is INCLUDE or kind is PI:
             raise NotWritable(f"{kind} event")
         else:

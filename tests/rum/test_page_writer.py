@@ -184,3 +184,17 @@ def test_text_raw_in_a_script_is_still_escaped_elsewhere(tmp_path):
     written = writer.text()
     assert 'var t = "<i>i</i>";' in written and "<p>&lt;i&gt;i&lt;/i&gt;</p>" in written
     assert "<p><i>i</i></p>" in renderer.generated(template, _data(None), _tr(None))
+
+
+def test_a_widget_template_is_written_as_genshi_renders_it_or_refused():
+    from genshi.template import MarkupTemplate
+
+    from rum.page_writer import write_fragment
+    from rum_toscawidgets.templated import rendered
+    widget = MarkupTemplate(f'<div {PY} class="w"><b py:for="r in rows">${{r.name}}</b>'
+                            '<input name="q" value="${title}"/></div>')
+    assert write_fragment(widget, DATA) == rendered(widget, DATA)
+    assert write_fragment(widget, DATA).startswith('<div class="w"><b>one</b>')
+    with_doctype = MarkupTemplate(f"<!DOCTYPE html>\n<div {PY}>x</div>")
+    with pytest.raises(NotWritable):
+        write_fragment(with_doctype, DATA)
