@@ -15,8 +15,8 @@ attributes of other namespaces, `xi:include` left in the stream (debug reloading
 match templates whose path is more than an element's name, `select()` paths other
 than `*|text()`, `text()` and `NAME/text()`, a selection used inside an attribute, an
 expression that yields a stream inside an attribute, processing instructions, a doctype
-in a widget's template. The expressions evaluated before a refusal are evaluated again by Genshi, and
-that template is rendered by Genshi from then on. Tests render every page and widget
+in a widget's template. The expressions evaluated before a refusal are evaluated again
+by Genshi, and that template is rendered by Genshi from then on. Tests render every page and widget
 both ways and compare the bytes (tests/rum/test_page_writer.py, tests/conftest.py).
 """
 
